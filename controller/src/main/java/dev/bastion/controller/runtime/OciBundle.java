@@ -1,0 +1,201 @@
+package dev.bastion.controller.runtime;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/**
+ * Builds the OCI runtime configuration (config.json) of one sandbox. A pure function of the {@link
+ * ContainerSpec}: the same spec always gives the same document.
+ */
+public final class OciBundle {
+
+  /** The entry process: tini reaps orphans, sandboxd serves the API on a Unix socket. */
+  static final List<String> ENTRY_ARGS =
+      List.of(
+          "/usr/bin/tini",
+          "-s",
+          "--",
+          "java",
+          // Small and quick to start: sandboxd idles most of its life and must not compete with
+          // the user's code for memory.
+          "-Xmx48m",
+          "-Xss512k",
+          "-XX:+UseSerialGC",
+          "-XX:TieredStopAtLevel=1",
+          "-XX:CICompilerCount=1",
+          "-Xshare:auto",
+          // Netty unpacks its native transport here; /tmp is a tmpfs that allows it.
+          "-Dio.netty.native.workdir=/tmp",
+          "-jar",
+          SandboxPaths.SANDBOXD_JAR,
+          "--socket",
+          SandboxPaths.SOCKET_DIR + "/" + SandboxPaths.SOCKET_NAME,
+          "--workspace",
+          SandboxPaths.WORKSPACE);
+
+  private static final List<String> MASKED_PATHS =
+      List.of(
+          "/proc/acpi",
+          "/proc/kcore",
+          "/proc/keys",
+          "/proc/latency_stats",
+          "/proc/timer_list",
+          "/proc/timer_stats",
+          "/proc/sched_debug",
+          "/proc/scsi",
+          "/sys/firmware");
+
+  private static final List<String> READONLY_PATHS =
+      List.of(
+          "/proc/asound", "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger");
+
+  private OciBundle() {}
+
+  /** The config.json document for {@code spec}. */
+  public static JsonObject config(ContainerSpec spec) {
+    return new JsonObject()
+        .put("ociVersion", "1.0.2")
+        .put("process", process())
+        .put("root", new JsonObject().put("path", spec.rootfs().toString()).put("readonly", true))
+        .put("hostname", spec.id())
+        .put("mounts", mounts(spec))
+        .put("linux", linux(spec));
+  }
+
+  private static JsonObject process() {
+    return new JsonObject()
+        .put("terminal", false)
+        .put(
+            "user",
+            new JsonObject()
+                .put("uid", SandboxPaths.SANDBOX_UID)
+                .put("gid", SandboxPaths.SANDBOX_GID)
+                .put("additionalGids", new JsonArray()))
+        .put("args", new JsonArray(ENTRY_ARGS))
+        .put(
+            "env",
+            new JsonArray()
+                .add("PATH=/usr/local/bin:/usr/bin:/bin")
+                .add("LANG=C.UTF-8")
+                .add("HOME=" + SandboxPaths.WORKSPACE))
+        .put("cwd", SandboxPaths.WORKSPACE)
+        // No capabilities at all and no way to gain any: the sandbox user is an ordinary user.
+        .put(
+            "capabilities",
+            new JsonObject()
+                .put("bounding", new JsonArray())
+                .put("effective", new JsonArray())
+                .put("inheritable", new JsonArray())
+                .put("permitted", new JsonArray())
+                .put("ambient", new JsonArray()))
+        .put(
+            "rlimits",
+            new JsonArray()
+                .add(
+                    new JsonObject()
+                        .put("type", "RLIMIT_NOFILE")
+                        .put("hard", 4096)
+                        .put("soft", 4096)))
+        .put("noNewPrivileges", true);
+  }
+
+  private static JsonArray mounts(ContainerSpec spec) {
+    return new JsonArray()
+        .add(mount("/proc", "proc", "proc", "nosuid", "noexec", "nodev"))
+        .add(mount("/dev", "tmpfs", "tmpfs", "nosuid", "strictatime", "mode=755", "size=65536k"))
+        .add(
+            mount(
+                "/dev/pts",
+                "devpts",
+                "devpts",
+                "nosuid",
+                "noexec",
+                "newinstance",
+                "ptmxmode=0666",
+                "mode=0620"))
+        .add(
+            mount("/dev/shm", "tmpfs", "shm", "nosuid", "noexec", "nodev", "mode=1777", "size=64m"))
+        .add(mount("/sys", "sysfs", "sysfs", "nosuid", "noexec", "nodev", "ro"))
+        .add(
+            mount(
+                "/tmp",
+                "tmpfs",
+                "tmpfs",
+                "nosuid",
+                "nodev",
+                "mode=1777",
+                "size=" + spec.limits().tmpBytes()))
+        .add(bind(SandboxPaths.WORKSPACE, spec.workspaceDir().toString(), "rw", "nosuid", "nodev"))
+        .add(
+            bind(
+                SandboxPaths.SOCKET_DIR,
+                spec.socketDir().toString(),
+                "rw",
+                "nosuid",
+                "nodev",
+                "noexec"))
+        .add(
+            bind(
+                SandboxPaths.SANDBOXD_JAR,
+                spec.sandboxdJar().toString(),
+                "ro",
+                "nosuid",
+                "nodev",
+                "noexec"));
+  }
+
+  private static JsonObject mount(String destination, String type, String source, String... opts) {
+    return new JsonObject()
+        .put("destination", destination)
+        .put("type", type)
+        .put("source", source)
+        .put("options", new JsonArray(List.of(opts)));
+  }
+
+  private static JsonObject bind(String destination, String source, String... opts) {
+    JsonArray options = new JsonArray().add("rbind");
+    for (String opt : opts) {
+      options.add(opt);
+    }
+    return new JsonObject()
+        .put("destination", destination)
+        .put("type", "bind")
+        .put("source", source)
+        .put("options", options);
+  }
+
+  private static JsonObject linux(ContainerSpec spec) {
+    SandboxLimits limits = spec.limits();
+    JsonArray namespaces = new JsonArray();
+    for (String ns : List.of("pid", "network", "ipc", "uts", "mount")) {
+      namespaces.add(new JsonObject().put("type", ns));
+    }
+    long periodMicros = 100_000;
+    return new JsonObject()
+        .put("namespaces", namespaces)
+        .put("cgroupsPath", cgroupPath(spec.id()))
+        .put(
+            "resources",
+            new JsonObject()
+                // swap equal to the limit: no swap on top of memory.
+                .put(
+                    "memory",
+                    new JsonObject()
+                        .put("limit", limits.memoryBytes())
+                        .put("swap", limits.memoryBytes()))
+                .put("pids", new JsonObject().put("limit", limits.pids()))
+                .put(
+                    "cpu",
+                    new JsonObject()
+                        .put("quota", periodMicros * limits.cpuMillis() / 1000)
+                        .put("period", periodMicros)))
+        .put("maskedPaths", new JsonArray(MASKED_PATHS))
+        .put("readonlyPaths", new JsonArray(READONLY_PATHS));
+  }
+
+  /** The cgroup (relative to each hierarchy's root) that holds the sandbox with this id. */
+  public static String cgroupPath(String id) {
+    return "/bastion/" + id;
+  }
+}

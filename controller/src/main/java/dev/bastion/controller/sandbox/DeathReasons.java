@@ -1,0 +1,35 @@
+package dev.bastion.controller.sandbox;
+
+import dev.bastion.controller.runtime.CgroupVerdict;
+import dev.bastion.controller.runtime.SandboxLimits;
+import java.util.Optional;
+
+/** Turns what the cgroups recorded into the one-line reason a FAILED sandbox shows. */
+final class DeathReasons {
+
+  static final String OOM_PREFIX = "out of memory";
+
+  private DeathReasons() {}
+
+  static String describe(Optional<CgroupVerdict.Cause> cause, SandboxLimits limits) {
+    if (cause.isEmpty()) {
+      return "the sandbox stopped unexpectedly";
+    }
+    return switch (cause.get()) {
+      case OUT_OF_MEMORY ->
+          OOM_PREFIX
+              + ": the sandbox used more than its "
+              + (limits.memoryBytes() >> 20)
+              + "Mi memory limit and was stopped";
+      case PROCESS_LIMIT ->
+          "process limit reached: the sandbox tried to run more than "
+              + limits.pids()
+              + " tasks and was stopped";
+    };
+  }
+
+  /** Whether a FAILED sandbox's message says it ran out of memory. */
+  static boolean isOutOfMemory(String message) {
+    return message.startsWith(OOM_PREFIX);
+  }
+}

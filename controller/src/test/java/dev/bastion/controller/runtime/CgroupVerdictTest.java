@@ -1,0 +1,45 @@
+package dev.bastion.controller.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CgroupVerdictTest {
+
+  @TempDir Path root;
+
+  @Test
+  void oomKillInTheMemoryCgroupMeansOutOfMemory() throws IOException {
+    write("memory/bastion/sbx-1/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
+    write("pids/bastion/sbx-1/pids.events", "max 0\n");
+    assertThat(new CgroupVerdict(root).causeOf("sbx-1")).contains(CgroupVerdict.Cause.OUT_OF_MEMORY);
+  }
+
+  @Test
+  void maxEventsInThePidsCgroupMeanProcessLimit() throws IOException {
+    write("memory/bastion/sbx-2/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n");
+    write("pids/bastion/sbx-2/pids.events", "max 3\n");
+    assertThat(new CgroupVerdict(root).causeOf("sbx-2")).contains(CgroupVerdict.Cause.PROCESS_LIMIT);
+  }
+
+  @Test
+  void unifiedHierarchyIsReadToo() throws IOException {
+    write("bastion/sbx-3/memory.events", "low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n");
+    assertThat(new CgroupVerdict(root).causeOf("sbx-3")).contains(CgroupVerdict.Cause.OUT_OF_MEMORY);
+  }
+
+  @Test
+  void noCountersMeansNoLimitWasHit() {
+    assertThat(new CgroupVerdict(root).causeOf("sbx-gone")).isEmpty();
+  }
+
+  private void write(String relative, String content) throws IOException {
+    Path file = root.resolve(relative);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, content);
+  }
+}

@@ -1,0 +1,88 @@
+package dev.bastion.controller.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class OciBundleTest {
+
+  private final ContainerSpec spec =
+      new ContainerSpec(
+          "sbx-abc",
+          Path.of("/cache/rootfs"),
+          Path.of("/build/sandboxd.jar"),
+          Path.of("/state/sandboxes/sbx-abc/workspace"),
+          Path.of("/state/sandboxes/sbx-abc/run"),
+          new SandboxLimits(256L << 20, 128, 500, 64L << 20));
+
+  private final JsonObject config = OciBundle.config(spec);
+
+  @Test
+  void rootIsReadOnlyAndHostnameIsTheSandboxId() {
+    assertThat(config.getJsonObject("root").getBoolean("readonly")).isTrue();
+    assertThat(config.getJsonObject("root").getString("path")).isEqualTo("/cache/rootfs");
+    assertThat(config.getString("hostname")).isEqualTo("sbx-abc");
+  }
+
+  @Test
+  void processIsUnprivilegedWithNoCapabilities() {
+    JsonObject process = config.getJsonObject("process");
+    assertThat(process.getJsonObject("user").getInteger("uid")).isEqualTo(1000);
+    assertThat(process.getJsonObject("user").getInteger("gid")).isEqualTo(1000);
+    assertThat(process.getBoolean("noNewPrivileges")).isTrue();
+    JsonObject caps = process.getJsonObject("capabilities");
+    for (String set : caps.fieldNames()) {
+      assertThat(caps.getJsonArray(set)).as(set).isEmpty();
+    }
+    assertThat(process.getJsonArray("args").getString(0)).isEqualTo("/usr/bin/tini");
+    assertThat(process.getJsonArray("args").getList()).contains("/opt/bastion/sandboxd.jar");
+  }
+
+  @Test
+  void limitsBecomeCgroupResources() {
+    JsonObject resources = config.getJsonObject("linux").getJsonObject("resources");
+    assertThat(resources.getJsonObject("memory").getLong("limit")).isEqualTo(256L << 20);
+    assertThat(resources.getJsonObject("memory").getLong("swap")).isEqualTo(256L << 20);
+    assertThat(resources.getJsonObject("pids").getInteger("limit")).isEqualTo(128);
+    assertThat(resources.getJsonObject("cpu").getLong("quota")).isEqualTo(50_000);
+    assertThat(resources.getJsonObject("cpu").getLong("period")).isEqualTo(100_000);
+    assertThat(config.getJsonObject("linux").getString("cgroupsPath")).isEqualTo("/bastion/sbx-abc");
+  }
+
+  @Test
+  void hasItsOwnNetworkNamespace() {
+    JsonArray namespaces = config.getJsonObject("linux").getJsonArray("namespaces");
+    assertThat(namespaces.stream().map(ns -> ((JsonObject) ns).getString("type")))
+        .contains("network", "pid", "mount", "ipc", "uts");
+  }
+
+  @Test
+  void mountsWorkspaceReadWriteAndSandboxdReadOnly() {
+    JsonObject workspace = mount("/workspace");
+    assertThat(workspace.getString("source")).isEqualTo("/state/sandboxes/sbx-abc/workspace");
+    assertThat(workspace.getJsonArray("options").getList()).contains("rw", "nosuid", "nodev");
+    JsonObject jar = mount("/opt/bastion/sandboxd.jar");
+    assertThat(jar.getString("source")).isEqualTo("/build/sandboxd.jar");
+    assertThat(jar.getJsonArray("options").getList()).contains("ro");
+    assertThat(mount("/run/bastion").getString("source")).isEqualTo("/state/sandboxes/sbx-abc/run");
+    JsonObject tmp = mount("/tmp");
+    assertThat(tmp.getString("type")).isEqualTo("tmpfs");
+    assertThat(tmp.getJsonArray("options").getList()).contains("size=" + (64L << 20));
+  }
+
+  @Test
+  void sameSpecGivesTheSameDocument() {
+    assertThat(OciBundle.config(spec).encode()).isEqualTo(config.encode());
+  }
+
+  private JsonObject mount(String destination) {
+    return config.getJsonArray("mounts").stream()
+        .map(JsonObject.class::cast)
+        .filter(m -> m.getString("destination").equals(destination))
+        .findFirst()
+        .orElseThrow();
+  }
+}

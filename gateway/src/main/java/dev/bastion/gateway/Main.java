@@ -1,0 +1,24 @@
+package dev.bastion.gateway;
+
+import dev.bastion.gateway.server.ServeCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code bastion} command line. */
+@Command(
+    name = "bastion",
+    mixinStandardHelpOptions = true,
+    version = "bastion 0.1.0",
+    description = "Runs untrusted, LLM-generated code for AI agents in gVisor sandboxes.",
+    subcommands = {ServeCommand.class})
+public final class Main implements Runnable {
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new Main()).execute(args));
+  }
+}

@@ -1,0 +1,228 @@
+package dev.bastion.gateway.grpc;
+
+import dev.bastion.controller.sandbox.EmbeddedSandboxes;
+import dev.bastion.controller.store.SandboxPhase;
+import dev.bastion.controller.store.SandboxRecord;
+import dev.bastion.gateway.auth.Tenant;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
+import io.vertx.grpc.server.StatusException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One call relayed between an agent and a sandbox's sandboxd, in both directions, for every call
+ * shape (unary, client-, server- and bidi-streaming).
+ *
+ * <p>Flow control holds end to end: when the agent reads slowly the gateway stops reading from
+ * sandboxd (so HTTP/2 windows fill and sandboxd stops reading the process), and when sandboxd is
+ * slow to take stdin the gateway stops reading from the agent. Nothing is buffered without bound.
+ * Cancellation travels both ways. All of it runs on the call's event loop.
+ */
+final class ForwardedCall<Req, Resp> {
+
+  private final GrpcServerRequest<Req, Resp> inbound;
+  private final GrpcServerResponse<Req, Resp> response;
+  private final Route<Req, Resp> route;
+  private final GrpcClient client;
+  private final EmbeddedSandboxes sandboxes;
+  private final CallerTenant callers;
+
+  private String sandboxId;
+  private GrpcClientRequest<Req, Resp> outbound;
+  private boolean connecting;
+  private boolean inboundEnded;
+  private boolean finished;
+  private boolean sandboxAnswered;
+
+  ForwardedCall(
+      GrpcServerRequest<Req, Resp> inbound,
+      Route<Req, Resp> route,
+      GrpcClient client,
+      EmbeddedSandboxes sandboxes,
+      CallerTenant callers) {
+    this.inbound = inbound;
+    this.response = inbound.response();
+    this.route = route;
+    this.client = client;
+    this.sandboxes = sandboxes;
+    this.callers = callers;
+  }
+
+  void start() {
+    inbound.handler(this::onInboundMessage);
+    inbound.endHandler(ignored -> onInboundEnd());
+    // Vert.x reports a client's cancel (RST_STREAM) to the error handler, a broken connection to
+    // the exception handler: either way the agent is gone.
+    inbound.errorHandler(ignored -> onInboundCancelled());
+    inbound.exceptionHandler(ignored -> onInboundCancelled());
+  }
+
+  private void onInboundMessage(Req message) {
+    if (outbound != null) {
+      outbound.write(message);
+      if (outbound.writeQueueFull()) {
+        inbound.pause();
+        outbound.drainHandler(ignored -> inbound.resume());
+      }
+      return;
+    }
+    if (connecting) {
+      // Paused while connecting, so this cannot happen; refuse rather than lose a message.
+      finish(new StatusException(GrpcStatus.INTERNAL, "internal error"));
+      return;
+    }
+    connecting = true;
+    inbound.pause();
+    Req first;
+    Path socket;
+    try {
+      Tenant tenant = callers.of(inbound);
+      sandboxId = SandboxesApi.requireId(route.sandboxIdOf().apply(message));
+      socket = sandboxes.socketOfReady(tenant.name(), sandboxId);
+      first = route.prepare().apply(sandboxes.get(tenant.name(), sandboxId), message);
+    } catch (RuntimeException e) {
+      finish(GrpcErrors.toStatus(e));
+      return;
+    }
+    client
+        .request(SocketAddress.domainSocketAddress(socket.toString()), route.target())
+        .onComplete(
+            connected -> {
+              if (connected.succeeded()) {
+                onConnected(connected.result(), first);
+              } else {
+                onSandboxLost();
+              }
+            });
+  }
+
+  private void onConnected(GrpcClientRequest<Req, Resp> request, Req first) {
+    if (finished) {
+      request.cancel();
+      return;
+    }
+    outbound = request;
+    long timeout = inbound.timeout();
+    if (timeout > 0) {
+      outbound.timeout(timeout, TimeUnit.MILLISECONDS);
+    }
+    outbound.exceptionHandler(ignored -> onSandboxLost());
+    outbound
+        .response()
+        .onComplete(
+            answered -> {
+              if (answered.succeeded()) {
+                relayResponse(answered.result());
+              } else {
+                onSandboxLost();
+              }
+            });
+    outbound.write(first);
+    if (inboundEnded) {
+      outbound.end();
+    } else {
+      inbound.resume();
+    }
+  }
+
+  private void relayResponse(GrpcClientResponse<Req, Resp> answer) {
+    answer.handler(
+        message -> {
+          if (finished) {
+            return;
+          }
+          response.write(message);
+          if (response.writeQueueFull()) {
+            answer.pause();
+            response.drainHandler(ignored -> answer.resume());
+          }
+        });
+    answer.exceptionHandler(ignored -> onSandboxLost());
+    answer.endHandler(
+        ignored -> {
+          sandboxAnswered = true;
+          GrpcStatus status = answer.status();
+          if (status == GrpcStatus.OK) {
+            finishOk();
+          } else {
+            finish(
+                new StatusException(
+                    status, answer.statusMessage() == null ? "" : answer.statusMessage()));
+          }
+        });
+  }
+
+  private void onInboundEnd() {
+    inboundEnded = true;
+    if (outbound != null) {
+      outbound.end();
+    }
+  }
+
+  /** The agent went away: stop the sandbox side too (sandboxd kills untagged processes). */
+  private void onInboundCancelled() {
+    finished = true;
+    if (outbound != null) {
+      outbound.cancel();
+    }
+  }
+
+  /**
+   * The stream to sandboxd broke. Ask the manager whether the sandbox died, so the agent hears why
+   * (an out-of-memory stop is reported in the call's own terms where it has them).
+   */
+  private void onSandboxLost() {
+    if (finished) {
+      return;
+    }
+    sandboxes
+        .verify(sandboxId)
+        .onComplete(
+            verified -> {
+              SandboxRecord record = verified.succeeded() ? verified.result() : null;
+              if (record == null || record.phase() == SandboxPhase.READY) {
+                finish(
+                    new StatusException(
+                        GrpcStatus.UNAVAILABLE, "lost the connection to sandbox " + sandboxId));
+                return;
+              }
+              Optional<Resp> last =
+                  EmbeddedSandboxes.failedFromOutOfMemory(record)
+                      ? route.onOutOfMemory().apply(record)
+                      : Optional.empty();
+              if (last.isPresent()) {
+                response.write(last.get());
+                finishOk();
+              } else {
+                finish(
+                    new StatusException(
+                        GrpcStatus.UNAVAILABLE,
+                        "sandbox " + sandboxId + " stopped: " + record.message()));
+              }
+            });
+  }
+
+  private void finishOk() {
+    if (!finished) {
+      finished = true;
+      response.end();
+    }
+  }
+
+  private void finish(StatusException status) {
+    if (!finished) {
+      finished = true;
+      GrpcErrors.fail(response, status);
+      if (outbound != null && !sandboxAnswered) {
+        outbound.cancel();
+      }
+    }
+  }
+}

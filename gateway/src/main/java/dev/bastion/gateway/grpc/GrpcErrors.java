@@ -1,0 +1,61 @@
+package dev.bastion.gateway.grpc;
+
+import dev.bastion.controller.sandbox.SandboxError;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServerResponse;
+import io.vertx.grpc.server.StatusException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Ends a call with a status and a one-line message. Failures we did not expect are logged here and
+ * reach the caller as INTERNAL with no detail, so nothing internal leaks onto the wire.
+ */
+public final class GrpcErrors {
+
+  private static final Logger LOG = Logger.getLogger(GrpcErrors.class.getName());
+
+  private GrpcErrors() {}
+
+  /** Ends {@code response} with the status that {@code failure} stands for. */
+  public static void fail(GrpcServerResponse<?, ?> response, Throwable failure) {
+    StatusException status = toStatus(failure);
+    try {
+      response.status(status.status()).statusMessage(status.message()).end();
+    } catch (IllegalStateException alreadyEnded) {
+      // The call ended first (e.g. the client cancelled): nobody is left to tell.
+    }
+  }
+
+  /** The status and message that {@code failure} stands for. */
+  public static StatusException toStatus(Throwable failure) {
+    if (failure instanceof StatusException status) {
+      return status;
+    }
+    if (failure instanceof SandboxError error) {
+      return new StatusException(statusOf(error.kind()), error.getMessage());
+    }
+    LOG.log(Level.WARNING, "unexpected failure in a call", failure);
+    return new StatusException(GrpcStatus.INTERNAL, "internal error");
+  }
+
+  static GrpcStatus statusOf(SandboxError.Kind kind) {
+    return switch (kind) {
+      case NOT_FOUND -> GrpcStatus.NOT_FOUND;
+      case INVALID_ARGUMENT -> GrpcStatus.INVALID_ARGUMENT;
+      case FAILED_PRECONDITION -> GrpcStatus.FAILED_PRECONDITION;
+      case RESOURCE_EXHAUSTED -> GrpcStatus.RESOURCE_EXHAUSTED;
+      case UNAVAILABLE -> GrpcStatus.UNAVAILABLE;
+    };
+  }
+
+  public static StatusException unauthenticated() {
+    return new StatusException(
+        GrpcStatus.UNAUTHENTICATED,
+        "missing or unknown bearer token (authorization: Bearer <token>)");
+  }
+
+  public static StatusException invalid(String message) {
+    return new StatusException(GrpcStatus.INVALID_ARGUMENT, message);
+  }
+}

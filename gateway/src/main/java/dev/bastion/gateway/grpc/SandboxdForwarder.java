@@ -1,0 +1,27 @@
+package dev.bastion.gateway.grpc;
+
+import dev.bastion.controller.sandbox.EmbeddedSandboxes;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.server.GrpcServer;
+
+/** Relays calls to the sandboxd of the caller's sandbox; see {@link ForwardedCall}. */
+public final class SandboxdForwarder {
+
+  private final GrpcClient client;
+  private final EmbeddedSandboxes sandboxes;
+  private final CallerTenant callers;
+
+  public SandboxdForwarder(GrpcClient client, EmbeddedSandboxes sandboxes, CallerTenant callers) {
+    this.client = client;
+    this.sandboxes = sandboxes;
+    this.callers = callers;
+  }
+
+  /** Serves {@code method} by relaying each call along {@code route}. */
+  <Req, Resp> void bind(
+      GrpcServer server, ServiceMethod<Req, Resp> method, Route<Req, Resp> route) {
+    server.callHandler(
+        method, request -> new ForwardedCall<>(request, route, client, sandboxes, callers).start());
+  }
+}

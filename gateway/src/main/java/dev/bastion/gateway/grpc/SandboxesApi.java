@@ -1,0 +1,140 @@
+package dev.bastion.gateway.grpc;
+
+import com.google.protobuf.Descriptors;
+import dev.bastion.api.v1.CreateSandboxRequest;
+import dev.bastion.api.v1.DeleteSandboxResponse;
+import dev.bastion.api.v1.ListSandboxesResponse;
+import dev.bastion.api.v1.SandboxesGrpcService;
+import dev.bastion.controller.sandbox.CreateRequest;
+import dev.bastion.controller.sandbox.EmbeddedSandboxes;
+import dev.bastion.controller.sandbox.LabelSelector;
+import dev.bastion.gateway.auth.Tenant;
+import io.vertx.core.Future;
+import io.vertx.grpc.common.ServiceName;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.Service;
+import java.util.function.BiFunction;
+
+/** The Sandboxes service: lifecycle of the caller's own sandboxes. */
+public final class SandboxesApi implements Service {
+
+  private final EmbeddedSandboxes sandboxes;
+  private final CallerTenant callers;
+
+  public SandboxesApi(EmbeddedSandboxes sandboxes, CallerTenant callers) {
+    this.sandboxes = sandboxes;
+    this.callers = callers;
+  }
+
+  @Override
+  public ServiceName name() {
+    return SandboxesGrpcService.SERVICE_NAME;
+  }
+
+  @Override
+  public Descriptors.ServiceDescriptor descriptor() {
+    return SandboxesGrpcService.SERVICE_DESCRIPTOR;
+  }
+
+  @Override
+  public void bind(GrpcServer server) {
+    server.callHandler(
+        SandboxesGrpcService.Create,
+        request ->
+            unary(
+                request,
+                (tenant, create) ->
+                    sandboxes
+                        .create(toCreateRequest(tenant, create))
+                        .map(SandboxMessages::toProto)));
+    server.callHandler(
+        SandboxesGrpcService.Get,
+        request ->
+            unary(
+                request,
+                (tenant, get) ->
+                    Future.succeededFuture(
+                        SandboxMessages.toProto(
+                            sandboxes.get(tenant.name(), requireId(get.getSandboxId()))))));
+    server.callHandler(
+        SandboxesGrpcService.List,
+        request ->
+            unary(
+                request,
+                (tenant, list) -> {
+                  LabelSelector selector = LabelSelector.parse(list.getLabelSelector());
+                  ListSandboxesResponse.Builder response = ListSandboxesResponse.newBuilder();
+                  sandboxes
+                      .list(tenant.name(), selector)
+                      .forEach(r -> response.addSandboxes(SandboxMessages.toProto(r)));
+                  return Future.succeededFuture(response.build());
+                }));
+    server.callHandler(
+        SandboxesGrpcService.Delete,
+        request ->
+            unary(
+                request,
+                (tenant, delete) ->
+                    sandboxes
+                        .delete(tenant.name(), requireId(delete.getSandboxId()))
+                        .map(DeleteSandboxResponse.getDefaultInstance())));
+    server.callHandler(
+        SandboxesGrpcService.Suspend,
+        request ->
+            unary(
+                request,
+                (tenant, suspend) ->
+                    sandboxes
+                        .suspend(tenant.name(), requireId(suspend.getSandboxId()))
+                        .map(SandboxMessages::toProto)));
+    server.callHandler(
+        SandboxesGrpcService.Resume,
+        request ->
+            unary(
+                request,
+                (tenant, resume) ->
+                    sandboxes
+                        .resume(tenant.name(), requireId(resume.getSandboxId()))
+                        .map(SandboxMessages::toProto)));
+  }
+
+  private static CreateRequest toCreateRequest(Tenant tenant, CreateSandboxRequest create) {
+    return new CreateRequest(
+        tenant.name(),
+        create.getTemplate(),
+        create.getWarmPool(),
+        create.getLabelsMap(),
+        create.getEnvMap(),
+        create.getTimeoutSeconds());
+  }
+
+  static String requireId(String id) {
+    if (id.isEmpty()) {
+      throw GrpcErrors.invalid("sandbox_id is required");
+    }
+    return id;
+  }
+
+  /** Authenticates, reads the one request, runs {@code call} and answers with its result. */
+  private <Req, Resp> void unary(
+      GrpcServerRequest<Req, Resp> request, BiFunction<Tenant, Req, Future<Resp>> call) {
+    request.handler(
+        message -> {
+          Future<Resp> result;
+          try {
+            result = call.apply(callers.of(request), message);
+          } catch (RuntimeException e) {
+            result = Future.failedFuture(e);
+          }
+          result.onComplete(
+              done -> {
+                if (done.succeeded()) {
+                  request.response().end(done.result());
+                } else {
+                  GrpcErrors.fail(request.response(), done.cause());
+                }
+              });
+        });
+  }
+}

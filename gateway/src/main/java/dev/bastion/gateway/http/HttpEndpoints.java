@@ -1,0 +1,44 @@
+package dev.bastion.gateway.http;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.function.BooleanSupplier;
+
+/** The plain HTTP endpoints beside gRPC: liveness, readiness and Prometheus metrics. */
+public final class HttpEndpoints {
+
+  private static final String TEXT = "text/plain; charset=utf-8";
+
+  private final BooleanSupplier ready;
+  private final PrometheusMeterRegistry metrics;
+
+  /**
+   * @param ready whether the server can create sandboxes right now
+   */
+  public HttpEndpoints(BooleanSupplier ready, PrometheusMeterRegistry metrics) {
+    this.ready = ready;
+    this.metrics = metrics;
+  }
+
+  public void handle(HttpServerRequest request) {
+    if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+      reply(request, 405, TEXT, "method not allowed\n");
+      return;
+    }
+    switch (request.path()) {
+      case "/healthz" -> reply(request, 200, TEXT, "ok\n");
+      case "/readyz" -> {
+        boolean isReady = ready.getAsBoolean();
+        reply(request, isReady ? 200 : 503, TEXT, isReady ? "ready\n" : "not ready\n");
+      }
+      case "/metrics" ->
+          reply(request, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+      default -> reply(request, 404, TEXT, "not found\n");
+    }
+  }
+
+  private static void reply(HttpServerRequest request, int status, String type, String body) {
+    request.response().setStatusCode(status).putHeader("content-type", type).end(body);
+  }
+}

@@ -1,0 +1,201 @@
+package dev.bastion.gateway.server;
+
+import dev.bastion.controller.runtime.CgroupVerdict;
+import dev.bastion.controller.runtime.ContainerRuntime;
+import dev.bastion.controller.runtime.RootFilesystem;
+import dev.bastion.controller.sandbox.EmbeddedOptions;
+import dev.bastion.controller.sandbox.EmbeddedSandboxes;
+import dev.bastion.controller.sandbox.SandboxLayout;
+import dev.bastion.controller.sandbox.TemplateCatalog;
+import dev.bastion.controller.store.FileSandboxStore;
+import dev.bastion.controller.store.SandboxPhase;
+import dev.bastion.gateway.auth.Authenticator;
+import dev.bastion.gateway.auth.TokenFile;
+import dev.bastion.gateway.grpc.CallerTenant;
+import dev.bastion.gateway.grpc.FilesApi;
+import dev.bastion.gateway.grpc.ProcessesApi;
+import dev.bastion.gateway.grpc.SandboxdForwarder;
+import dev.bastion.gateway.grpc.SandboxesApi;
+import dev.bastion.gateway.http.HttpEndpoints;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.health.HealthService;
+import io.vertx.grpc.reflection.ReflectionService;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/** Assembles and starts Bastion in embedded mode: sandboxes on this machine, gateway on a port. */
+public final class BastionServer {
+
+  /** The sandbox runtime's blocking work (runsc, file trees) runs on this pool, by name. */
+  static final String RUNTIME_POOL = "bastion-runtime";
+
+  private final Vertx vertx;
+  private final EmbeddedSandboxes sandboxes;
+  private final int port;
+  private final String generatedToken;
+
+  private BastionServer(Vertx vertx, EmbeddedSandboxes sandboxes, int port, String generatedToken) {
+    this.vertx = vertx;
+    this.sandboxes = sandboxes;
+    this.port = port;
+    this.generatedToken = generatedToken;
+  }
+
+  /**
+   * Checks the host, provisions the root filesystem, recovers the sandboxes of an earlier run and
+   * starts serving. Blocking; {@code progress} hears about slow steps.
+   */
+  public static BastionServer start(ServerConfig config, Consumer<String> progress) {
+    HostChecks.verify(config);
+    RootFilesystem rootfs = new RootFilesystem(config.cacheDir(), config.mirror());
+    Path rootfsPath = rootfs.ensure(progress);
+    String generatedToken = null;
+    TokenFile tokens;
+    try {
+      Files.createDirectories(config.stateDir());
+      Path tokensFile =
+          config.tokensFile() != null ? config.tokensFile() : config.stateDir().resolve("tokens");
+      if (config.tokensFile() == null && !Files.exists(tokensFile)) {
+        generatedToken = TokenFile.generate(tokensFile);
+      }
+      tokens = TokenFile.read(tokensFile);
+    } catch (IOException e) {
+      throw new StartupException("cannot read or write the tokens file: " + e.getMessage());
+    } catch (IllegalArgumentException e) {
+      throw new StartupException(e.getMessage());
+    }
+
+    PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    Vertx vertx =
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setPreferNativeTransport(true)
+                    .setMetricsOptions(
+                        new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+            .withMetrics(new MicrometerMetricsFactory(metrics))
+            .build();
+    if (!vertx.isNativeTransportEnabled()) {
+      vertx.close();
+      throw new StartupException(
+          "Netty's native epoll transport could not load, and sandboxd is reached over Unix"
+              + " sockets: run Bastion on Linux x86_64 with a writable java.io.tmpdir");
+    }
+    try {
+      EmbeddedSandboxes sandboxes = sandboxes(config, vertx, rootfsPath);
+      await(sandboxes.recover());
+      for (SandboxPhase phase : SandboxPhase.values()) {
+        Gauge.builder("bastion_sandboxes", sandboxes, s -> s.count(phase))
+            .description("Sandboxes by phase")
+            .tag("phase", phase.name())
+            .register(metrics);
+      }
+      CallerTenant callers = new CallerTenant(new Authenticator(tokens));
+      GrpcClient sandboxdClient = sandboxdClient(vertx);
+      SandboxdForwarder forwarder = new SandboxdForwarder(sandboxdClient, sandboxes, callers);
+      HttpEndpoints endpoints = new HttpEndpoints(rootfs::isReady, metrics);
+      int instances = 2 * Runtime.getRuntime().availableProcessors();
+      await(
+          vertx.deployVerticle(
+              () ->
+                  new GatewayVerticle(
+                      config, v -> grpcServer(v, sandboxes, callers, forwarder), endpoints),
+              new DeploymentOptions().setInstances(instances)));
+      return new BastionServer(vertx, sandboxes, config.port(), generatedToken);
+    } catch (RuntimeException e) {
+      vertx.close();
+      throw e;
+    }
+  }
+
+  private static EmbeddedSandboxes sandboxes(ServerConfig config, Vertx vertx, Path rootfs) {
+    WorkerExecutor worker = vertx.createSharedWorkerExecutor(RUNTIME_POOL, 8, 5, TimeUnit.MINUTES);
+    return new EmbeddedSandboxes(
+        vertx,
+        worker,
+        new ContainerRuntime(config.runtime(), config.stateDir().resolve(config.runtime().id())),
+        new FileSandboxStore(config.stateDir().resolve("store")),
+        TemplateCatalog.builtIn(),
+        new SandboxLayout(config.stateDir()),
+        rootfs,
+        config.sandboxdJar().toAbsolutePath(),
+        new CgroupVerdict(Path.of("/sys/fs/cgroup")),
+        EmbeddedOptions.defaults(),
+        Clock.systemUTC());
+  }
+
+  private static GrpcServer grpcServer(
+      Vertx vertx, EmbeddedSandboxes sandboxes, CallerTenant callers, SandboxdForwarder forwarder) {
+    GrpcServer server =
+        GrpcServer.server(
+            vertx, new GrpcServerOptions().setMaxMessageSize(ServerConfig.MAX_MESSAGE_BYTES));
+    server.addService(new SandboxesApi(sandboxes, callers));
+    server.addService(new ProcessesApi(forwarder));
+    server.addService(new FilesApi(forwarder));
+    server.addService(HealthService.create(vertx));
+    server.addService(ReflectionService.v1());
+    return server;
+  }
+
+  /** One HTTP/2 connection per sandbox (per socket address), many streams on it. */
+  private static GrpcClient sandboxdClient(Vertx vertx) {
+    HttpClientOptions http =
+        new HttpClientOptions()
+            .setProtocolVersion(HttpVersion.HTTP_2)
+            .setHttp2ClearTextUpgrade(false)
+            .setHttp2MultiplexingLimit(-1)
+            .setInitialSettings(new Http2Settings().setInitialWindowSize(1024 * 1024))
+            .setHttp2ConnectionWindowSize(16 * 1024 * 1024);
+    return GrpcClient.client(
+        vertx,
+        new GrpcClientOptions().setMaxMessageSize(4L * ServerConfig.MAX_MESSAGE_BYTES),
+        http);
+  }
+
+  private static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+    } catch (java.util.concurrent.ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw new StartupException(
+          cause.getMessage() == null ? cause.toString() : cause.getMessage());
+    } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+      throw new StartupException("start-up did not finish: " + e);
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** The token made for this start when no tokens file existed; null otherwise. */
+  public String generatedToken() {
+    return generatedToken;
+  }
+
+  /** Stops serving; running sandboxes stay up and are recovered by the next start. */
+  public void close() {
+    sandboxes.close();
+    await(vertx.close());
+  }
+}

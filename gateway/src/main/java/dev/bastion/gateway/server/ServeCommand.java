@@ -1,0 +1,112 @@
+package dev.bastion.gateway.server;
+
+import dev.bastion.controller.runtime.RuntimeKind;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bastion serve}: embedded mode, sandboxes on this machine. */
+@Command(
+    name = "serve",
+    mixinStandardHelpOptions = true,
+    description = "Starts the gateway and runs sandboxes on this machine (embedded mode).")
+public final class ServeCommand implements Callable<Integer> {
+
+  private static final Path HOME = Path.of(System.getProperty("user.home"));
+
+  @Option(
+      names = "--port",
+      description = "Port for gRPC, HTTP and metrics (default ${DEFAULT-VALUE}).")
+  int port = 8080;
+
+  @Option(
+      names = "--host",
+      description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 for every interface).")
+  String host = "127.0.0.1";
+
+  @Option(names = "--state-dir", description = "Durable state (default ${DEFAULT-VALUE}).")
+  Path stateDir = HOME.resolve(".local/state/bastion");
+
+  @Option(
+      names = "--tokens-file",
+      description =
+          "Bearer tokens, one 'TOKEN TENANT [admin]' per line (default: STATE-DIR/tokens, made"
+              + " with one admin token on first start).")
+  Path tokensFile;
+
+  @Option(
+      names = "--runtime",
+      description =
+          "gvisor (default) or crun. crun shares the host kernel: weaker isolation, for trusted"
+              + " code or machines without gVisor.")
+  String runtime = "gvisor";
+
+  @Option(
+      names = "--cache-dir",
+      description = "Where the sandbox root filesystem is built (default ${DEFAULT-VALUE}).")
+  Path cacheDir = HOME.resolve(".cache/bastion");
+
+  @Option(
+      names = "--mirror",
+      description = "Debian mirror for the root filesystem (default ${DEFAULT-VALUE}).")
+  String mirror = "http://deb.debian.org/debian";
+
+  @Option(names = "--sandboxd-jar", description = "The sandboxd jar mounted into sandboxes.")
+  Path sandboxdJar = Path.of(System.getProperty("bastion.sandboxd.jar", "sandboxd.jar"));
+
+  @Override
+  public Integer call() throws InterruptedException {
+    RuntimeKind kind;
+    try {
+      kind = RuntimeKind.parse(runtime);
+    } catch (IllegalArgumentException e) {
+      System.err.println("bastion: " + e.getMessage());
+      return 2;
+    }
+    if (!kind.separateKernel()) {
+      System.err.println(
+          "bastion: WARNING: --runtime "
+              + kind.id()
+              + " runs sandboxes on the host kernel (namespaces and seccomp only): a kernel"
+              + " exploit in sandboxed code escapes it. Use gvisor for untrusted code.");
+    }
+    ServerConfig config =
+        new ServerConfig(host, port, stateDir, tokensFile, kind, cacheDir, mirror, sandboxdJar);
+    BastionServer server;
+    try {
+      server = BastionServer.start(config, line -> System.out.println("bastion: " + line));
+    } catch (StartupException e) {
+      System.err.println("bastion: " + e.getMessage());
+      return 1;
+    }
+    if (server.generatedToken() != null) {
+      System.out.println(
+          "bastion: created "
+              + stateDir.resolve("tokens")
+              + " with an admin token for tenant 'default':");
+      System.out.println("  export BASTION_TOKEN=" + server.generatedToken());
+    }
+    System.out.println(
+        "bastion: listening on "
+            + host
+            + ":"
+            + port
+            + " (gRPC h2c, /healthz, /readyz, /metrics),"
+            + " runtime "
+            + kind.id()
+            + ", state in "
+            + stateDir);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  server.close();
+                  stopped.countDown();
+                }));
+    stopped.await();
+    return 0;
+  }
+}

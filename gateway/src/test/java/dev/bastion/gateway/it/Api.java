@@ -1,0 +1,146 @@
+package dev.bastion.gateway.it;
+
+import com.google.protobuf.Message;
+import dev.bastion.api.v1.CreateSandboxRequest;
+import dev.bastion.api.v1.DeleteSandboxRequest;
+import dev.bastion.api.v1.DeleteSandboxResponse;
+import dev.bastion.api.v1.ExecEvent;
+import dev.bastion.api.v1.ExecRequest;
+import dev.bastion.api.v1.FileChunk;
+import dev.bastion.api.v1.FileInfo;
+import dev.bastion.api.v1.GetSandboxRequest;
+import dev.bastion.api.v1.ListFilesRequest;
+import dev.bastion.api.v1.ListFilesResponse;
+import dev.bastion.api.v1.ListSandboxesRequest;
+import dev.bastion.api.v1.ListSandboxesResponse;
+import dev.bastion.api.v1.ReadFileRequest;
+import dev.bastion.api.v1.RemoveFileRequest;
+import dev.bastion.api.v1.RemoveFileResponse;
+import dev.bastion.api.v1.RunRequest;
+import dev.bastion.api.v1.RunResult;
+import dev.bastion.api.v1.Sandbox;
+import dev.bastion.api.v1.WriteFileRequest;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientInterceptors;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.protobuf.ProtoUtils;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.MetadataUtils;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway's API through grpc-java, a gRPC implementation other than the gateway's own, with
+ * method descriptors made from the proto messages (no generated grpc-java stubs needed).
+ */
+final class Api implements AutoCloseable {
+
+  static final MethodDescriptor<CreateSandboxRequest, Sandbox> CREATE =
+      method(
+          "bastion.v1.Sandboxes/Create",
+          MethodDescriptor.MethodType.UNARY,
+          CreateSandboxRequest.getDefaultInstance(),
+          Sandbox.getDefaultInstance());
+  static final MethodDescriptor<GetSandboxRequest, Sandbox> GET =
+      method(
+          "bastion.v1.Sandboxes/Get",
+          MethodDescriptor.MethodType.UNARY,
+          GetSandboxRequest.getDefaultInstance(),
+          Sandbox.getDefaultInstance());
+  static final MethodDescriptor<ListSandboxesRequest, ListSandboxesResponse> LIST =
+      method(
+          "bastion.v1.Sandboxes/List",
+          MethodDescriptor.MethodType.UNARY,
+          ListSandboxesRequest.getDefaultInstance(),
+          ListSandboxesResponse.getDefaultInstance());
+  static final MethodDescriptor<DeleteSandboxRequest, DeleteSandboxResponse> DELETE =
+      method(
+          "bastion.v1.Sandboxes/Delete",
+          MethodDescriptor.MethodType.UNARY,
+          DeleteSandboxRequest.getDefaultInstance(),
+          DeleteSandboxResponse.getDefaultInstance());
+  static final MethodDescriptor<RunRequest, RunResult> RUN =
+      method(
+          "bastion.v1.Processes/Run",
+          MethodDescriptor.MethodType.UNARY,
+          RunRequest.getDefaultInstance(),
+          RunResult.getDefaultInstance());
+  static final MethodDescriptor<ExecRequest, ExecEvent> EXEC =
+      method(
+          "bastion.v1.Processes/Exec",
+          MethodDescriptor.MethodType.BIDI_STREAMING,
+          ExecRequest.getDefaultInstance(),
+          ExecEvent.getDefaultInstance());
+  static final MethodDescriptor<ReadFileRequest, FileChunk> READ =
+      method(
+          "bastion.v1.Files/Read",
+          MethodDescriptor.MethodType.SERVER_STREAMING,
+          ReadFileRequest.getDefaultInstance(),
+          FileChunk.getDefaultInstance());
+  static final MethodDescriptor<WriteFileRequest, FileInfo> WRITE =
+      method(
+          "bastion.v1.Files/Write",
+          MethodDescriptor.MethodType.CLIENT_STREAMING,
+          WriteFileRequest.getDefaultInstance(),
+          FileInfo.getDefaultInstance());
+  static final MethodDescriptor<ListFilesRequest, ListFilesResponse> LIST_FILES =
+      method(
+          "bastion.v1.Files/List",
+          MethodDescriptor.MethodType.UNARY,
+          ListFilesRequest.getDefaultInstance(),
+          ListFilesResponse.getDefaultInstance());
+  static final MethodDescriptor<RemoveFileRequest, RemoveFileResponse> REMOVE =
+      method(
+          "bastion.v1.Files/Remove",
+          MethodDescriptor.MethodType.UNARY,
+          RemoveFileRequest.getDefaultInstance(),
+          RemoveFileResponse.getDefaultInstance());
+
+  private final ManagedChannel channel;
+
+  Api(int port) {
+    channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", port)
+            .usePlaintext()
+            .maxInboundMessageSize(16 << 20)
+            .build();
+  }
+
+  /** The channel as {@code token}'s bearer (null: no credentials at all). */
+  Channel as(String token) {
+    if (token == null) {
+      return channel;
+    }
+    Metadata headers = new Metadata();
+    headers.put(
+        Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+    return ClientInterceptors.intercept(
+        channel, MetadataUtils.newAttachHeadersInterceptor(headers));
+  }
+
+  static CallOptions deadline(int seconds) {
+    return CallOptions.DEFAULT.withDeadlineAfter(seconds, TimeUnit.SECONDS);
+  }
+
+  static <Req, Resp> Resp call(Channel channel, MethodDescriptor<Req, Resp> method, Req request) {
+    return ClientCalls.blockingUnaryCall(channel, method, deadline(120), request);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+  }
+
+  private static <Req extends Message, Resp extends Message> MethodDescriptor<Req, Resp> method(
+      String name, MethodDescriptor.MethodType type, Req request, Resp response) {
+    return MethodDescriptor.<Req, Resp>newBuilder()
+        .setFullMethodName(name)
+        .setType(type)
+        .setRequestMarshaller(ProtoUtils.marshaller(request))
+        .setResponseMarshaller(ProtoUtils.marshaller(response))
+        .build();
+  }
+}

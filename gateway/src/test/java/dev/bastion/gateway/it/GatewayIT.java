@@ -1,0 +1,552 @@
+package dev.bastion.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.protobuf.ByteString;
+import dev.bastion.api.v1.CreateSandboxRequest;
+import dev.bastion.api.v1.DeleteSandboxRequest;
+import dev.bastion.api.v1.ExecEvent;
+import dev.bastion.api.v1.ExecRequest;
+import dev.bastion.api.v1.ExecStart;
+import dev.bastion.api.v1.FileChunk;
+import dev.bastion.api.v1.FileInfo;
+import dev.bastion.api.v1.GetSandboxRequest;
+import dev.bastion.api.v1.ListFilesRequest;
+import dev.bastion.api.v1.ListSandboxesRequest;
+import dev.bastion.api.v1.ReadFileRequest;
+import dev.bastion.api.v1.RemoveFileRequest;
+import dev.bastion.api.v1.RunRequest;
+import dev.bastion.api.v1.RunResult;
+import dev.bastion.api.v1.Sandbox;
+import dev.bastion.api.v1.WriteFileHeader;
+import dev.bastion.api.v1.WriteFileRequest;
+import dev.bastion.controller.runtime.RuntimeKind;
+import dev.bastion.gateway.server.BastionServer;
+import dev.bastion.gateway.server.ServerConfig;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The gateway end to end: real gVisor sandboxes, real gRPC over a real socket, driven by grpc-java
+ * (not the gateway's own gRPC library).
+ */
+class GatewayIT {
+
+  static final String ALICE = "alice-token-0123456789";
+  static final String BOB = "bob-token-0123456789abc";
+
+  @TempDir static Path stateDir;
+  static BastionServer server;
+  static Api api;
+  static Channel alice;
+  static Channel bob;
+  static String shared;
+
+  @BeforeAll
+  static void start() throws Exception {
+    SandboxHost.require();
+    Path tokens = stateDir.resolve("tokens.txt");
+    Files.writeString(tokens, ALICE + " alice\n" + BOB + " bob\n");
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    server =
+        BastionServer.start(
+            new ServerConfig(
+                "127.0.0.1",
+                port,
+                stateDir.resolve("state"),
+                tokens,
+                RuntimeKind.GVISOR,
+                SandboxHost.CACHE_DIR,
+                SandboxHost.MIRROR,
+                SandboxHost.sandboxdJar()),
+            System.out::println);
+    api = new Api(port);
+    alice = api.as(ALICE);
+    bob = api.as(BOB);
+    shared = create(alice).getId();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (api != null && shared != null) {
+      for (Sandbox s :
+          Api.call(alice, Api.LIST, ListSandboxesRequest.getDefaultInstance()).getSandboxesList()) {
+        Api.call(
+            alice, Api.DELETE, DeleteSandboxRequest.newBuilder().setSandboxId(s.getId()).build());
+      }
+      api.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    SandboxHost.removeContainers(stateDir.resolve("state"));
+  }
+
+  static Sandbox create(Channel as) {
+    return Api.call(
+        as, Api.CREATE, CreateSandboxRequest.newBuilder().setTemplate("python").build());
+  }
+
+  static RunResult run(String sandbox, String... argv) {
+    return Api.call(
+        alice,
+        Api.RUN,
+        RunRequest.newBuilder().setSandboxId(sandbox).addAllArgv(List.of(argv)).build());
+  }
+
+  @Test
+  void createdSandboxIsReadyOnGvisor() {
+    Sandbox sandbox =
+        Api.call(alice, Api.GET, GetSandboxRequest.newBuilder().setSandboxId(shared).build());
+    assertThat(sandbox.getPhase()).isEqualTo(Sandbox.Phase.READY);
+    assertThat(sandbox.getRuntime()).isEqualTo("gvisor");
+    assertThat(sandbox.getLaunchType()).isEqualTo("cold");
+    assertThat(sandbox.getShutdownTime().getSeconds())
+        .isGreaterThan(sandbox.getCreatedAt().getSeconds());
+  }
+
+  @Test
+  void pythonRunsAsAnUnprivilegedUser() {
+    RunResult result =
+        run(shared, "python3", "-c", "import os; print(6*7, os.getuid(), os.getcwd())");
+    assertThat(result.getExitCode()).isZero();
+    assertThat(result.getStdout().toStringUtf8()).isEqualTo("42 1000 /workspace\n");
+  }
+
+  @Test
+  void exitCodesAndStderrComeBack() {
+    RunResult result = run(shared, "sh", "-c", "echo oops >&2; exit 7");
+    assertThat(result.getExitCode()).isEqualTo(7);
+    assertThat(result.getStderr().toStringUtf8()).isEqualTo("oops\n");
+  }
+
+  @Test
+  void outputStreamsIncrementallyAndInOrder() throws Exception {
+    ExecRecorder recorder = new ExecRecorder();
+    StreamObserver<ExecRequest> requests = exec(alice, recorder);
+    requests.onNext(
+        start(
+            shared,
+            "python3",
+            "-u",
+            "-c",
+            "import time\nfor i in range(5):\n    print(i, flush=True)\n    time.sleep(0.3)"));
+    requests.onCompleted();
+    recorder.await(60);
+    assertThat(recorder.events().get(0).hasStarted()).isTrue();
+    assertThat(recorder.stdout()).isEqualTo("0\n1\n2\n3\n4\n");
+    List<ExecRecorder.Arrival> chunks =
+        recorder.arrivals.stream().filter(a -> a.event().hasStdout()).toList();
+    assertThat(chunks.size())
+        .as("lines arrive as they are printed, not at the end")
+        .isGreaterThanOrEqualTo(3);
+    long spreadMillis = (chunks.get(chunks.size() - 1).nanos() - chunks.get(0).nanos()) / 1_000_000;
+    assertThat(spreadMillis).isGreaterThan(600);
+    ExecEvent last = recorder.last();
+    assertThat(last.hasExited()).isTrue();
+    assertThat(last.getExited().getExitCode()).isZero();
+  }
+
+  @Test
+  void stdinRoundTrips() throws Exception {
+    ExecRecorder recorder = new ExecRecorder();
+    StreamObserver<ExecRequest> requests = exec(alice, recorder);
+    ExecStart.Builder start = start(shared, "cat").getStart().toBuilder().setStdin(true);
+    requests.onNext(ExecRequest.newBuilder().setStart(start).build());
+    requests.onNext(ExecRequest.newBuilder().setStdin(ByteString.copyFromUtf8("hello ")).build());
+    requests.onNext(
+        ExecRequest.newBuilder().setStdin(ByteString.copyFromUtf8("sandbox\n")).build());
+    requests.onNext(ExecRequest.newBuilder().setEof(true).build());
+    requests.onCompleted();
+    recorder.await(60);
+    assertThat(recorder.stdout()).isEqualTo("hello sandbox\n");
+    assertThat(recorder.last().getExited().getExitCode()).isZero();
+  }
+
+  @Test
+  void timeoutKillsTheWholeProcessGroup() throws Exception {
+    ExecRecorder recorder = new ExecRecorder();
+    StreamObserver<ExecRequest> requests = exec(alice, recorder);
+    ExecStart.Builder start =
+        start(shared, "sh", "-c", "sleep 300 & echo $! > /workspace/child.pid; sleep 300")
+            .getStart()
+            .toBuilder()
+            .setTimeoutSeconds(2);
+    requests.onNext(ExecRequest.newBuilder().setStart(start).build());
+    requests.onCompleted();
+    recorder.await(60);
+    assertThat(recorder.last().getExited().getTimedOut()).isTrue();
+    RunResult child = run(shared, "sh", "-c", "kill -0 $(cat /workspace/child.pid)");
+    assertThat(child.getExitCode()).as("the background child died with its group").isNotZero();
+  }
+
+  @Test
+  void outputBeyondTheCapIsCutAndReported() throws Exception {
+    ExecRecorder recorder = new ExecRecorder();
+    StreamObserver<ExecRequest> requests = exec(alice, recorder);
+    ExecStart.Builder start =
+        start(shared, "python3", "-c", "print('x' * 100000)").getStart().toBuilder()
+            .setMaxOutputBytes(1000);
+    requests.onNext(ExecRequest.newBuilder().setStart(start).build());
+    requests.onCompleted();
+    recorder.await(60);
+    assertThat(recorder.stdout()).hasSize(1000);
+    assertThat(recorder.last().getExited().getTruncated()).isTrue();
+    assertThat(recorder.last().getExited().getExitCode()).isZero();
+  }
+
+  @Test
+  void cancellingAnExecKillsItsProcess() throws Exception {
+    ExecRecorder recorder = new ExecRecorder();
+    ClientCall<ExecRequest, ExecEvent> call = alice.newCall(Api.EXEC, Api.deadline(60));
+    StreamObserver<ExecRequest> requests = ClientCalls.asyncBidiStreamingCall(call, recorder);
+    requests.onNext(
+        start(shared, "sh", "-c", "echo $$ > /workspace/cancel.pid; echo go; sleep 300"));
+    awaitCondition(() -> recorder.stdout().contains("go"), "the process started");
+    call.cancel("test cancels", null);
+    awaitCondition(
+        () -> run(shared, "sh", "-c", "kill -0 $(cat /workspace/cancel.pid)").getExitCode() != 0,
+        "the cancelled process is gone");
+  }
+
+  @Test
+  void filesWriteReadListRemove() {
+    FileInfo written = write(alice, shared, "/workspace/notes/../hello.txt", "hello, file\n");
+    assertThat(written.getPath()).isEqualTo("/workspace/hello.txt");
+    assertThat(written.getSize()).isEqualTo(12);
+    assertThat(read(alice, shared, "hello.txt")).isEqualTo("hello, file\n");
+    assertThat(run(shared, "cat", "/workspace/hello.txt").getStdout().toStringUtf8())
+        .isEqualTo("hello, file\n");
+    assertThat(
+            Api.call(
+                    alice,
+                    Api.LIST_FILES,
+                    ListFilesRequest.newBuilder()
+                        .setSandboxId(shared)
+                        .setPath("/workspace")
+                        .build())
+                .getFilesList())
+        .extracting(FileInfo::getName)
+        .contains("hello.txt");
+    Api.call(
+        alice,
+        Api.REMOVE,
+        RemoveFileRequest.newBuilder().setSandboxId(shared).setPath("hello.txt").build());
+    assertThatThrownBy(() -> read(alice, shared, "hello.txt"))
+        .satisfies(
+            e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.NOT_FOUND));
+  }
+
+  @Test
+  void pathsOutsideTheWorkspaceAndSymlinkEscapesAreRefused() {
+    assertThat(run(shared, "ln", "-sf", "/etc", "/workspace/etc-link").getExitCode()).isZero();
+    for (String path :
+        List.of("/etc/passwd", "../etc/passwd", "/workspace/../etc/passwd", "etc-link/passwd")) {
+      assertThatThrownBy(() -> read(alice, shared, path))
+          .as(path)
+          .satisfies(
+              e ->
+                  assertThat(Status.fromThrowable(e).getCode())
+                      .isEqualTo(Status.Code.INVALID_ARGUMENT));
+      assertThatThrownBy(() -> write(alice, shared, path, "x"))
+          .as(path)
+          .satisfies(
+              e ->
+                  assertThat(Status.fromThrowable(e).getCode())
+                      .isEqualTo(Status.Code.INVALID_ARGUMENT));
+    }
+  }
+
+  @Test
+  void noNetworkInsideAndTheHostLoopbackIsUnreachable() throws IOException {
+    try (ServerSocket hostService =
+        new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      String probe =
+          "import socket\n"
+              + "print(sorted(n for _, n in socket.if_nameindex()))\n"
+              + "s = socket.socket()\n"
+              + "s.settimeout(3)\n"
+              + "try:\n"
+              + "    s.connect(('127.0.0.1', "
+              + hostService.getLocalPort()
+              + "))\n"
+              + "    print('connected')\n"
+              + "except OSError as e:\n"
+              + "    print('refused')\n";
+      RunResult result = run(shared, "python3", "-c", probe);
+      assertThat(result.getStdout().toStringUtf8()).isEqualTo("['lo']\nrefused\n");
+    }
+  }
+
+  @Test
+  void hostFilesAreInvisibleAndTheRootIsReadOnly() throws IOException {
+    Path secret = Path.of("/tmp", "bastion-host-secret-" + UUID.randomUUID());
+    Files.writeString(secret, "host only");
+    try {
+      RunResult result =
+          run(
+              shared,
+              "sh",
+              "-c",
+              "ls /tmp; cat "
+                  + secret
+                  + " 2>/dev/null; awk '$2 == \"/\" {print \"root:\" $4}' /proc/mounts;"
+                  + " tr '\\0' ' ' < /proc/1/cmdline");
+      String out = result.getStdout().toStringUtf8();
+      assertThat(out).doesNotContain(secret.getFileName().toString()).doesNotContain("host only");
+      assertThat(out).containsPattern("root:ro\\b").contains("tini");
+    } finally {
+      Files.delete(secret);
+    }
+  }
+
+  @Test
+  void anotherTenantsSandboxDoesNotExist() {
+    for (Runnable attempt :
+        List.<Runnable>of(
+            () ->
+                Api.call(bob, Api.GET, GetSandboxRequest.newBuilder().setSandboxId(shared).build()),
+            () ->
+                Api.call(
+                    bob,
+                    Api.RUN,
+                    RunRequest.newBuilder().setSandboxId(shared).addArgv("true").build()),
+            () -> read(bob, shared, "anything"),
+            () ->
+                Api.call(
+                    bob,
+                    Api.DELETE,
+                    DeleteSandboxRequest.newBuilder().setSandboxId(shared).build()))) {
+      assertThatThrownBy(attempt::run)
+          .satisfies(
+              e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.NOT_FOUND))
+          .hasMessageContaining("not found");
+    }
+    assertThat(
+            Api.call(bob, Api.LIST, ListSandboxesRequest.getDefaultInstance()).getSandboxesList())
+        .extracting(Sandbox::getId)
+        .doesNotContain(shared);
+    assertThat(run(shared, "true").getExitCode()).as("still alice's and alive").isZero();
+  }
+
+  @Test
+  void badInputGetsClearStatuses() {
+    assertStatus(
+        () -> Api.call(api.as(null), Api.LIST, ListSandboxesRequest.getDefaultInstance()),
+        Status.Code.UNAUTHENTICATED,
+        "bearer");
+    assertStatus(
+        () ->
+            Api.call(
+                api.as("wrong-token-0123456789"),
+                Api.LIST,
+                ListSandboxesRequest.getDefaultInstance()),
+        Status.Code.UNAUTHENTICATED,
+        "bearer");
+    assertStatus(
+        () ->
+            Api.call(
+                alice, Api.CREATE, CreateSandboxRequest.newBuilder().setTemplate("nope").build()),
+        Status.Code.INVALID_ARGUMENT,
+        "unknown template");
+    assertStatus(
+        () -> Api.call(alice, Api.CREATE, CreateSandboxRequest.getDefaultInstance()),
+        Status.Code.INVALID_ARGUMENT,
+        "exactly one of template or warm_pool");
+    assertStatus(
+        () -> Api.call(alice, Api.RUN, RunRequest.newBuilder().setSandboxId(shared).build()),
+        Status.Code.INVALID_ARGUMENT,
+        "argv");
+    assertStatus(
+        () ->
+            Api.call(
+                alice,
+                Api.RUN,
+                RunRequest.newBuilder().setSandboxId("sbx-nope").addArgv("true").build()),
+        Status.Code.NOT_FOUND,
+        "not found");
+    assertStatus(
+        () -> Api.call(alice, Api.RUN, RunRequest.newBuilder().addArgv("true").build()),
+        Status.Code.INVALID_ARGUMENT,
+        "sandbox_id");
+    assertStatus(
+        () ->
+            Api.call(
+                alice,
+                Api.RUN,
+                RunRequest.newBuilder()
+                    .setSandboxId(shared)
+                    .addArgv("cat")
+                    .setStdin(ByteString.copyFrom(new byte[ServerConfig.MAX_MESSAGE_BYTES + 1]))
+                    .build()),
+        Status.Code.RESOURCE_EXHAUSTED,
+        "");
+    assertThat(run(shared, "true").getExitCode()).as("the sandbox survives bad input").isZero();
+  }
+
+  @Test
+  void deletedSandboxIsGone() {
+    String id = create(alice).getId();
+    Api.call(alice, Api.DELETE, DeleteSandboxRequest.newBuilder().setSandboxId(id).build());
+    assertStatus(
+        () -> Api.call(alice, Api.GET, GetSandboxRequest.newBuilder().setSandboxId(id).build()),
+        Status.Code.NOT_FOUND,
+        "not found");
+    assertStatus(() -> run(id, "true"), Status.Code.NOT_FOUND, "not found");
+    assertThat(stateDir.resolve("state/sandboxes").resolve(id)).doesNotExist();
+  }
+
+  @Test
+  void memoryBombIsReportedAndTheSandboxFails() {
+    String id = create(alice).getId();
+    RunResult result = run(id, "python3", "-c", "x = bytearray(2 * 1024 * 1024 * 1024)");
+    assertThat(result.getOomKilled()).isTrue();
+    Sandbox sandbox =
+        Api.call(alice, Api.GET, GetSandboxRequest.newBuilder().setSandboxId(id).build());
+    assertThat(sandbox.getPhase()).isEqualTo(Sandbox.Phase.FAILED);
+    assertThat(sandbox.getMessage()).startsWith("out of memory");
+    assertStatus(() -> run(id, "true"), Status.Code.FAILED_PRECONDITION, "failed");
+  }
+
+  @Test
+  void forkBombIsContainedAndReported() throws Exception {
+    String id = create(alice).getId();
+    ExecRecorder recorder = new ExecRecorder();
+    StreamObserver<ExecRequest> requests = exec(alice, recorder);
+    requests.onNext(start(id, "sh", "-c", "f() { f | f & }; f; sleep 60"));
+    requests.onCompleted();
+    assertThatThrownBy(() -> recorder.await(120))
+        .satisfies(
+            e ->
+                assertThat(Status.fromThrowable(e.getCause()).getCode())
+                    .isEqualTo(Status.Code.UNAVAILABLE))
+        .hasMessageContaining("process limit");
+    Sandbox sandbox =
+        Api.call(alice, Api.GET, GetSandboxRequest.newBuilder().setSandboxId(id).build());
+    assertThat(sandbox.getPhase()).isEqualTo(Sandbox.Phase.FAILED);
+    assertThat(sandbox.getMessage()).startsWith("process limit reached");
+    assertThat(run(shared, "true").getExitCode()).as("other sandboxes are unharmed").isZero();
+  }
+
+  @Test
+  void httpEndpointsAnswer() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    for (String path : List.of("/healthz", "/readyz", "/metrics")) {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(path).isEqualTo(200);
+    }
+    HttpResponse<String> metrics =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.body()).contains("bastion_sandboxes{phase=\"READY\"}");
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  static StreamObserver<ExecRequest> exec(Channel as, ExecRecorder recorder) {
+    return ClientCalls.asyncBidiStreamingCall(as.newCall(Api.EXEC, Api.deadline(120)), recorder);
+  }
+
+  static ExecRequest start(String sandbox, String... argv) {
+    return ExecRequest.newBuilder()
+        .setStart(ExecStart.newBuilder().setSandboxId(sandbox).addAllArgv(List.of(argv)))
+        .build();
+  }
+
+  static FileInfo write(Channel as, String sandbox, String path, String content) {
+    CompletableFuture<FileInfo> result = new CompletableFuture<>();
+    StreamObserver<WriteFileRequest> requests =
+        ClientCalls.asyncClientStreamingCall(
+            as.newCall(Api.WRITE, Api.deadline(60)),
+            new StreamObserver<>() {
+              @Override
+              public void onNext(FileInfo info) {
+                result.complete(info);
+              }
+
+              @Override
+              public void onError(Throwable t) {
+                result.completeExceptionally(t);
+              }
+
+              @Override
+              public void onCompleted() {}
+            });
+    requests.onNext(
+        WriteFileRequest.newBuilder()
+            .setHeader(WriteFileHeader.newBuilder().setSandboxId(sandbox).setPath(path))
+            .build());
+    requests.onNext(
+        WriteFileRequest.newBuilder().setData(ByteString.copyFromUtf8(content)).build());
+    requests.onCompleted();
+    try {
+      return result.get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw (RuntimeException) e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  static String read(Channel as, String sandbox, String path) {
+    Iterator<FileChunk> chunks =
+        ClientCalls.blockingServerStreamingCall(
+            as,
+            Api.READ,
+            Api.deadline(60),
+            ReadFileRequest.newBuilder().setSandboxId(sandbox).setPath(path).build());
+    StringBuilder content = new StringBuilder();
+    chunks.forEachRemaining(c -> content.append(c.getData().toStringUtf8()));
+    return content.toString();
+  }
+
+  static void assertStatus(Runnable call, Status.Code code, String messagePart) {
+    assertThatThrownBy(call::run)
+        .isInstanceOf(StatusRuntimeException.class)
+        .satisfies(e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(code))
+        .hasMessageContaining(messagePart);
+  }
+
+  static void awaitCondition(java.util.function.BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package dev.bastion.gateway.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.bastion.controller.runtime.ContainerRuntime;
+import dev.bastion.controller.runtime.RootFilesystem;
+import dev.bastion.controller.runtime.RuntimeKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * What integration tests need from the machine: root, runsc and the sandbox root filesystem. Off CI
+ * a missing piece skips the test with the reason; on CI (CI=true) it fails, because .ci/run
+ * provides all of it.
+ */
+final class SandboxHost {
+
+  static final Path CACHE_DIR = Path.of(System.getProperty("user.home"), ".cache", "bastion");
+  static final String MIRROR = "http://deb.debian.org/debian";
+
+  private SandboxHost() {}
+
+  static Path sandboxdJar() {
+    Path jar =
+        Path.of(System.getProperty("bastion.sandboxd.jar", "../sandboxd/target/sandboxd.jar"));
+    require(
+        Files.isRegularFile(jar),
+        "sandboxd jar not built at " + jar + " (run mvn verify from the top)");
+    return jar;
+  }
+
+  /** Checks the host and builds the root filesystem if it is not cached yet. */
+  static void require() {
+    require(
+        "root".equals(System.getProperty("user.name")),
+        "sandbox integration tests must run as root (cgroups, runsc)");
+    require(
+        Files.isExecutable(Path.of("/usr/bin/runsc"))
+            || Files.isExecutable(Path.of("/usr/local/bin/runsc")),
+        "runsc (gVisor) is not installed; ./bastion test installs it");
+    new RootFilesystem(CACHE_DIR, MIRROR).ensure(line -> System.out.println("[rootfs] " + line));
+  }
+
+  /** Removes every container a test server left in its runtime state directory. */
+  static void removeContainers(Path stateDir) {
+    ContainerRuntime runtime = new ContainerRuntime(RuntimeKind.GVISOR, stateDir.resolve("gvisor"));
+    if (Files.isDirectory(stateDir.resolve("gvisor"))) {
+      runtime.list().keySet().forEach(runtime::remove);
+    }
+  }
+
+  private static void require(boolean condition, String reason) {
+    if (condition) {
+      return;
+    }
+    if (System.getenv("CI") != null) {
+      fail("CI must provide this, but: " + reason);
+    }
+    assumeTrue(false, "SKIPPED: " + reason);
+  }
+}

@@ -1,0 +1,158 @@
+package dev.bastion.loadtest;
+
+import dev.bastion.api.v1.CreateSandboxRequest;
+import dev.bastion.api.v1.DeleteSandboxRequest;
+import dev.bastion.api.v1.ProcessesGrpcClient;
+import dev.bastion.api.v1.RunRequest;
+import dev.bastion.api.v1.RunResult;
+import dev.bastion.api.v1.Sandbox;
+import dev.bastion.api.v1.SandboxesGrpcClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.common.ServiceMethod;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The benchmark's gRPC client. One client serves both the gateway and the sandboxd sockets, so both
+ * paths pay the same client-side costs and only the server side differs.
+ */
+final class BastionClient implements AutoCloseable {
+
+  /** The only built-in template. */
+  private static final String TEMPLATE = "python";
+
+  private final Vertx vertx;
+  private final GrpcClient client;
+  private final Endpoint gateway;
+
+  private BastionClient(Vertx vertx, GrpcClient client, Endpoint gateway) {
+    this.vertx = vertx;
+    this.client = client;
+    this.gateway = gateway;
+  }
+
+  static BastionClient connect(int port, String token) {
+    // sandboxd listens on a Unix socket, which Vert.x reaches only with the native transport.
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setPreferNativeTransport(true)).build();
+    if (!vertx.isNativeTransportEnabled()) {
+      vertx.close();
+      throw new IllegalStateException("Netty's native epoll transport did not load");
+    }
+    // One HTTP/2 connection per address with unlimited streams, as the gateway itself uses
+    // towards sandboxd: concurrent calls multiplex instead of opening connections.
+    HttpClientOptions http =
+        new HttpClientOptions()
+            .setProtocolVersion(HttpVersion.HTTP_2)
+            .setHttp2ClearTextUpgrade(false)
+            .setHttp2MultiplexingLimit(-1);
+    GrpcClient client = GrpcClient.client(vertx, new GrpcClientOptions(), http);
+    Endpoint gateway =
+        new Endpoint("gateway", SocketAddress.inetSocketAddress(port, "127.0.0.1"), token);
+    return new BastionClient(vertx, client, gateway);
+  }
+
+  Endpoint gateway() {
+    return gateway;
+  }
+
+  /** The sandbox's own sandboxd, bypassing the gateway. */
+  static Endpoint direct(Path stateDir, String sandboxId) {
+    Path socket = stateDir.resolve("sandboxes").resolve(sandboxId).resolve("run/sandboxd.sock");
+    return new Endpoint(
+        "direct", SocketAddress.domainSocketAddress(socket.toAbsolutePath().toString()), null);
+  }
+
+  /** Creates a cold sandbox; blocks until it is READY. */
+  SandboxLease create() {
+    Sandbox sandbox =
+        await(
+            call(
+                gateway,
+                SandboxesGrpcClient.Create,
+                CreateSandboxRequest.newBuilder().setTemplate(TEMPLATE).build()));
+    SandboxLease lease = new SandboxLease(this, sandbox.getId());
+    if (sandbox.getPhase() != Sandbox.Phase.READY) {
+      lease.close();
+      throw new IllegalStateException(
+          "sandbox " + sandbox.getId() + " is " + sandbox.getPhase() + ": " + sandbox.getMessage());
+    }
+    return lease;
+  }
+
+  void delete(String sandboxId) {
+    await(
+        call(
+            gateway,
+            SandboxesGrpcClient.Delete,
+            DeleteSandboxRequest.newBuilder().setSandboxId(sandboxId).build()));
+  }
+
+  /** Runs argv to completion; fails unless it exits 0, so a broken sandbox is never timed. */
+  Future<RunResult> run(Endpoint endpoint, String sandboxId, List<String> argv) {
+    RunRequest request = RunRequest.newBuilder().setSandboxId(sandboxId).addAllArgv(argv).build();
+    return call(endpoint, ProcessesGrpcClient.Run, request)
+        .compose(
+            result ->
+                result.getExitCode() == 0
+                    ? Future.succeededFuture(result)
+                    : Future.failedFuture(
+                        argv
+                            + " exited with "
+                            + result.getExitCode()
+                            + " via "
+                            + endpoint.name()
+                            + ": "
+                            + result.getStderr().toStringUtf8()));
+  }
+
+  private <Req, Resp> Future<Resp> call(
+      Endpoint endpoint, ServiceMethod<Resp, Req> method, Req message) {
+    return client
+        .request(endpoint.address(), method)
+        .compose(
+            request -> {
+              if (endpoint.token() != null) {
+                request.headers().set("authorization", "Bearer " + endpoint.token());
+              }
+              return request.send(message);
+            })
+        // last() fails on any status but OK; say which call and path failed.
+        .compose(response -> response.last())
+        .recover(
+            failure ->
+                Future.failedFuture(
+                    new IllegalStateException(
+                        method.methodName()
+                            + " via "
+                            + endpoint.name()
+                            + ": "
+                            + failure.getMessage(),
+                        failure)));
+  }
+
+  /** Blocks the benchmark's main thread; a create takes seconds, so the bound is generous. */
+  static <T> T await(Future<T> future) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
+    } catch (InterruptedException | TimeoutException e) {
+      throw new IllegalStateException("call did not finish: " + e, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    await(client.close().compose(v -> vertx.close()));
+  }
+}

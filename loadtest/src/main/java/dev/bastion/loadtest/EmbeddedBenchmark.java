@@ -1,0 +1,102 @@
+package dev.bastion.loadtest;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Benchmarks embedded mode end to end: cold create latency, the gateway's Run overhead over calling
+ * sandboxd directly, and the memory of the gateway and of an idle sandbox. Prints a report,
+ * optionally writes it as JSON, and exits non-zero on any error but never on timings, so {@code
+ * --smoke} can gate CI without flaking on a slow machine.
+ */
+public final class EmbeddedBenchmark {
+
+  private EmbeddedBenchmark() {}
+
+  public static void main(String[] args) throws Exception {
+    BenchmarkOptions options;
+    try {
+      options = BenchmarkOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("EmbeddedBenchmark: " + e.getMessage() + "\n" + BenchmarkOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    Report report = new Report();
+    report.put("machine", MachineFacts.collect());
+    int status = 0;
+    try {
+      if (options.attached()) {
+        measure(
+            options,
+            options.port(),
+            options.token(),
+            options.stateDir(),
+            options.gatewayPid(),
+            report);
+      } else {
+        measureOwnGateway(options, report);
+      }
+    } catch (Exception e) {
+      report.put("error", e.toString());
+      status = 1;
+    }
+    report.print(System.out);
+    if (options.out() != null) {
+      report.write(options.out());
+    }
+    System.exit(status);
+  }
+
+  /**
+   * Starts a gateway on a state directory of its own, so every container under it is ours: after
+   * the server stops, any that remain are a leak, removed and reported as an error.
+   */
+  private static void measureOwnGateway(BenchmarkOptions options, Report report) throws Exception {
+    Path stateDir =
+        options.stateDir() != null
+            ? options.stateDir().toAbsolutePath()
+            : Files.createTempDirectory("bastion-bench-");
+    try (GatewayProcess gateway = GatewayProcess.start(options.repo(), stateDir)) {
+      report.put(
+          "gateway",
+          new JsonObject()
+              .put("state_dir", stateDir.toString())
+              .put("startup_ms", gateway.startup().toMillis()));
+      measure(
+          options, gateway.port(), GatewayProcess.token(stateDir), stateDir, gateway.pid(), report);
+    } finally {
+      List<String> leaked = Containers.list(stateDir);
+      for (String id : leaked) {
+        Containers.forceDelete(stateDir, id);
+      }
+      if (!leaked.isEmpty()) {
+        throw new IllegalStateException("runsc containers left behind (now removed): " + leaked);
+      }
+    }
+  }
+
+  private static void measure(
+      BenchmarkOptions options,
+      int port,
+      String token,
+      Path stateDir,
+      Long gatewayPid,
+      Report report)
+      throws InterruptedException {
+    try (BastionClient client = BastionClient.connect(port, token)) {
+      report.put("cold_create", new ColdCreateBenchmark(client).measure(options.creates()));
+      try (SandboxLease lease = client.create()) {
+        RunComparison runs =
+            new RunComparison(
+                client, lease.id(), BastionClient.direct(stateDir, lease.id()), options);
+        report.put("run_true", runs.measure(List.of("true"), 1));
+        report.put("run_python", runs.measure(List.of("python3", "-c", "pass"), 1));
+        report.put("run_true_c10", runs.measure(List.of("true"), 10));
+      }
+      report.put("memory", new IdleMemory(client).measure(options.idle(), gatewayPid));
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package dev.bastion.sandboxd;
+
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Entry point: parses flags, serves until the process is told to stop. */
+public final class Main {
+
+  private static final Logger LOG = Logger.getLogger(Main.class.getName());
+
+  private Main() {}
+
+  /** Starts sandboxd; exits 2 on bad flags and 1 when the server cannot start. */
+  public static void main(String[] args) {
+    // One line per record: the runtime collects sandboxd's stderr as its log.
+    System.setProperty(
+        "java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tL %4$s %3$s: %5$s%6$s%n");
+    SandboxdConfig config;
+    try {
+      config = SandboxdConfig.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("sandboxd: " + e.getMessage());
+      System.err.println(SandboxdConfig.USAGE);
+      System.exit(2);
+      return;
+    }
+    SandboxdServer server;
+    try {
+      server = SandboxdServer.start(config).toCompletionStage().toCompletableFuture().get();
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      LOG.log(Level.SEVERE, "sandboxd could not start: " + cause.getMessage());
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    server
+                        .close()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(5, TimeUnit.SECONDS);
+                  } catch (Exception e) {
+                    // Exiting anyway; tini and the runtime clean up what is left.
+                  }
+                }));
+  }
+}

@@ -1,0 +1,197 @@
+package dev.bastion.sandboxd;
+
+import dev.bastion.api.v1.ConnectRequest;
+import dev.bastion.api.v1.ExecEvent;
+import dev.bastion.api.v1.ListProcessesResponse;
+import dev.bastion.api.v1.ProcessesGrpcService;
+import dev.bastion.api.v1.RunRequest;
+import dev.bastion.api.v1.RunResult;
+import dev.bastion.api.v1.SignalRequest;
+import dev.bastion.api.v1.SignalResponse;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.StatusException;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** The bastion.v1.Processes service: Exec, Run, Connect, List and Signal. */
+final class ProcessService {
+
+  private static final Logger LOG = Logger.getLogger(ProcessService.class.getName());
+  private static final int MAX_SIGNAL = 64;
+
+  private final Vertx vertx;
+  private final SandboxdConfig config;
+  private final WorkspacePaths paths;
+  private final ProcessTable table = new ProcessTable();
+  private final ProcessGroupKiller killer = new ProcessGroupKiller();
+
+  ProcessService(Vertx vertx, SandboxdConfig config, WorkspacePaths paths) {
+    this.vertx = vertx;
+    this.config = config;
+    this.paths = paths;
+  }
+
+  void bind(GrpcServer server) {
+    server.callHandler(
+        ProcessesGrpcService.Exec, request -> new ExecSession(this, request).start());
+    server.callHandler(ProcessesGrpcService.Run, this::run);
+    server.callHandler(ProcessesGrpcService.Connect, this::connect);
+    server.callHandler(
+        ProcessesGrpcService.List,
+        request ->
+            request
+                .last()
+                .map(r -> ListProcessesResponse.newBuilder().addAllProcesses(table.list()).build())
+                .onComplete(result -> GrpcErrors.reply(request.response(), result)));
+    server.callHandler(
+        ProcessesGrpcService.Signal,
+        request ->
+            request
+                .last()
+                .compose(this::signal)
+                .onComplete(result -> GrpcErrors.reply(request.response(), result)));
+  }
+
+  /** Validates a start request against this server's limits and defaults. */
+  LaunchSpec spec(List<String> argv, Map<String, String> env, String cwd, long timeoutSeconds)
+      throws StatusException {
+    return LaunchSpec.of(argv, env, cwd, timeoutSeconds, config);
+  }
+
+  /**
+   * Starts a process (spawning off the event loop), registers it and hands its events to {@code
+   * owner}, beginning with {@code started}.
+   */
+  Future<ManagedProcess> launch(
+      LaunchSpec spec, String tag, OutputCap cap, ProcessListener owner, boolean keepStdinOpen) {
+    try {
+      table.reserveTag(tag);
+    } catch (StatusException e) {
+      return Future.failedFuture(e);
+    }
+    Context context = vertx.getOrCreateContext();
+    return vertx
+        .executeBlocking(() -> spawn(spec), false)
+        .map(
+            process -> {
+              ManagedProcess managed =
+                  new ManagedProcess(
+                      process,
+                      tag,
+                      spec.argv(),
+                      cap,
+                      new ReplayBuffer(config.replayBufferBytes()),
+                      killer,
+                      context);
+              table.add(managed);
+              managed.start(owner, spec.timeoutSeconds(), keepStdinOpen);
+              return managed;
+            })
+        .onFailure(e -> table.releaseTag(tag));
+  }
+
+  private Process spawn(LaunchSpec spec) throws StatusException {
+    ProcessBuilder builder = spec.toProcessBuilder(paths);
+    try {
+      return builder.start();
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "could not start " + spec.argv().get(0), e);
+      throw new StatusException(GrpcStatus.INTERNAL, "could not start the process");
+    }
+  }
+
+  private void run(GrpcServerRequest<RunRequest, RunResult> request) {
+    Promise<ManagedProcess> launched = Promise.promise();
+    request
+        .last()
+        .compose(
+            run -> {
+              LaunchSpec spec;
+              try {
+                spec =
+                    spec(run.getArgvList(), run.getEnvMap(), run.getCwd(), run.getTimeoutSeconds());
+              } catch (StatusException e) {
+                return Future.failedFuture(e);
+              }
+              long cap =
+                  run.getMaxOutputBytes() > 0 ? run.getMaxOutputBytes() : config.runOutputCap();
+              RunCollector collector = new RunCollector();
+              launch(spec, "", OutputCap.perStream(cap), collector, true)
+                  .onSuccess(
+                      process -> {
+                        launched.complete(process);
+                        process
+                            .writeStdin(run.getStdin())
+                            .onComplete(written -> process.closeStdin());
+                      })
+                  .onFailure(launched::fail);
+              return launched.future().compose(process -> collector.result());
+            })
+        .onComplete(result -> GrpcErrors.reply(request.response(), result));
+    // The client gave up: nobody will read the result, so stop the work.
+    GrpcErrors.whenClientGone(request, () -> launched.future().onSuccess(ManagedProcess::kill));
+  }
+
+  private void connect(GrpcServerRequest<ConnectRequest, ExecEvent> request) {
+    request
+        .last()
+        .onSuccess(
+            connect -> {
+              ManagedProcess process;
+              try {
+                process =
+                    find(
+                        connect.getTargetCase() == ConnectRequest.TargetCase.TAG,
+                        connect.getPid(),
+                        connect.getTag());
+              } catch (StatusException e) {
+                GrpcErrors.fail(request.response(), e);
+                return;
+              }
+              // Allow a watcher to lag by the replay window: it can reconnect and lose nothing.
+              EventStream events = new EventStream(request.response(), config.replayBufferBytes());
+              GrpcErrors.whenClientGone(request, () -> process.detach(events));
+              process.attach(events);
+            })
+        .onFailure(e -> GrpcErrors.fail(request.response(), e));
+  }
+
+  private Future<SignalResponse> signal(SignalRequest signal) {
+    try {
+      if (signal.getSignal() < 1 || signal.getSignal() > MAX_SIGNAL) {
+        throw GrpcErrors.invalid("signal must be between 1 and " + MAX_SIGNAL);
+      }
+      ManagedProcess process =
+          find(
+              signal.getTargetCase() == SignalRequest.TargetCase.TAG,
+              signal.getPid(),
+              signal.getTag());
+      if (!process.running()) {
+        throw new StatusException(
+            GrpcStatus.FAILED_PRECONDITION, "process " + process.pid() + " has already exited");
+      }
+      return process.signal(signal.getSignal()).map(SignalResponse.getDefaultInstance());
+    } catch (StatusException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  private ManagedProcess find(boolean byTag, int pid, String tag) throws StatusException {
+    if (byTag) {
+      return table.byTag(tag).orElseThrow(() -> GrpcErrors.notFound("no process with tag " + tag));
+    }
+    if (pid <= 0) {
+      throw GrpcErrors.invalid("pid or tag is required");
+    }
+    return table.byPid(pid).orElseThrow(() -> GrpcErrors.notFound("no process with pid " + pid));
+  }
+}
