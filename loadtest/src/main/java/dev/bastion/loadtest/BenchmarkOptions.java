@@ -72,8 +72,8 @@ record BenchmarkOptions(
     if (port != null && (token == null || stateDir == null)) {
       throw new IllegalArgumentException("--port needs --token and --state-dir");
     }
-    // Smoke counts exercise every code path once or twice; the full counts give stable
-    // percentiles (p99 of 200 samples is the second-slowest call).
+    // Smoke counts exercise every code path (two alternating rounds per variant); the full counts
+    // give usable percentiles (p99 of 200 samples is the second-slowest call).
     return new BenchmarkOptions(
         port,
         token,
@@ -83,9 +83,10 @@ record BenchmarkOptions(
         repo.toAbsolutePath(),
         smoke,
         creates != null ? creates : smoke ? 3 : 10,
-        runs != null ? runs : smoke ? 10 : 200,
+        runs != null ? runs : smoke ? 20 : 200,
         smoke ? 2 : 20,
-        smoke ? 5 : 20,
+        // A block at least as large as the concurrency-10 variant keeps 10 calls outstanding.
+        smoke ? 10 : 20,
         smoke ? Duration.ofSeconds(1) : Duration.ofSeconds(10));
   }
 

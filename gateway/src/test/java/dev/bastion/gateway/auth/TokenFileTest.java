@@ -17,7 +17,11 @@ class TokenFileTest {
   void tokensMapToTenantsAndAdminIsMarked() {
     TokenFile tokens =
         TokenFile.parse(
-            List.of("# comment", "", "alice-token-0123456789 alice", "root-token-0123456789 ops admin"));
+            List.of(
+                "# comment",
+                "",
+                "alice-token-0123456789 alice",
+                "root-token-0123456789 ops admin"));
     assertThat(tokens.tenantOf("alice-token-0123456789")).contains(new Tenant("alice", false));
     assertThat(tokens.tenantOf("root-token-0123456789")).contains(new Tenant("ops", true));
     assertThat(tokens.tenantOf("alice-token-012345678")).isEmpty();
@@ -32,9 +36,11 @@ class TokenFileTest {
         .hasMessageContaining("line 2");
     assertThatThrownBy(() -> TokenFile.parse(List.of("alice-token-0123456789 alice root")))
         .hasMessageContaining("TOKEN TENANT admin");
-    assertThatThrownBy(() -> TokenFile.parse(List.of("alice-token-0123456789 a", "alice-token-0123456789 b")))
+    assertThatThrownBy(
+            () -> TokenFile.parse(List.of("alice-token-0123456789 a", "alice-token-0123456789 b")))
         .hasMessageContaining("twice");
-    assertThatThrownBy(() -> TokenFile.parse(List.of("# nothing"))).hasMessageContaining("no tokens");
+    assertThatThrownBy(() -> TokenFile.parse(List.of("# nothing")))
+        .hasMessageContaining("no tokens");
   }
 
   @Test
@@ -42,14 +48,18 @@ class TokenFileTest {
     Path file = dir.resolve("state/tokens");
     String token = TokenFile.generate(file);
     assertThat(TokenFile.read(file).tenantOf(token)).contains(new Tenant("default", true));
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+        .isEqualTo("rw-------");
   }
 
   @Test
   void authenticatorWantsABearerHeader() {
-    Authenticator auth = new Authenticator(TokenFile.parse(List.of("alice-token-0123456789 alice")));
-    assertThat(auth.authenticate("Bearer alice-token-0123456789")).contains(new Tenant("alice", false));
-    assertThat(auth.authenticate("bearer  alice-token-0123456789 ")).contains(new Tenant("alice", false));
+    Authenticator auth =
+        new Authenticator(TokenFile.parse(List.of("alice-token-0123456789 alice")));
+    assertThat(auth.authenticate("Bearer alice-token-0123456789"))
+        .contains(new Tenant("alice", false));
+    assertThat(auth.authenticate("bearer  alice-token-0123456789 "))
+        .contains(new Tenant("alice", false));
     assertThat(auth.authenticate("Basic alice-token-0123456789")).isEmpty();
     assertThat(auth.authenticate(null)).isEmpty();
     assertThat(auth.authenticate("Bearer " + "x".repeat(2000))).isEmpty();

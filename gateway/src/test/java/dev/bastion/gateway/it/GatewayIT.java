@@ -455,6 +455,99 @@ class GatewayIT {
   }
 
   @Test
+  void aSlowReaderMakesTheProcessWaitInsteadOfTheGatewayBuffering() throws Exception {
+    // The process writes 1 GiB in 64 KiB blocks and records how far it got; the client takes one
+    // message and then stops reading. Only the flow-control windows along the way may fill.
+    String writer =
+        "import os, sys\n"
+            + "block = b'x' * 65536\n"
+            + "for i in range(16384):\n"
+            + "    sys.stdout.buffer.write(block)\n"
+            + "    sys.stdout.buffer.flush()\n"
+            + "    if i % 16 == 0:\n"
+            + "        open('/workspace/progress.tmp', 'w').write(str((i + 1) * 65536))\n"
+            + "        os.replace('/workspace/progress.tmp', '/workspace/progress')\n";
+    ClientCall<ExecRequest, ExecEvent> call = alice.newCall(Api.EXEC, Api.deadline(120));
+    CompletableFuture<Void> firstOutput = new CompletableFuture<>();
+    call.start(
+        new ClientCall.Listener<>() {
+          @Override
+          public void onMessage(ExecEvent event) {
+            if (event.hasStdout()) {
+              firstOutput.complete(null);
+            }
+          }
+        },
+        new io.grpc.Metadata());
+    call.request(2);
+    call.sendMessage(start(shared, "python3", "-c", writer));
+    call.halfClose();
+    firstOutput.get(60, TimeUnit.SECONDS);
+    long settled = awaitProgressToSettle();
+    assertThat(settled).as("bytes the process managed to write").isLessThan(128L << 20);
+    call.cancel("done", null);
+  }
+
+  /** Polls the writer's progress until it stops moving: the process is blocked on its pipe. */
+  private static long awaitProgressToSettle() throws InterruptedException {
+    long previous = -1;
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (System.nanoTime() < deadline) {
+      TimeUnit.SECONDS.sleep(2);
+      String text =
+          run(shared, "sh", "-c", "cat /workspace/progress 2>/dev/null || echo 0")
+              .getStdout()
+              .toStringUtf8()
+              .strip();
+      long current = Long.parseLong(text);
+      if (current == previous) {
+        return current;
+      }
+      previous = current;
+    }
+    throw new AssertionError("the writer never stopped: it is not held back by flow control");
+  }
+
+  @Test
+  void standardHealthAndReflectionClientsWork() throws Exception {
+    assertThat(
+            io.grpc.health.v1.HealthGrpc.newBlockingStub(api.as(null))
+                .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance())
+                .getStatus())
+        .isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+    CompletableFuture<List<String>> services = new CompletableFuture<>();
+    StreamObserver<io.grpc.reflection.v1.ServerReflectionRequest> reflection =
+        io.grpc.reflection.v1.ServerReflectionGrpc.newStub(api.as(null))
+            .serverReflectionInfo(
+                new StreamObserver<>() {
+                  @Override
+                  public void onNext(io.grpc.reflection.v1.ServerReflectionResponse response) {
+                    services.complete(
+                        response.getListServicesResponse().getServiceList().stream()
+                            .map(io.grpc.reflection.v1.ServiceResponse::getName)
+                            .toList());
+                  }
+
+                  @Override
+                  public void onError(Throwable t) {
+                    services.completeExceptionally(t);
+                  }
+
+                  @Override
+                  public void onCompleted() {}
+                });
+    reflection.onNext(
+        io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("*").build());
+    assertThat(services.get(30, TimeUnit.SECONDS))
+        .contains(
+            "bastion.v1.Sandboxes",
+            "bastion.v1.Processes",
+            "bastion.v1.Files",
+            "grpc.health.v1.Health");
+    reflection.onCompleted();
+  }
+
+  @Test
   void httpEndpointsAnswer() throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     for (String path : List.of("/healthz", "/readyz", "/metrics")) {
