@@ -1,6 +1,7 @@
 package dev.bastion.gateway.it;
 
 import com.google.protobuf.Message;
+import dev.bastion.api.v1.ConnectRequest;
 import dev.bastion.api.v1.CreateSandboxRequest;
 import dev.bastion.api.v1.DeleteSandboxRequest;
 import dev.bastion.api.v1.DeleteSandboxResponse;
@@ -11,14 +12,20 @@ import dev.bastion.api.v1.FileInfo;
 import dev.bastion.api.v1.GetSandboxRequest;
 import dev.bastion.api.v1.ListFilesRequest;
 import dev.bastion.api.v1.ListFilesResponse;
+import dev.bastion.api.v1.ListProcessesRequest;
+import dev.bastion.api.v1.ListProcessesResponse;
 import dev.bastion.api.v1.ListSandboxesRequest;
 import dev.bastion.api.v1.ListSandboxesResponse;
 import dev.bastion.api.v1.ReadFileRequest;
 import dev.bastion.api.v1.RemoveFileRequest;
 import dev.bastion.api.v1.RemoveFileResponse;
+import dev.bastion.api.v1.ResumeSandboxRequest;
 import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.Sandbox;
+import dev.bastion.api.v1.SignalRequest;
+import dev.bastion.api.v1.SignalResponse;
+import dev.bastion.api.v1.SuspendSandboxRequest;
 import dev.bastion.api.v1.WriteFileRequest;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -74,6 +81,36 @@ final class Api implements AutoCloseable {
           MethodDescriptor.MethodType.BIDI_STREAMING,
           ExecRequest.getDefaultInstance(),
           ExecEvent.getDefaultInstance());
+  static final MethodDescriptor<SuspendSandboxRequest, Sandbox> SUSPEND =
+      method(
+          "bastion.v1.Sandboxes/Suspend",
+          MethodDescriptor.MethodType.UNARY,
+          SuspendSandboxRequest.getDefaultInstance(),
+          Sandbox.getDefaultInstance());
+  static final MethodDescriptor<ResumeSandboxRequest, Sandbox> RESUME =
+      method(
+          "bastion.v1.Sandboxes/Resume",
+          MethodDescriptor.MethodType.UNARY,
+          ResumeSandboxRequest.getDefaultInstance(),
+          Sandbox.getDefaultInstance());
+  static final MethodDescriptor<ConnectRequest, ExecEvent> CONNECT =
+      method(
+          "bastion.v1.Processes/Connect",
+          MethodDescriptor.MethodType.SERVER_STREAMING,
+          ConnectRequest.getDefaultInstance(),
+          ExecEvent.getDefaultInstance());
+  static final MethodDescriptor<ListProcessesRequest, ListProcessesResponse> LIST_PROCESSES =
+      method(
+          "bastion.v1.Processes/List",
+          MethodDescriptor.MethodType.UNARY,
+          ListProcessesRequest.getDefaultInstance(),
+          ListProcessesResponse.getDefaultInstance());
+  static final MethodDescriptor<SignalRequest, SignalResponse> SIGNAL =
+      method(
+          "bastion.v1.Processes/Signal",
+          MethodDescriptor.MethodType.UNARY,
+          SignalRequest.getDefaultInstance(),
+          SignalResponse.getDefaultInstance());
   static final MethodDescriptor<ReadFileRequest, FileChunk> READ =
       method(
           "bastion.v1.Files/Read",

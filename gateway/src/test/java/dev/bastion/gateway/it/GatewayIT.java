@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import dev.bastion.api.v1.ConnectRequest;
 import dev.bastion.api.v1.CreateSandboxRequest;
 import dev.bastion.api.v1.DeleteSandboxRequest;
 import dev.bastion.api.v1.ExecEvent;
@@ -13,12 +14,17 @@ import dev.bastion.api.v1.FileChunk;
 import dev.bastion.api.v1.FileInfo;
 import dev.bastion.api.v1.GetSandboxRequest;
 import dev.bastion.api.v1.ListFilesRequest;
+import dev.bastion.api.v1.ListProcessesRequest;
 import dev.bastion.api.v1.ListSandboxesRequest;
+import dev.bastion.api.v1.ProcessInfo;
 import dev.bastion.api.v1.ReadFileRequest;
 import dev.bastion.api.v1.RemoveFileRequest;
+import dev.bastion.api.v1.ResumeSandboxRequest;
 import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.Sandbox;
+import dev.bastion.api.v1.SignalRequest;
+import dev.bastion.api.v1.SuspendSandboxRequest;
 import dev.bastion.api.v1.WriteFileHeader;
 import dev.bastion.api.v1.WriteFileRequest;
 import dev.bastion.controller.runtime.RuntimeKind;
@@ -233,6 +239,75 @@ class GatewayIT {
     awaitCondition(
         () -> run(shared, "sh", "-c", "kill -0 $(cat /workspace/cancel.pid)").getExitCode() != 0,
         "the cancelled process is gone");
+  }
+
+  @Test
+  void aTaggedProcessOutlivesItsCallAndConnectReplaysItsOutput() throws Exception {
+    ExecRecorder first = new ExecRecorder();
+    ClientCall<ExecRequest, ExecEvent> call = alice.newCall(Api.EXEC, Api.deadline(60));
+    StreamObserver<ExecRequest> requests = ClientCalls.asyncBidiStreamingCall(call, first);
+    ExecStart.Builder tagged =
+        start(shared, "sh", "-c", "echo before; read line; echo after $line").getStart().toBuilder()
+            .setTag("job-1")
+            .setStdin(true);
+    requests.onNext(ExecRequest.newBuilder().setStart(tagged).build());
+    awaitCondition(() -> first.stdout().contains("before"), "the tagged process printed");
+    call.cancel("agent disconnects", null);
+
+    List<ProcessInfo> processes =
+        Api.call(
+                alice,
+                Api.LIST_PROCESSES,
+                ListProcessesRequest.newBuilder().setSandboxId(shared).build())
+            .getProcessesList();
+    assertThat(processes)
+        .anySatisfy(
+            p -> {
+              assertThat(p.getTag()).isEqualTo("job-1");
+              assertThat(p.getRunning()).isTrue();
+            });
+
+    ExecRecorder second = new ExecRecorder();
+    ClientCalls.asyncServerStreamingCall(
+        alice.newCall(Api.CONNECT, Api.deadline(60)),
+        ConnectRequest.newBuilder().setSandboxId(shared).setTag("job-1").build(),
+        second);
+    awaitCondition(() -> second.stdout().contains("before"), "Connect replayed the earlier output");
+    Api.call(
+        alice,
+        Api.SIGNAL,
+        SignalRequest.newBuilder().setSandboxId(shared).setTag("job-1").setSignal(15).build());
+    second.await(60);
+    assertThat(second.last().getExited().getSignal()).isEqualTo(15);
+  }
+
+  @Test
+  void orphanedChildrenAreReaped() {
+    RunResult result =
+        run(
+            shared,
+            "sh",
+            "-c",
+            "for i in 1 2 3 4 5; do sh -c 'sleep 0.1 &'; done; sleep 1;"
+                + " grep -l '^[0-9]* ([^)]*) Z' /proc/[0-9]*/stat 2>/dev/null | wc -l");
+    assertThat(result.getStdout().toStringUtf8().strip()).as("zombie processes").isEqualTo("0");
+  }
+
+  @Test
+  void suspendKeepsTheWorkspaceAndResumeStartsAFreshContainer() {
+    String id = create(alice).getId();
+    assertThat(run(id, "sh", "-c", "echo kept > /workspace/f; echo $$ > /tmp/gone").getExitCode())
+        .isZero();
+    Sandbox suspended =
+        Api.call(alice, Api.SUSPEND, SuspendSandboxRequest.newBuilder().setSandboxId(id).build());
+    assertThat(suspended.getPhase()).isEqualTo(Sandbox.Phase.SUSPENDED);
+    assertStatus(() -> run(id, "true"), Status.Code.FAILED_PRECONDITION, "suspended");
+    Sandbox resumed =
+        Api.call(alice, Api.RESUME, ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
+    assertThat(resumed.getPhase()).isEqualTo(Sandbox.Phase.READY);
+    RunResult after =
+        run(id, "sh", "-c", "cat /workspace/f; hostname; test -e /tmp/gone || echo fresh-tmp");
+    assertThat(after.getStdout().toStringUtf8()).isEqualTo("kept\n" + id + "\nfresh-tmp\n");
   }
 
   @Test
