@@ -1,5 +1,6 @@
 package dev.bastion.loadtest;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,7 +41,11 @@ public final class EmbeddedBenchmark {
         measureOwnGateway(options, report);
       }
     } catch (Exception e) {
-      report.put("error", e.toString());
+      StringBuilder error = new StringBuilder(e.toString());
+      for (Throwable suppressed : e.getSuppressed()) {
+        error.append("; also ").append(suppressed);
+      }
+      report.put("error", error.toString());
       status = 1;
     }
     report.print(System.out);
@@ -59,6 +64,7 @@ public final class EmbeddedBenchmark {
         options.stateDir() != null
             ? options.stateDir().toAbsolutePath()
             : Files.createTempDirectory("bastion-bench-");
+    Exception failure = null;
     try (GatewayProcess gateway = GatewayProcess.start(options.repo(), stateDir)) {
       report.put(
           "gateway",
@@ -67,14 +73,26 @@ public final class EmbeddedBenchmark {
               .put("startup_ms", gateway.startup().toMillis()));
       measure(
           options, gateway.port(), GatewayProcess.token(stateDir), stateDir, gateway.pid(), report);
-    } finally {
-      List<String> leaked = Containers.list(stateDir);
-      for (String id : leaked) {
-        Containers.forceDelete(stateDir, id);
+    } catch (Exception e) {
+      failure = e;
+    }
+    List<String> leaked = Containers.list(stateDir);
+    for (String id : leaked) {
+      Containers.forceDelete(stateDir, id);
+    }
+    report.put("leaked_containers", new JsonArray(leaked));
+    if (!leaked.isEmpty()) {
+      // Reported alongside, never instead of, the failure that probably caused the leak.
+      IllegalStateException leak =
+          new IllegalStateException("runsc containers left behind (now removed): " + leaked);
+      if (failure == null) {
+        failure = leak;
+      } else {
+        failure.addSuppressed(leak);
       }
-      if (!leaked.isEmpty()) {
-        throw new IllegalStateException("runsc containers left behind (now removed): " + leaked);
-      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 

@@ -2,7 +2,6 @@ package dev.bastion.controller.runtime;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,58 +31,72 @@ public final class HostCommand {
 
   private HostCommand() {}
 
+  /** Runs {@code argv} with stdout and stderr merged; kills it after {@code timeout}. */
+  public static Result run(List<String> argv, Duration timeout) {
+    Path output = null;
+    try {
+      output = Files.createTempFile("bastion-command", ".out");
+      int code = execute(argv, timeout, output);
+      return new Result(code, Files.readString(output, StandardCharsets.UTF_8));
+    } catch (NotRun notRun) {
+      return notRun.result;
+    } catch (IOException e) {
+      return new Result(127, argv.get(0) + ": " + e.getMessage());
+    } finally {
+      if (output != null) {
+        output.toFile().delete();
+      }
+    }
+  }
+
   /**
-   * Runs {@code argv} with its output appended to {@code log} instead of a pipe. For commands that
-   * leave processes behind holding their stdout (a detached container): a pipe would never reach
-   * end-of-file. The result's output is the log's last line, for error messages.
+   * Runs {@code argv} with its output appended to {@code log}. The result's output is the log's
+   * last line, for error messages.
    */
   public static Result runLogged(List<String> argv, Duration timeout, Path log) {
     try {
-      Process process =
-          builder(argv).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        return new Result(124, argv.get(0) + " timed out after " + timeout.toSeconds() + "s");
-      }
+      int code = execute(argv, timeout, log);
       List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return new Result(process.exitValue(), lines.isEmpty() ? "" : lines.get(lines.size() - 1));
+      return new Result(code, lines.isEmpty() ? "" : lines.get(lines.size() - 1));
+    } catch (NotRun notRun) {
+      return notRun.result;
     } catch (IOException e) {
       return new Result(127, argv.get(0) + ": " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new Result(130, argv.get(0) + " interrupted");
     }
   }
 
-  private static ProcessBuilder builder(List<String> argv) {
-    return new ProcessBuilder(argv)
-        .redirectErrorStream(true)
-        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+  /** The command did not run to its end: it could not start, or it timed out. */
+  private static final class NotRun extends Exception {
+    final Result result;
+
+    NotRun(int code, String message) {
+      super(message, null, false, false);
+      this.result = new Result(code, message);
+    }
   }
 
-  /** Runs {@code argv} with stdout and stderr merged; kills it after {@code timeout}. */
-  public static Result run(List<String> argv, Duration timeout) {
-    Process process;
+  /**
+   * Output goes to a file, never a pipe: a command may leave processes behind that hold its stdout
+   * (a detached container does), and a pipe would then never reach end-of-file.
+   */
+  private static int execute(List<String> argv, Duration timeout, Path output) throws NotRun {
     try {
-      process = builder(argv).start();
-    } catch (IOException e) {
-      return new Result(127, argv.get(0) + ": " + e.getMessage());
-    }
-    try (InputStream out = process.getInputStream()) {
-      // Commands here print little; reading before waiting avoids a full-pipe deadlock.
-      byte[] bytes = out.readNBytes(1 << 20);
+      Process process =
+          new ProcessBuilder(argv)
+              .redirectErrorStream(true)
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()))
+              .start();
       if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         process.destroyForcibly();
-        return new Result(124, argv.get(0) + " timed out after " + timeout.toSeconds() + "s");
+        throw new NotRun(124, argv.get(0) + " timed out after " + timeout.toSeconds() + "s");
       }
-      return new Result(process.exitValue(), new String(bytes, StandardCharsets.UTF_8));
+      return process.exitValue();
     } catch (IOException e) {
-      process.destroyForcibly();
-      return new Result(1, argv.get(0) + ": " + e.getMessage());
+      throw new NotRun(127, argv.get(0) + ": " + e.getMessage());
     } catch (InterruptedException e) {
-      process.destroyForcibly();
       Thread.currentThread().interrupt();
-      return new Result(130, argv.get(0) + " interrupted");
+      throw new NotRun(124, argv.get(0) + " interrupted");
     }
   }
 }

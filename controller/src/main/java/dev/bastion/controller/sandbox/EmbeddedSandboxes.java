@@ -321,11 +321,7 @@ public final class EmbeddedSandboxes {
                     SandboxError.Kind.FAILED_PRECONDITION,
                     "sandbox " + id + " is " + current.phase() + " and cannot be resumed"));
           }
-          SandboxLimits limits =
-              templates
-                  .find(current.template())
-                  .map(SandboxTemplate::limits)
-                  .orElse(SandboxLimits.defaults());
+          SandboxLimits limits = limitsOf(current);
           SandboxRecord pending = current.withPhase(SandboxPhase.PENDING, "");
           return blocking(() -> save(pending))
               .compose(saved -> startContainer(saved, limits))
@@ -492,16 +488,23 @@ public final class EmbeddedSandboxes {
 
   /** Records why a READY sandbox's container is gone, and removes what is left of it. */
   private SandboxRecord markDead(SandboxRecord record) {
-    SandboxLimits limits =
-        templates
-            .find(record.template())
-            .map(SandboxTemplate::limits)
-            .orElse(SandboxLimits.defaults());
+    SandboxLimits limits = limitsOf(record);
     // The cgroup counters vanish with the container: read them first.
     String reason = DeathReasons.describe(verdict.causeOf(record.id()), limits);
     runtime.remove(record.id());
     LOG.info("sandbox " + record.id() + " failed: " + reason);
     return save(record.withPhase(SandboxPhase.FAILED, reason));
+  }
+
+  /**
+   * The limits a sandbox runs with: its template's, or the defaults when the template is gone (a
+   * sandbox outlives a template removed after it was created).
+   */
+  private SandboxLimits limitsOf(SandboxRecord record) {
+    return templates
+        .find(record.template())
+        .map(SandboxTemplate::limits)
+        .orElse(SandboxLimits.defaults());
   }
 
   /** Marks dead containers FAILED and deletes expired sandboxes. */

@@ -14,22 +14,27 @@ class CgroupVerdictTest {
 
   @Test
   void oomKillInTheMemoryCgroupMeansOutOfMemory() throws IOException {
-    write("memory/bastion/sbx-1/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
+    write(
+        "memory/bastion/sbx-1/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 1\n");
     write("pids/bastion/sbx-1/pids.events", "max 0\n");
-    assertThat(new CgroupVerdict(root).causeOf("sbx-1")).contains(CgroupVerdict.Cause.OUT_OF_MEMORY);
+    assertThat(new CgroupVerdict(root).causeOf("sbx-1"))
+        .contains(CgroupVerdict.Cause.OUT_OF_MEMORY);
   }
 
   @Test
   void maxEventsInThePidsCgroupMeanProcessLimit() throws IOException {
-    write("memory/bastion/sbx-2/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n");
+    write(
+        "memory/bastion/sbx-2/memory.oom_control", "oom_kill_disable 0\nunder_oom 0\noom_kill 0\n");
     write("pids/bastion/sbx-2/pids.events", "max 3\n");
-    assertThat(new CgroupVerdict(root).causeOf("sbx-2")).contains(CgroupVerdict.Cause.PROCESS_LIMIT);
+    assertThat(new CgroupVerdict(root).causeOf("sbx-2"))
+        .contains(CgroupVerdict.Cause.PROCESS_LIMIT);
   }
 
   @Test
   void unifiedHierarchyIsReadToo() throws IOException {
     write("bastion/sbx-3/memory.events", "low 0\nhigh 0\nmax 4\noom 1\noom_kill 1\n");
-    assertThat(new CgroupVerdict(root).causeOf("sbx-3")).contains(CgroupVerdict.Cause.OUT_OF_MEMORY);
+    assertThat(new CgroupVerdict(root).causeOf("sbx-3"))
+        .contains(CgroupVerdict.Cause.OUT_OF_MEMORY);
   }
 
   @Test

@@ -49,7 +49,8 @@ class OciBundleTest {
     assertThat(resources.getJsonObject("pids").getInteger("limit")).isEqualTo(128);
     assertThat(resources.getJsonObject("cpu").getLong("quota")).isEqualTo(50_000);
     assertThat(resources.getJsonObject("cpu").getLong("period")).isEqualTo(100_000);
-    assertThat(config.getJsonObject("linux").getString("cgroupsPath")).isEqualTo("/bastion/sbx-abc");
+    assertThat(config.getJsonObject("linux").getString("cgroupsPath"))
+        .isEqualTo("/bastion/sbx-abc");
   }
 
   @Test

@@ -1,22 +1,26 @@
 package dev.bastion.controller.sandbox;
 
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CreateRequestTest {
 
-  private static CreateRequest request(String template, String pool, Map<String, String> labels, Map<String, String> env) {
+  private static CreateRequest request(
+      String template, String pool, Map<String, String> labels, Map<String, String> env) {
     return new CreateRequest("alice", template, pool, labels, env, 0);
   }
 
   @Test
   void exactlyOneSourceIsRequired() {
-    assertThatThrownBy(() -> request("", "", Map.of(), Map.of())).hasMessageContaining("exactly one");
-    assertThatThrownBy(() -> request("python", "pool", Map.of(), Map.of())).hasMessageContaining("exactly one");
-    assertThatCode(() -> request("python", "", Map.of("team", "a"), Map.of("KEY", "v"))).doesNotThrowAnyException();
+    assertThatThrownBy(() -> request("", "", Map.of(), Map.of()))
+        .hasMessageContaining("exactly one");
+    assertThatThrownBy(() -> request("python", "pool", Map.of(), Map.of()))
+        .hasMessageContaining("exactly one");
+    assertThatCode(() -> request("python", "", Map.of("team", "a"), Map.of("KEY", "v")))
+        .doesNotThrowAnyException();
   }
 
   @Test

@@ -34,7 +34,8 @@ class FileSandboxStoreTest {
   @Test
   void recordsSurviveANewStoreOnTheSameDirectory() {
     new FileSandboxStore(dir).put(record("sbx-1", SandboxPhase.READY));
-    assertThat(new FileSandboxStore(dir).loadAll()).containsExactly(record("sbx-1", SandboxPhase.READY));
+    assertThat(new FileSandboxStore(dir).loadAll())
+        .containsExactly(record("sbx-1", SandboxPhase.READY));
   }
 
   @Test
@@ -53,7 +54,8 @@ class FileSandboxStoreTest {
     store.put(record("sbx-1", SandboxPhase.READY));
     // What a crash between writing the temporary file and renaming it leaves behind.
     Files.writeString(dir.resolve("sbx-1.json.tmp"), "{\"id\":\"sbx-1\",\"pha");
-    assertThat(new FileSandboxStore(dir).loadAll()).containsExactly(record("sbx-1", SandboxPhase.READY));
+    assertThat(new FileSandboxStore(dir).loadAll())
+        .containsExactly(record("sbx-1", SandboxPhase.READY));
     assertThat(dir.resolve("sbx-1.json.tmp")).doesNotExist();
   }
 
@@ -67,7 +69,8 @@ class FileSandboxStoreTest {
   @Test
   void recordsAreReadableByTheOwnerOnly() throws IOException {
     new FileSandboxStore(dir).put(record("sbx-1", SandboxPhase.READY));
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("sbx-1.json"))))
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("sbx-1.json"))))
         .isEqualTo("rw-------");
   }
 }

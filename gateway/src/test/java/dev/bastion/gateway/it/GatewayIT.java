@@ -486,6 +486,33 @@ class GatewayIT {
   }
 
   @Test
+  void aSandboxIsDeletedWhenItsLifetimeEnds() throws Exception {
+    String id =
+        Api.call(
+                alice,
+                Api.CREATE,
+                CreateSandboxRequest.newBuilder()
+                    .setTemplate("python")
+                    .setTimeoutSeconds(3)
+                    .build())
+            .getId();
+    awaitCondition(
+        () -> {
+          try {
+            Api.call(alice, Api.GET, GetSandboxRequest.newBuilder().setSandboxId(id).build());
+            return false;
+          } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode() == Status.Code.NOT_FOUND;
+          }
+        },
+        "the expired sandbox is gone");
+    // Gone from the API first, then from the disk.
+    awaitCondition(
+        () -> !Files.exists(stateDir.resolve("state/sandboxes").resolve(id)),
+        "the expired sandbox's files are removed");
+  }
+
+  @Test
   void deletedSandboxIsGone() {
     String id = create(alice).getId();
     Api.call(alice, Api.DELETE, DeleteSandboxRequest.newBuilder().setSandboxId(id).build());

@@ -1,0 +1,59 @@
+package dev.bastion.controller.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HostCommandTest {
+
+  @Test
+  void capturesOutputAndExitCode() {
+    HostCommand.Result result =
+        HostCommand.run(
+            List.of("sh", "-c", "echo out; echo err >&2; exit 3"), Duration.ofSeconds(10));
+    assertThat(result.exitCode()).isEqualTo(3);
+    assertThat(result.output()).contains("out\n").contains("err\n");
+    assertThat(result.lastLine()).isIn("out", "err");
+  }
+
+  @Test
+  void aCommandThatLeavesAChildHoldingItsOutputStillReturns() {
+    // What `runsc run --detach` does: the command exits, its container keeps stdout open.
+    HostCommand.Result result =
+        HostCommand.run(List.of("sh", "-c", "sleep 30 & echo started"), Duration.ofSeconds(10));
+    assertThat(result.ok()).isTrue();
+    assertThat(result.output()).isEqualTo("started\n");
+  }
+
+  @Test
+  void aHangingCommandTimesOut() {
+    HostCommand.Result result = HostCommand.run(List.of("sleep", "30"), Duration.ofMillis(300));
+    assertThat(result.exitCode()).isEqualTo(124);
+    assertThat(result.output()).contains("timed out");
+  }
+
+  @Test
+  void aMissingProgramIsReportedNotThrown() {
+    HostCommand.Result result =
+        HostCommand.run(List.of("/nonexistent/tool"), Duration.ofSeconds(5));
+    assertThat(result.exitCode()).isEqualTo(127);
+    assertThat(result.ok()).isFalse();
+  }
+
+  @Test
+  void loggedOutputIsAppendedAndTheLastLineReturned(@TempDir Path dir) throws IOException {
+    Path log = dir.resolve("container.log");
+    HostCommand.runLogged(List.of("echo", "first"), Duration.ofSeconds(5), log);
+    HostCommand.Result result =
+        HostCommand.runLogged(List.of("sh", "-c", "echo boom; exit 1"), Duration.ofSeconds(5), log);
+    assertThat(result.exitCode()).isEqualTo(1);
+    assertThat(result.lastLine()).isEqualTo("boom");
+    assertThat(Files.readString(log)).isEqualTo("first\nboom\n");
+  }
+}
