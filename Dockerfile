@@ -22,8 +22,9 @@ COPY --from=build /src/sandboxd/target/sandboxd.jar /opt/bastion/sandboxd.jar
 USER 1000:1000
 WORKDIR /workspace
 # The same command line as the embedded runtime's (controller OciBundle.ENTRY_ARGS).
-ENTRYPOINT ["/usr/bin/tini", "-s", "--", "java", "-Xmx48m", "-Xss512k", "-XX:+UseSerialGC", \
-  "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-Dio.netty.native.workdir=/tmp", \
+ENTRYPOINT ["/usr/bin/tini", "-s", "--", "java", "-Xms8m", "-Xmx48m", "-Xss512k", "-XX:+UseSerialGC", \
+  "-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1", "-XX:ReservedCodeCacheSize=16m", \
+  "-XX:-UsePerfData", "-Xshare:off", "-Dio.netty.native.workdir=/tmp", \
   "-jar", "/opt/bastion/sandboxd.jar", "--socket", "/run/bastion/sandboxd.sock", "--workspace", "/workspace"]
 
 FROM ${GATEWAY_BASE} AS gateway

@@ -4,8 +4,10 @@ package dev.bastion.controller.runtime;
  * Resource limits of one sandbox, enforced by the host's cgroups.
  *
  * @param memoryBytes memory limit; the whole sandbox is stopped when it is exceeded
- * @param pids limit on tasks; under gVisor every sandboxed thread is a host thread, so keep it
- *     generous (sandboxd's JVM counts too)
+ * @param pids limit on host tasks in the sandbox's cgroup. Under gVisor's ptrace platform this
+ *     counts the sandbox kernel's own threads and stub processes too, about 20 host tasks per
+ *     sandboxed process when many run at once (measured), so it must be generous; a sandbox that
+ *     reaches it is stopped
  * @param cpuMillis CPU time per second of wall time, in thousandths of a core
  * @param tmpBytes size of the tmpfs mounted on /tmp
  */
@@ -28,6 +30,6 @@ public record SandboxLimits(long memoryBytes, int pids, int cpuMillis, long tmpB
 
   /** What the built-in templates get unless they say otherwise. */
   public static SandboxLimits defaults() {
-    return new SandboxLimits(512L << 20, 512, 1000, 256L << 20);
+    return new SandboxLimits(512L << 20, 4096, 1000, 256L << 20);
   }
 }

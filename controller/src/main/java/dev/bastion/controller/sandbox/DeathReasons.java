@@ -22,9 +22,9 @@ final class DeathReasons {
               + (limits.memoryBytes() >> 20)
               + "Mi memory limit and was stopped";
       case PROCESS_LIMIT ->
-          "process limit reached: the sandbox tried to run more than "
+          "process limit reached: the sandbox needed more than "
               + limits.pids()
-              + " tasks and was stopped";
+              + " host tasks and was stopped";
     };
   }
 
