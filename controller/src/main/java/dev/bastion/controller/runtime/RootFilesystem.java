@@ -126,14 +126,17 @@ public final class RootFilesystem {
       }
       int code = process.waitFor();
       if (code != 0) {
+        String reason =
+            tail.stream()
+                .filter(l -> l.startsWith("E: "))
+                .reduce((x, y) -> y)
+                .orElse("exit " + code);
         throw new RuntimeFailure(
-            "debootstrap failed (exit "
-                + code
-                + ") using mirror "
+            "debootstrap could not build the sandbox root filesystem from "
                 + mirror
-                + ": "
-                + String.join(" | ", tail)
-                + " — check that the mirror is reachable, or pass --mirror URL");
+                + " ("
+                + reason
+                + "): check that the mirror is reachable, or pass --mirror URL");
       }
     } catch (InterruptedException e) {
       process.destroyForcibly();

@@ -3,6 +3,7 @@ package dev.bastion.gateway.server;
 import dev.bastion.controller.runtime.CgroupVerdict;
 import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.RootFilesystem;
+import dev.bastion.controller.runtime.RuntimeFailure;
 import dev.bastion.controller.sandbox.EmbeddedOptions;
 import dev.bastion.controller.sandbox.EmbeddedSandboxes;
 import dev.bastion.controller.sandbox.SandboxLayout;
@@ -51,12 +52,19 @@ public final class BastionServer {
 
   private final Vertx vertx;
   private final EmbeddedSandboxes sandboxes;
+  private final StateDirLock lock;
   private final int port;
   private final String generatedToken;
 
-  private BastionServer(Vertx vertx, EmbeddedSandboxes sandboxes, int port, String generatedToken) {
+  private BastionServer(
+      Vertx vertx,
+      EmbeddedSandboxes sandboxes,
+      StateDirLock lock,
+      int port,
+      String generatedToken) {
     this.vertx = vertx;
     this.sandboxes = sandboxes;
+    this.lock = lock;
     this.port = port;
     this.generatedToken = generatedToken;
   }
@@ -68,11 +76,16 @@ public final class BastionServer {
   public static BastionServer start(ServerConfig config, Consumer<String> progress) {
     HostChecks.verify(config);
     RootFilesystem rootfs = new RootFilesystem(config.cacheDir(), config.mirror());
-    Path rootfsPath = rootfs.ensure(progress);
+    Path rootfsPath;
+    try {
+      rootfsPath = rootfs.ensure(progress);
+    } catch (RuntimeFailure e) {
+      throw new StartupException(e.getMessage());
+    }
+    StateDirLock lock = StateDirLock.acquire(config.stateDir());
     String generatedToken = null;
     TokenFile tokens;
     try {
-      Files.createDirectories(config.stateDir());
       Path tokensFile =
           config.tokensFile() != null ? config.tokensFile() : config.stateDir().resolve("tokens");
       if (config.tokensFile() == null && !Files.exists(tokensFile)) {
@@ -80,8 +93,10 @@ public final class BastionServer {
       }
       tokens = TokenFile.read(tokensFile);
     } catch (IOException e) {
+      lock.close();
       throw new StartupException("cannot read or write the tokens file: " + e.getMessage());
     } catch (IllegalArgumentException e) {
+      lock.close();
       throw new StartupException(e.getMessage());
     }
 
@@ -97,6 +112,7 @@ public final class BastionServer {
             .build();
     if (!vertx.isNativeTransportEnabled()) {
       vertx.close();
+      lock.close();
       throw new StartupException(
           "Netty's native epoll transport could not load, and sandboxd is reached over Unix"
               + " sockets: run Bastion on Linux x86_64 with a writable java.io.tmpdir");
@@ -121,9 +137,10 @@ public final class BastionServer {
                   new GatewayVerticle(
                       config, v -> grpcServer(v, sandboxes, callers, forwarder), endpoints),
               new DeploymentOptions().setInstances(instances)));
-      return new BastionServer(vertx, sandboxes, config.port(), generatedToken);
+      return new BastionServer(vertx, sandboxes, lock, config.port(), generatedToken);
     } catch (RuntimeException e) {
       vertx.close();
+      lock.close();
       throw e;
     }
   }
@@ -197,5 +214,6 @@ public final class BastionServer {
   public void close() {
     sandboxes.close();
     await(vertx.close());
+    lock.close();
   }
 }
