@@ -65,10 +65,7 @@ final class FileService {
     unary(server, FilesGrpcService.Move, this::move);
     server.callHandler(
         FilesGrpcService.Watch,
-        request ->
-            GrpcErrors.fail(
-                request.response(),
-                new StatusException(GrpcStatus.UNIMPLEMENTED, "watch is not supported yet")));
+        request -> new FileWatch(request, paths, vertx.getOrCreateContext()).start());
   }
 
   /** A blocking file operation behind a unary call. */

@@ -9,6 +9,7 @@ import dev.bastion.api.v1.ExecRequest;
 import dev.bastion.api.v1.ExecStart;
 import dev.bastion.api.v1.Exited;
 import dev.bastion.api.v1.FileChunk;
+import dev.bastion.api.v1.FileEvent;
 import dev.bastion.api.v1.FileInfo;
 import dev.bastion.api.v1.FilesGrpcClient;
 import dev.bastion.api.v1.ListFilesRequest;
@@ -494,12 +495,46 @@ class SandboxdIT {
   }
 
   @Test
-  void watchIsNotImplementedYet() throws Exception {
+  void watchStreamsChangesBelowADirectory() throws Exception {
+    Files.createDirectories(workspace.resolve("watched"));
+    GrpcTestClient.Live<WatchFilesRequest, FileEvent> watch = client.open(FilesGrpcClient.Watch);
+    watch.send(WatchFilesRequest.newBuilder().setPath("watched").setRecursive(true).build());
+    watch.request.end();
+    // Headers arrive once the watch is in place.
+    watch.request.response().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+
+    // A write is a create and then modifications: wait for each event rather than expect an order.
+    Files.writeString(workspace.resolve("watched/a.txt"), "a");
+    assertThat(watch.next()).isEqualTo(event(FileEvent.Type.CREATED, "/workspace/watched/a.txt"));
+    Files.createDirectory(workspace.resolve("watched/sub"));
+    awaitTrue(() -> watch.all.contains(event(FileEvent.Type.CREATED, "/workspace/watched/sub")));
+    Files.writeString(workspace.resolve("watched/sub/b.txt"), "b");
+    awaitTrue(
+        () -> watch.all.contains(event(FileEvent.Type.CREATED, "/workspace/watched/sub/b.txt")));
+    Files.delete(workspace.resolve("watched/a.txt"));
+    awaitTrue(() -> watch.all.contains(event(FileEvent.Type.DELETED, "/workspace/watched/a.txt")));
+    watch.request.cancel();
+  }
+
+  @Test
+  void watchRefusesFilesAndPathsOutsideTheWorkspace() throws Exception {
+    Files.writeString(workspace.resolve("plain.txt"), "x");
     assertThat(
             client
-                .call(FilesGrpcClient.Watch, WatchFilesRequest.newBuilder().setPath(".").build())
+                .call(
+                    FilesGrpcClient.Watch,
+                    WatchFilesRequest.newBuilder().setPath("plain.txt").build())
                 .status())
-        .isEqualTo(GrpcStatus.UNIMPLEMENTED);
+        .isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+    assertThat(
+            client
+                .call(FilesGrpcClient.Watch, WatchFilesRequest.newBuilder().setPath("/etc").build())
+                .status())
+        .isEqualTo(GrpcStatus.INVALID_ARGUMENT);
+  }
+
+  private static FileEvent event(FileEvent.Type type, String path) {
+    return FileEvent.newBuilder().setType(type).setPath(path).build();
   }
 
   // ---- helpers ----

@@ -133,6 +133,9 @@ final class ForwardedCall<Req, Resp> {
   }
 
   private void relayResponse(GrpcClientResponse<Req, Resp> answer) {
+    // Headers go on at once: for a stream they tell the agent the call is in place (a Watch is
+    // watching, an Exec has a process) before the first message.
+    response.writeHead();
     answer.handler(
         message -> {
           if (finished) {

@@ -8,6 +8,7 @@ import dev.bastion.api.v1.DeleteSandboxResponse;
 import dev.bastion.api.v1.ExecEvent;
 import dev.bastion.api.v1.ExecRequest;
 import dev.bastion.api.v1.FileChunk;
+import dev.bastion.api.v1.FileEvent;
 import dev.bastion.api.v1.FileInfo;
 import dev.bastion.api.v1.GetSandboxRequest;
 import dev.bastion.api.v1.ListFilesRequest;
@@ -26,6 +27,7 @@ import dev.bastion.api.v1.Sandbox;
 import dev.bastion.api.v1.SignalRequest;
 import dev.bastion.api.v1.SignalResponse;
 import dev.bastion.api.v1.SuspendSandboxRequest;
+import dev.bastion.api.v1.WatchFilesRequest;
 import dev.bastion.api.v1.WriteFileRequest;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -111,6 +113,12 @@ final class Api implements AutoCloseable {
           MethodDescriptor.MethodType.UNARY,
           SignalRequest.getDefaultInstance(),
           SignalResponse.getDefaultInstance());
+  static final MethodDescriptor<WatchFilesRequest, FileEvent> WATCH =
+      method(
+          "bastion.v1.Files/Watch",
+          MethodDescriptor.MethodType.SERVER_STREAMING,
+          WatchFilesRequest.getDefaultInstance(),
+          FileEvent.getDefaultInstance());
   static final MethodDescriptor<ReadFileRequest, FileChunk> READ =
       method(
           "bastion.v1.Files/Read",

@@ -11,6 +11,7 @@ import dev.bastion.api.v1.ExecEvent;
 import dev.bastion.api.v1.ExecRequest;
 import dev.bastion.api.v1.ExecStart;
 import dev.bastion.api.v1.FileChunk;
+import dev.bastion.api.v1.FileEvent;
 import dev.bastion.api.v1.FileInfo;
 import dev.bastion.api.v1.GetSandboxRequest;
 import dev.bastion.api.v1.ListFilesRequest;
@@ -25,6 +26,7 @@ import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.Sandbox;
 import dev.bastion.api.v1.SignalRequest;
 import dev.bastion.api.v1.SuspendSandboxRequest;
+import dev.bastion.api.v1.WatchFilesRequest;
 import dev.bastion.api.v1.WriteFileHeader;
 import dev.bastion.api.v1.WriteFileRequest;
 import dev.bastion.controller.runtime.RuntimeKind;
@@ -336,6 +338,43 @@ class GatewayIT {
     assertThatThrownBy(() -> read(alice, shared, "hello.txt"))
         .satisfies(
             e -> assertThat(Status.fromThrowable(e).getCode()).isEqualTo(Status.Code.NOT_FOUND));
+  }
+
+  @Test
+  void watchSeesChangesMadeInsideTheSandbox() throws Exception {
+    run(shared, "mkdir", "-p", "/workspace/watched");
+    List<FileEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    ClientCall<WatchFilesRequest, FileEvent> call = alice.newCall(Api.WATCH, Api.deadline(60));
+    CompletableFuture<Void> watching = new CompletableFuture<>();
+    call.start(
+        new ClientCall.Listener<>() {
+          @Override
+          public void onHeaders(io.grpc.Metadata headers) {
+            watching.complete(null);
+          }
+
+          @Override
+          public void onMessage(FileEvent event) {
+            events.add(event);
+            call.request(1);
+          }
+        },
+        new io.grpc.Metadata());
+    call.request(1);
+    call.sendMessage(
+        WatchFilesRequest.newBuilder().setSandboxId(shared).setPath("/workspace/watched").build());
+    call.halfClose();
+    watching.get(30, TimeUnit.SECONDS);
+    run(shared, "sh", "-c", "echo hi > /workspace/watched/new.txt");
+    awaitCondition(
+        () ->
+            events.contains(
+                FileEvent.newBuilder()
+                    .setType(FileEvent.Type.CREATED)
+                    .setPath("/workspace/watched/new.txt")
+                    .build()),
+        "the watch reports the file created inside the sandbox");
+    call.cancel("done", null);
   }
 
   @Test
