@@ -49,6 +49,7 @@ public final class EmbeddedSandboxes {
 
   private static final Logger LOG = Logger.getLogger(EmbeddedSandboxes.class.getName());
   private static final Duration SOCKET_POLL = Duration.ofMillis(20);
+  private static final Duration VERDICT_RETRY = Duration.ofMillis(200);
   private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
   private final Vertx vertx;
@@ -348,6 +349,29 @@ public final class EmbeddedSandboxes {
                 return state == ContainerState.RUNNING ? record : markDead(record);
               });
         });
+  }
+
+  /**
+   * Like {@link #verify}, for when a connection to the sandbox just broke: the runtime may notice
+   * the death a moment after the socket does, so a READY answer is checked again a few times within
+   * {@code patience} before it is believed.
+   */
+  public Future<SandboxRecord> verifyAfterLoss(String id, Duration patience) {
+    long deadline = System.nanoTime() + patience.toNanos();
+    return verify(id)
+        .compose(
+            record -> {
+              if (record == null
+                  || record.phase() != SandboxPhase.READY
+                  || System.nanoTime() > deadline) {
+                return Future.succeededFuture(record);
+              }
+              return vertx
+                  .timer(VERDICT_RETRY.toMillis())
+                  .compose(
+                      ignored ->
+                          verifyAfterLoss(id, Duration.ofNanos(deadline - System.nanoTime())));
+            });
   }
 
   /** Whether a FAILED sandbox's message says it ran out of memory. */

@@ -13,6 +13,7 @@ import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 import io.vertx.grpc.server.StatusException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -26,6 +27,9 @@ import java.util.concurrent.TimeUnit;
  * Cancellation travels both ways. All of it runs on the call's event loop.
  */
 final class ForwardedCall<Req, Resp> {
+
+  /** How long a broken stream waits for the runtime to confirm whether the sandbox died. */
+  private static final Duration VERDICT_PATIENCE = Duration.ofSeconds(2);
 
   private final GrpcServerRequest<Req, Resp> inbound;
   private final GrpcServerResponse<Req, Resp> response;
@@ -186,7 +190,7 @@ final class ForwardedCall<Req, Resp> {
       return;
     }
     sandboxes
-        .verify(sandboxId)
+        .verifyAfterLoss(sandboxId, VERDICT_PATIENCE)
         .onComplete(
             verified -> {
               SandboxRecord record = verified.succeeded() ? verified.result() : null;
