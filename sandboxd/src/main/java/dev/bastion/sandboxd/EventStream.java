@@ -2,8 +2,11 @@ package dev.bastion.sandboxd;
 
 import dev.bastion.api.v1.ExecEvent;
 import dev.bastion.api.v1.Exited;
+import dev.bastion.api.v1.Keepalive;
+import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
+import java.time.Duration;
 
 /**
  * Feeds a process's events into an Exec or Connect response stream.
@@ -12,16 +15,31 @@ import io.vertx.grpc.server.GrpcServerResponse;
  * slow. A client attached with Connect must not slow the process down, so it is never asked to
  * gate; instead, once it has fallen more than {@code maxLagBytes} behind, it is dropped with
  * RESOURCE_EXHAUSTED and can reconnect to resume from the replay buffer.
+ *
+ * <p>A stream that stays silent for a keepalive interval gets a {@code keepalive} event, so that
+ * idle timeouts of proxies between the agent and the sandbox do not cut a quiet process off.
  */
 final class EventStream implements ProcessListener {
 
+  private static final ExecEvent KEEPALIVE =
+      ExecEvent.newBuilder().setKeepalive(Keepalive.getDefaultInstance()).build();
+
+  private final Vertx vertx;
   private final GrpcServerResponse<?, ExecEvent> response;
   private final long maxLagBytes;
+  private final long keepaliveTimer;
   private long lagBytes;
   private boolean closed;
+  private boolean spokeSinceLastTick;
   private Runnable onDrain = () -> {};
 
-  EventStream(GrpcServerResponse<?, ExecEvent> response, long maxLagBytes) {
+  /** Must be made on the call's event loop, where its keepalive timer then runs. */
+  EventStream(
+      Vertx vertx,
+      GrpcServerResponse<?, ExecEvent> response,
+      long maxLagBytes,
+      Duration keepaliveInterval) {
+    this.vertx = vertx;
     this.response = response;
     this.maxLagBytes = maxLagBytes;
     response.drainHandler(
@@ -29,6 +47,20 @@ final class EventStream implements ProcessListener {
           lagBytes = 0;
           onDrain.run();
         });
+    this.keepaliveTimer = vertx.setPeriodic(keepaliveInterval.toMillis(), id -> keepalive());
+  }
+
+  private void keepalive() {
+    if (!spokeSinceLastTick && !closed && !response.writeQueueFull()) {
+      response.write(KEEPALIVE);
+    }
+    spokeSinceLastTick = false;
+  }
+
+  /** Stops the stream without ending the call: the client went away. */
+  void close() {
+    closed = true;
+    vertx.cancelTimer(keepaliveTimer);
   }
 
   @Override
@@ -36,11 +68,12 @@ final class EventStream implements ProcessListener {
     if (closed) {
       return;
     }
+    spokeSinceLastTick = true;
     response.write(event);
     if (response.writeQueueFull()) {
       lagBytes += event.getSerializedSize();
       if (lagBytes > maxLagBytes) {
-        closed = true;
+        close();
         response
             .status(GrpcStatus.RESOURCE_EXHAUSTED)
             .statusMessage("client fell too far behind the output; reconnect to resume")
@@ -54,7 +87,7 @@ final class EventStream implements ProcessListener {
     if (closed) {
       return;
     }
-    closed = true;
+    close();
     response.write(ExecEvent.newBuilder().setExited(exited).build());
     response.end();
   }

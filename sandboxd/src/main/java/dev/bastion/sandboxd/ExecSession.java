@@ -26,7 +26,7 @@ final class ExecSession {
     this.processes = processes;
     this.request = request;
     // The owner gates the output instead of being dropped when it lags.
-    this.events = new EventStream(request.response(), Long.MAX_VALUE);
+    this.events = processes.eventStream(request.response(), Long.MAX_VALUE);
   }
 
   void start() {
@@ -71,7 +71,7 @@ final class ExecSession {
 
   private void launch(ExecRequest message) {
     if (!message.hasStart()) {
-      GrpcErrors.fail(request.response(), GrpcErrors.invalid("first message must be start"));
+      fail(GrpcErrors.invalid("first message must be start"));
       return;
     }
     ExecStart start = message.getStart();
@@ -84,7 +84,7 @@ final class ExecSession {
           processes.spec(
               start.getArgvList(), start.getEnvMap(), start.getCwd(), start.getTimeoutSeconds());
     } catch (StatusException e) {
-      GrpcErrors.fail(request.response(), e);
+      fail(e);
       return;
     }
     tag = start.getTag();
@@ -103,11 +103,18 @@ final class ExecSession {
               }
               request.resume();
             })
-        .onFailure(e -> GrpcErrors.fail(request.response(), e));
+        .onFailure(this::fail);
+  }
+
+  /** Ends the call before a process ran; its event stream has nothing more to say. */
+  private void fail(Throwable failure) {
+    events.close();
+    GrpcErrors.fail(request.response(), failure);
   }
 
   private void onCancel() {
     cancelled = true;
+    events.close();
     if (process == null) {
       return;
     }

@@ -15,8 +15,10 @@ import io.vertx.core.Vertx;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.GrpcServerResponse;
 import io.vertx.grpc.server.StatusException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
@@ -158,11 +160,22 @@ final class ProcessService {
                 return;
               }
               // Allow a watcher to lag by the replay window: it can reconnect and lose nothing.
-              EventStream events = new EventStream(request.response(), config.replayBufferBytes());
-              GrpcErrors.whenClientGone(request, () -> process.detach(events));
+              EventStream events = eventStream(request.response(), config.replayBufferBytes());
+              GrpcErrors.whenClientGone(
+                  request,
+                  () -> {
+                    process.detach(events);
+                    events.close();
+                  });
               process.attach(events);
             })
         .onFailure(e -> GrpcErrors.fail(request.response(), e));
+  }
+
+  /** A stream of a process's events to one client, with keepalives while it is quiet. */
+  EventStream eventStream(GrpcServerResponse<?, ExecEvent> response, long maxLagBytes) {
+    return new EventStream(
+        vertx, response, maxLagBytes, Duration.ofSeconds(config.keepaliveSeconds()));
   }
 
   private Future<SignalResponse> signal(SignalRequest signal) {

@@ -12,6 +12,8 @@ import java.nio.file.Path;
  * @param runOutputCap default cap on each of stdout and stderr for Run
  * @param maxFileBytes the most bytes one Write may carry
  * @param replayBufferBytes how much recent output per process Connect can replay
+ * @param keepaliveSeconds how long an Exec or Connect stream may stay silent before a keepalive
+ *     event is sent, so proxies and idle timeouts along the way do not cut it
  */
 public record SandboxdConfig(
     Path socket,
@@ -20,12 +22,13 @@ public record SandboxdConfig(
     long maxTimeoutSeconds,
     long runOutputCap,
     long maxFileBytes,
-    int replayBufferBytes) {
+    int replayBufferBytes,
+    long keepaliveSeconds) {
 
   static final String USAGE =
       "usage: sandboxd --socket PATH [--workspace DIR] [--default-timeout-seconds N]"
           + " [--max-timeout-seconds N] [--run-output-cap BYTES] [--max-file-bytes BYTES]"
-          + " [--replay-buffer-bytes BYTES]";
+          + " [--replay-buffer-bytes BYTES] [--keepalive-seconds N]";
 
   /**
    * Parses the command line.
@@ -40,6 +43,7 @@ public record SandboxdConfig(
     long runOutputCap = 1L << 20;
     long maxFileBytes = 1L << 30;
     long replayBytes = 65_536;
+    long keepaliveSeconds = 30;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (i + 1 >= args.length) {
@@ -55,6 +59,7 @@ public record SandboxdConfig(
         case "--run-output-cap" -> runOutputCap = positive(flag, value);
         case "--max-file-bytes" -> maxFileBytes = positive(flag, value);
         case "--replay-buffer-bytes" -> replayBytes = positive(flag, value);
+        case "--keepalive-seconds" -> keepaliveSeconds = positive(flag, value);
         default -> throw new IllegalArgumentException("unknown flag " + flag);
       }
     }
@@ -75,7 +80,8 @@ public record SandboxdConfig(
         maxTimeout,
         runOutputCap,
         maxFileBytes,
-        (int) replayBytes);
+        (int) replayBytes,
+        keepaliveSeconds);
   }
 
   private static long positive(String flag, String value) {

@@ -60,7 +60,8 @@ class SandboxdIT {
                 SandboxdConfig.parse(
                     "--socket", socket.toString(),
                     "--workspace", workspace.toString(),
-                    "--max-file-bytes", String.valueOf(MAX_FILE_BYTES)))
+                    "--max-file-bytes", String.valueOf(MAX_FILE_BYTES),
+                    "--keepalive-seconds", "1"))
             .toCompletionStage()
             .toCompletableFuture()
             .get(20, TimeUnit.SECONDS);
@@ -492,6 +493,15 @@ class SandboxdIT {
     assertThat(tooBig.message()).isEqualTo("file exceeds " + MAX_FILE_BYTES + " bytes");
     awaitTrue(() -> tempFiles().findAny().isEmpty());
     assertThat(workspace.resolve("atomic.txt")).hasContent("old");
+  }
+
+  @Test
+  void aQuietProcessGetsKeepalivesUntilItExits() throws Exception {
+    Outcome<ExecEvent> outcome = exec(start("sleep", "2.5"));
+    List<ExecEvent> events = outcome.messages();
+    assertThat(events.get(0).hasStarted()).isTrue();
+    assertThat(events.stream().filter(ExecEvent::hasKeepalive).count()).isBetween(1L, 3L);
+    assertThat(events.get(events.size() - 1).hasExited()).isTrue();
   }
 
   @Test
