@@ -1,6 +1,6 @@
 package dev.bastion.controller.sandbox;
 
-import dev.bastion.controller.runtime.CgroupVerdict;
+import dev.bastion.controller.runtime.SandboxCgroups;
 import dev.bastion.controller.runtime.SandboxLimits;
 import java.util.Optional;
 
@@ -11,7 +11,7 @@ final class DeathReasons {
 
   private DeathReasons() {}
 
-  static String describe(Optional<CgroupVerdict.Cause> cause, SandboxLimits limits) {
+  static String describe(Optional<SandboxCgroups.Cause> cause, SandboxLimits limits) {
     if (cause.isEmpty()) {
       return "the sandbox stopped unexpectedly";
     }

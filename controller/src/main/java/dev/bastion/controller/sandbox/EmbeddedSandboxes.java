@@ -1,11 +1,11 @@
 package dev.bastion.controller.sandbox;
 
-import dev.bastion.controller.runtime.CgroupVerdict;
 import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.ContainerSpec;
 import dev.bastion.controller.runtime.ContainerState;
 import dev.bastion.controller.runtime.FileTrees;
 import dev.bastion.controller.runtime.OciBundle;
+import dev.bastion.controller.runtime.SandboxCgroups;
 import dev.bastion.controller.runtime.SandboxLimits;
 import dev.bastion.controller.runtime.SandboxPaths;
 import dev.bastion.controller.store.SandboxPhase;
@@ -60,7 +60,7 @@ public final class EmbeddedSandboxes {
   private final SandboxLayout layout;
   private final Path rootfs;
   private final Path sandboxdJar;
-  private final CgroupVerdict verdict;
+  private final SandboxCgroups cgroups;
   private final EmbeddedOptions options;
   private final Clock clock;
   private final Map<String, SandboxRecord> records = new ConcurrentHashMap<>();
@@ -77,7 +77,7 @@ public final class EmbeddedSandboxes {
       SandboxLayout layout,
       Path rootfs,
       Path sandboxdJar,
-      CgroupVerdict verdict,
+      SandboxCgroups cgroups,
       EmbeddedOptions options,
       Clock clock) {
     this.vertx = vertx;
@@ -88,7 +88,7 @@ public final class EmbeddedSandboxes {
     this.layout = layout;
     this.rootfs = rootfs;
     this.sandboxdJar = sandboxdJar;
-    this.verdict = verdict;
+    this.cgroups = cgroups;
     this.options = options;
     this.clock = clock;
   }
@@ -123,7 +123,7 @@ public final class EmbeddedSandboxes {
       switch (record.phase()) {
         case TERMINATED -> finishDelete(record.id());
         case PENDING -> {
-          runtime.remove(record.id());
+          removeContainer(record.id());
           save(record.withPhase(SandboxPhase.FAILED, "the server stopped while it was starting"));
         }
         case READY -> {
@@ -135,7 +135,7 @@ public final class EmbeddedSandboxes {
         }
         case SUSPENDED, FAILED -> {
           if (containers.containsKey(record.id())) {
-            runtime.remove(record.id());
+            removeContainer(record.id());
           }
           records.put(record.id(), record);
         }
@@ -144,7 +144,7 @@ public final class EmbeddedSandboxes {
     for (String id : containers.keySet()) {
       if (!known.contains(id)) {
         LOG.info("removing container " + id + " that no sandbox owns");
-        runtime.remove(id);
+        removeContainer(id);
       }
     }
     try (Stream<Path> dirs = Files.list(layout.sandboxesDir())) {
@@ -300,7 +300,7 @@ public final class EmbeddedSandboxes {
           }
           return blocking(
               () -> {
-                runtime.remove(id);
+                removeContainer(id);
                 return save(current.withPhase(SandboxPhase.SUSPENDED, "suspended"));
               });
         });
@@ -386,7 +386,7 @@ public final class EmbeddedSandboxes {
     return blocking(
             () -> {
               prepareDirectories(id, limits);
-              runtime.remove(id);
+              removeContainer(id);
               runtime.start(id, layout.bundle(id), layout.log(id));
               return null;
             })
@@ -453,7 +453,7 @@ public final class EmbeddedSandboxes {
                     .onComplete(
                         state -> {
                           if (state.succeeded() && state.result() == ContainerState.STOPPED) {
-                            String reason = DeathReasons.describe(verdict.causeOf(id), limits);
+                            String reason = DeathReasons.describe(cgroups.causeOf(id), limits);
                             ready.fail(new SandboxError(SandboxError.Kind.UNAVAILABLE, reason));
                           } else {
                             retryPoll(id, limits, socket, deadline, attempt, ready);
@@ -484,7 +484,7 @@ public final class EmbeddedSandboxes {
     LOG.warning("sandbox " + record.id() + " failed to start: " + reason);
     return blocking(
             () -> {
-              runtime.remove(record.id());
+              removeContainer(record.id());
               return save(record.withPhase(SandboxPhase.FAILED, reason));
             })
         .transform(
@@ -504,18 +504,24 @@ public final class EmbeddedSandboxes {
   }
 
   private void finishDelete(String id) throws IOException {
-    runtime.remove(id);
+    removeContainer(id);
     FileTrees.delete(layout.dir(id));
     store.remove(id);
     records.remove(id);
+  }
+
+  /** Removes the container and whatever cgroups it left. */
+  private void removeContainer(String id) {
+    runtime.remove(id);
+    cgroups.release(id);
   }
 
   /** Records why a READY sandbox's container is gone, and removes what is left of it. */
   private SandboxRecord markDead(SandboxRecord record) {
     SandboxLimits limits = limitsOf(record);
     // The cgroup counters vanish with the container: read them first.
-    String reason = DeathReasons.describe(verdict.causeOf(record.id()), limits);
-    runtime.remove(record.id());
+    String reason = DeathReasons.describe(cgroups.causeOf(record.id()), limits);
+    removeContainer(record.id());
     LOG.info("sandbox " + record.id() + " failed: " + reason);
     return save(record.withPhase(SandboxPhase.FAILED, reason));
   }

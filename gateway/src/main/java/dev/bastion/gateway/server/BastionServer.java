@@ -1,9 +1,9 @@
 package dev.bastion.gateway.server;
 
-import dev.bastion.controller.runtime.CgroupVerdict;
 import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.RootFilesystem;
 import dev.bastion.controller.runtime.RuntimeFailure;
+import dev.bastion.controller.runtime.SandboxCgroups;
 import dev.bastion.controller.sandbox.EmbeddedOptions;
 import dev.bastion.controller.sandbox.EmbeddedSandboxes;
 import dev.bastion.controller.sandbox.SandboxLayout;
@@ -156,7 +156,7 @@ public final class BastionServer {
         new SandboxLayout(config.stateDir()),
         rootfs,
         config.sandboxdJar().toAbsolutePath(),
-        new CgroupVerdict(Path.of("/sys/fs/cgroup")),
+        new SandboxCgroups(Path.of("/sys/fs/cgroup")),
         EmbeddedOptions.defaults(),
         Clock.systemUTC());
   }

@@ -90,6 +90,9 @@ class RestartSurvivalIT {
       Sandbox dead = get(carol, killed);
       assertThat(dead.getPhase()).isEqualTo(Sandbox.Phase.FAILED);
       assertThat(dead.getMessage()).isNotEmpty();
+      assertThat(Path.of("/sys/fs/cgroup/pids/bastion", killed))
+          .as("the killed container's cgroup is released")
+          .doesNotExist();
     }
   }
 

@@ -4,16 +4,18 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * Explains why a sandbox stopped, from the counters its cgroups keep. It must be read before the
- * container is removed, because removing it removes its cgroups.
+ * A sandbox's cgroups, as the host sees them: why the sandbox stopped, from the counters they keep
+ * (read them before the container is removed, which removes them), and removing what a container
+ * killed outside its runtime leaves behind.
  */
-public final class CgroupVerdict {
+public final class SandboxCgroups {
 
   private final Path cgroupRoot;
 
-  public CgroupVerdict(Path cgroupRoot) {
+  public SandboxCgroups(Path cgroupRoot) {
     this.cgroupRoot = cgroupRoot;
   }
 
@@ -39,6 +41,31 @@ public final class CgroupVerdict {
       return Optional.of(Cause.PROCESS_LIMIT);
     }
     return Optional.empty();
+  }
+
+  /**
+   * Removes the sandbox's cgroup directories that are left, in every hierarchy. The runtime removes
+   * them itself when it deletes a container; they stay when the container's processes were killed
+   * behind its back. A cgroup that still has tasks is not removable and stays.
+   */
+  public void release(String id) {
+    String cgroup = OciBundle.cgroupPath(id).substring(1);
+    try (Stream<Path> hierarchies = Files.list(cgroupRoot)) {
+      for (Path hierarchy : hierarchies.toList()) {
+        try {
+          Files.deleteIfExists(hierarchy.resolve(cgroup));
+        } catch (IOException stillInUseOrNotACgroup) {
+          // Nothing to release here.
+        }
+      }
+    } catch (IOException e) {
+      // No cgroup filesystem: nothing was created, nothing to release.
+    }
+    try {
+      Files.deleteIfExists(cgroupRoot.resolve(cgroup));
+    } catch (IOException stillInUseOrNotACgroup) {
+      // Nothing to release on the unified hierarchy.
+    }
   }
 
   /** The value of {@code key} in a flat-keyed cgroup file, 0 when the file or key is missing. */
