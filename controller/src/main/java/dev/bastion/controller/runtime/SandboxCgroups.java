@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -66,6 +68,25 @@ public final class SandboxCgroups {
     } catch (IOException stillInUseOrNotACgroup) {
       // Nothing to release on the unified hierarchy.
     }
+  }
+
+  /** The ids of every sandbox that has a cgroup directory in some hierarchy. */
+  public Set<String> ids() {
+    Set<String> ids = new TreeSet<>();
+    String parent = OciBundle.cgroupPath("").substring(1);
+    try (Stream<Path> hierarchies = Files.list(cgroupRoot)) {
+      for (Path dir : Stream.concat(hierarchies, Stream.of(cgroupRoot)).toList()) {
+        Path sandboxes = dir.resolve(parent);
+        if (Files.isDirectory(sandboxes)) {
+          try (Stream<Path> children = Files.list(sandboxes)) {
+            children.filter(Files::isDirectory).forEach(c -> ids.add(c.getFileName().toString()));
+          }
+        }
+      }
+    } catch (IOException e) {
+      // No cgroup filesystem: no sandbox has a cgroup.
+    }
+    return ids;
   }
 
   /** The value of {@code key} in a flat-keyed cgroup file, 0 when the file or key is missing. */

@@ -147,6 +147,11 @@ public final class EmbeddedSandboxes {
         removeContainer(id);
       }
     }
+    for (String id : cgroups.ids()) {
+      if (!known.contains(id)) {
+        cgroups.release(id);
+      }
+    }
     try (Stream<Path> dirs = Files.list(layout.sandboxesDir())) {
       for (Path dir : dirs.toList()) {
         if (!known.contains(dir.getFileName().toString())) {

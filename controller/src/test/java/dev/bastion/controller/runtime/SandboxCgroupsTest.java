@@ -47,6 +47,7 @@ class SandboxCgroupsTest {
     Files.createDirectories(root.resolve("memory/bastion/sbx-4"));
     Files.createDirectories(root.resolve("pids/bastion/sbx-4"));
     Files.createDirectories(root.resolve("pids/bastion/sbx-other"));
+    assertThat(new SandboxCgroups(root).ids()).containsExactly("sbx-4", "sbx-other");
     new SandboxCgroups(root).release("sbx-4");
     assertThat(root.resolve("memory/bastion/sbx-4")).doesNotExist();
     assertThat(root.resolve("pids/bastion/sbx-4")).doesNotExist();
