@@ -26,7 +26,7 @@ record BenchmarkOptions(
       """
       usage: EmbeddedBenchmark [--smoke] [--out FILE] [--repo DIR] [--state-dir DIR]
                                [--port P --token T --state-dir DIR [--gateway-pid PID]]
-                               [--creates N] [--runs N]
+                               [--creates N] [--runs N] [--warmup N]
         --smoke        tiny counts, for CI: fails only on errors, never on timings
         --out          also write the report as JSON to FILE
         --repo         the Bastion checkout whose jars to run (default: the current directory)
@@ -35,6 +35,8 @@ record BenchmarkOptions(
         --gateway-pid  the attached gateway's pid, to measure its RSS
         --creates      cold creates to time (default 10)
         --runs         Run calls per variant and path, after warm-up (default 200)
+        --warmup       Run calls per variant and path before measuring (default 20); a few
+                       hundred let the gateway's JIT reach its steady state
       """;
 
   static BenchmarkOptions parse(String[] args) {
@@ -47,6 +49,7 @@ record BenchmarkOptions(
     boolean smoke = false;
     Integer creates = null;
     Integer runs = null;
+    Integer warmup = null;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (flag.equals("--smoke")) {
@@ -66,6 +69,7 @@ record BenchmarkOptions(
         case "--repo" -> repo = Path.of(value);
         case "--creates" -> creates = Integer.parseInt(value);
         case "--runs" -> runs = Integer.parseInt(value);
+        case "--warmup" -> warmup = Integer.parseInt(value);
         default -> throw new IllegalArgumentException("unknown flag " + flag);
       }
     }
@@ -84,7 +88,7 @@ record BenchmarkOptions(
         smoke,
         creates != null ? creates : smoke ? 3 : 10,
         runs != null ? runs : smoke ? 20 : 200,
-        smoke ? 2 : 20,
+        warmup != null ? warmup : smoke ? 2 : 20,
         // A block at least as large as the concurrency-10 variant keeps 10 calls outstanding.
         smoke ? 10 : 20,
         smoke ? Duration.ofSeconds(1) : Duration.ofSeconds(10));
