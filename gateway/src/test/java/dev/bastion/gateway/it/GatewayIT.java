@@ -552,6 +552,72 @@ class GatewayIT {
   }
 
   @Test
+  void createEnvReachesEveryProcessAndACallsEnvWins() {
+    String id =
+        Api.call(
+                alice,
+                Api.CREATE,
+                CreateSandboxRequest.newBuilder()
+                    .setTemplate("python")
+                    .putEnv("GREETING", "hello")
+                    .putEnv("TARGET", "world")
+                    .build())
+            .getId();
+    RunResult result =
+        Api.call(
+            alice,
+            Api.RUN,
+            RunRequest.newBuilder()
+                .setSandboxId(id)
+                .addAllArgv(List.of("sh", "-c", "echo $GREETING $TARGET"))
+                .putEnv("TARGET", "agent")
+                .build());
+    assertThat(result.getStdout().toStringUtf8()).isEqualTo("hello agent\n");
+  }
+
+  @Test
+  void listFiltersByLabelSelector() {
+    String red =
+        Api.call(
+                alice,
+                Api.CREATE,
+                CreateSandboxRequest.newBuilder()
+                    .setTemplate("python")
+                    .putLabels("color", "red")
+                    .build())
+            .getId();
+    String blue =
+        Api.call(
+                alice,
+                Api.CREATE,
+                CreateSandboxRequest.newBuilder()
+                    .setTemplate("python")
+                    .putLabels("color", "blue")
+                    .build())
+            .getId();
+    assertThat(ids("color=red")).contains(red).doesNotContain(blue);
+    assertThat(ids("color!=red")).contains(blue).doesNotContain(red);
+    assertThat(ids("color")).contains(red, blue).doesNotContain(shared);
+    assertStatus(
+        () ->
+            Api.call(
+                alice,
+                Api.LIST,
+                ListSandboxesRequest.newBuilder().setLabelSelector("bad key=x").build()),
+        Status.Code.INVALID_ARGUMENT,
+        "label selector");
+  }
+
+  private static List<String> ids(String selector) {
+    return Api.call(
+            alice, Api.LIST, ListSandboxesRequest.newBuilder().setLabelSelector(selector).build())
+        .getSandboxesList()
+        .stream()
+        .map(Sandbox::getId)
+        .toList();
+  }
+
+  @Test
   void deletedSandboxIsGone() {
     String id = create(alice).getId();
     Api.call(alice, Api.DELETE, DeleteSandboxRequest.newBuilder().setSandboxId(id).build());
