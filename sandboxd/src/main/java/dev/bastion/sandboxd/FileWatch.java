@@ -40,7 +40,7 @@ final class FileWatch {
   private final Context context;
   private final AtomicInteger pending = new AtomicInteger();
   private final Map<WatchKey, WorkspacePath> directories = new HashMap<>();
-  private WatchService watcher;
+  private volatile WatchService watcher;
   private boolean recursive;
   private volatile boolean ended;
 
@@ -71,6 +71,11 @@ final class FileWatch {
         throw GrpcErrors.invalid("watch needs a directory; " + clientPath + " is not one");
       }
       watcher = FileSystems.getDefault().newWatchService();
+      if (ended) {
+        // The client left while the watcher was being made; close() may not have seen it.
+        watcher.close();
+        return;
+      }
       register(root);
       // Headers now, so the client knows the watch is in place before the first change.
       context.runOnContext(v -> response.writeHead());
