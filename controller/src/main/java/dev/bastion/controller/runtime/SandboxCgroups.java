@@ -3,6 +3,8 @@ package dev.bastion.controller.runtime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -51,42 +53,43 @@ public final class SandboxCgroups {
    * behind its back. A cgroup that still has tasks is not removable and stays.
    */
   public void release(String id) {
-    String cgroup = OciBundle.cgroupPath(id).substring(1);
-    try (Stream<Path> hierarchies = Files.list(cgroupRoot)) {
-      for (Path hierarchy : hierarchies.toList()) {
-        try {
-          Files.deleteIfExists(hierarchy.resolve(cgroup));
-        } catch (IOException stillInUseOrNotACgroup) {
-          // Nothing to release here.
-        }
+    for (Path dir : inEveryHierarchy(OciBundle.cgroupPath(id).substring(1))) {
+      try {
+        Files.deleteIfExists(dir);
+      } catch (IOException stillInUseOrNotACgroup) {
+        // Nothing to release here.
       }
-    } catch (IOException e) {
-      // No cgroup filesystem: nothing was created, nothing to release.
-    }
-    try {
-      Files.deleteIfExists(cgroupRoot.resolve(cgroup));
-    } catch (IOException stillInUseOrNotACgroup) {
-      // Nothing to release on the unified hierarchy.
     }
   }
 
   /** The ids of every sandbox that has a cgroup directory in some hierarchy. */
   public Set<String> ids() {
     Set<String> ids = new TreeSet<>();
-    String parent = OciBundle.cgroupPath("").substring(1);
-    try (Stream<Path> hierarchies = Files.list(cgroupRoot)) {
-      for (Path dir : Stream.concat(hierarchies, Stream.of(cgroupRoot)).toList()) {
-        Path sandboxes = dir.resolve(parent);
-        if (Files.isDirectory(sandboxes)) {
-          try (Stream<Path> children = Files.list(sandboxes)) {
-            children.filter(Files::isDirectory).forEach(c -> ids.add(c.getFileName().toString()));
-          }
+    for (Path sandboxes : inEveryHierarchy(OciBundle.cgroupPath("").substring(1))) {
+      if (Files.isDirectory(sandboxes)) {
+        try (Stream<Path> children = Files.list(sandboxes)) {
+          children.filter(Files::isDirectory).forEach(c -> ids.add(c.getFileName().toString()));
+        } catch (IOException e) {
+          // Gone meanwhile: it holds no sandbox.
         }
       }
-    } catch (IOException e) {
-      // No cgroup filesystem: no sandbox has a cgroup.
     }
     return ids;
+  }
+
+  /**
+   * {@code relative} below each cgroup v1 hierarchy (one per controller) and below the root itself
+   * (the unified v2 hierarchy).
+   */
+  private List<Path> inEveryHierarchy(String relative) {
+    List<Path> dirs = new ArrayList<>();
+    try (Stream<Path> hierarchies = Files.list(cgroupRoot)) {
+      hierarchies.forEach(h -> dirs.add(h.resolve(relative)));
+    } catch (IOException e) {
+      // No cgroup filesystem: only the root is left to look at.
+    }
+    dirs.add(cgroupRoot.resolve(relative));
+    return dirs;
   }
 
   /** The value of {@code key} in a flat-keyed cgroup file, 0 when the file or key is missing. */

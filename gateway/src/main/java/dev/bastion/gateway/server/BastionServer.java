@@ -83,23 +83,36 @@ public final class BastionServer {
       throw new StartupException(e.getMessage());
     }
     StateDirLock lock = StateDirLock.acquire(config.stateDir());
-    String generatedToken = null;
-    TokenFile tokens;
     try {
-      Path tokensFile =
-          config.tokensFile() != null ? config.tokensFile() : config.stateDir().resolve("tokens");
-      if (config.tokensFile() == null && !Files.exists(tokensFile)) {
-        generatedToken = TokenFile.generate(tokensFile);
-      }
-      tokens = TokenFile.read(tokensFile);
-    } catch (IOException e) {
+      return startLocked(config, rootfs, rootfsPath, lock);
+    } catch (RuntimeException e) {
       lock.close();
+      throw e;
+    }
+  }
+
+  /** The tokens in force, and the token made now when there was no tokens file yet. */
+  private record Tokens(TokenFile file, String generated) {}
+
+  private static Tokens loadTokens(ServerConfig config) {
+    Path tokensFile =
+        config.tokensFile() != null ? config.tokensFile() : config.stateDir().resolve("tokens");
+    try {
+      String generated =
+          config.tokensFile() == null && !Files.exists(tokensFile)
+              ? TokenFile.generate(tokensFile)
+              : null;
+      return new Tokens(TokenFile.read(tokensFile), generated);
+    } catch (IOException e) {
       throw new StartupException("cannot read or write the tokens file: " + e.getMessage());
     } catch (IllegalArgumentException e) {
-      lock.close();
       throw new StartupException(e.getMessage());
     }
+  }
 
+  private static BastionServer startLocked(
+      ServerConfig config, RootFilesystem rootfs, Path rootfsPath, StateDirLock lock) {
+    Tokens tokens = loadTokens(config);
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx =
         Vertx.builder()
@@ -110,14 +123,12 @@ public final class BastionServer {
                         new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
             .withMetrics(new MicrometerMetricsFactory(metrics))
             .build();
-    if (!vertx.isNativeTransportEnabled()) {
-      vertx.close();
-      lock.close();
-      throw new StartupException(
-          "Netty's native epoll transport could not load, and sandboxd is reached over Unix"
-              + " sockets: run Bastion on Linux x86_64 with a writable java.io.tmpdir");
-    }
     try {
+      if (!vertx.isNativeTransportEnabled()) {
+        throw new StartupException(
+            "Netty's native epoll transport could not load, and sandboxd is reached over Unix"
+                + " sockets: run Bastion on Linux x86_64 with a writable java.io.tmpdir");
+      }
       EmbeddedSandboxes sandboxes = sandboxes(config, vertx, rootfsPath);
       await(sandboxes.recover());
       for (SandboxPhase phase : SandboxPhase.values()) {
@@ -126,7 +137,7 @@ public final class BastionServer {
             .tag("phase", phase.name())
             .register(metrics);
       }
-      CallerTenant callers = new CallerTenant(new Authenticator(tokens));
+      CallerTenant callers = new CallerTenant(new Authenticator(tokens.file()));
       GrpcClient sandboxdClient = sandboxdClient(vertx);
       SandboxdForwarder forwarder = new SandboxdForwarder(sandboxdClient, sandboxes, callers);
       HttpEndpoints endpoints = new HttpEndpoints(rootfs::isReady, metrics);
@@ -137,10 +148,9 @@ public final class BastionServer {
                   new GatewayVerticle(
                       config, v -> grpcServer(v, sandboxes, callers, forwarder), endpoints),
               new DeploymentOptions().setInstances(instances)));
-      return new BastionServer(vertx, sandboxes, lock, config.port(), generatedToken);
+      return new BastionServer(vertx, sandboxes, lock, config.port(), tokens.generated());
     } catch (RuntimeException e) {
       vertx.close();
-      lock.close();
       throw e;
     }
   }
