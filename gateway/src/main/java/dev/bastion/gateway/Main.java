@@ -1,5 +1,8 @@
 package dev.bastion.gateway;
 
+import dev.bastion.gateway.cli.ApplyCommand;
+import dev.bastion.gateway.cli.DeleteCommand;
+import dev.bastion.gateway.cli.GetCommand;
 import dev.bastion.gateway.server.ServeCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "bastion 0.1.0",
     description = "Runs untrusted, LLM-generated code for AI agents in gVisor sandboxes.",
-    subcommands = {ServeCommand.class})
+    subcommands = {ServeCommand.class, ApplyCommand.class, GetCommand.class, DeleteCommand.class})
 public final class Main implements Runnable {
 
   @Override

@@ -1,5 +1,6 @@
 package dev.bastion.controller.sandbox;
 
+import dev.bastion.controller.model.AgentLabels;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -45,11 +46,22 @@ public final class Labels {
                     + abbreviate(key)
                     + "': use [prefix/]name, name ≤ 63 characters of [A-Za-z0-9-_.]");
           }
+          if (isInternal(key)) {
+            throw SandboxError.invalid(
+                "label '"
+                    + key
+                    + "' uses a prefix reserved for the system (agents.x-k8s.io/, bastion.dev/)");
+          }
           if (!isValidValue(value)) {
             throw SandboxError.invalid(
                 "invalid value for label '" + key + "': at most 63 characters of [A-Za-z0-9-_.]");
           }
         });
+  }
+
+  /** Whether {@code key} is one the system sets (tenant, pool membership, claims). */
+  public static boolean isInternal(String key) {
+    return AgentLabels.isReserved(key) || key.startsWith("bastion.dev/");
   }
 
   static String abbreviate(String text) {

@@ -9,6 +9,8 @@ public final class SandboxError extends RuntimeException {
   /** The caller's view of what went wrong. */
   public enum Kind {
     NOT_FOUND,
+    PERMISSION_DENIED,
+    ALREADY_EXISTS,
     INVALID_ARGUMENT,
     FAILED_PRECONDITION,
     RESOURCE_EXHAUSTED,

@@ -1,8 +1,8 @@
 package dev.bastion.gateway.grpc;
 
-import dev.bastion.controller.sandbox.EmbeddedSandboxes;
-import dev.bastion.controller.store.SandboxPhase;
-import dev.bastion.controller.store.SandboxRecord;
+import dev.bastion.controller.sandbox.SandboxPhase;
+import dev.bastion.controller.sandbox.SandboxService;
+import dev.bastion.controller.sandbox.SandboxView;
 import dev.bastion.gateway.auth.Tenant;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -35,7 +35,7 @@ final class ForwardedCall<Req, Resp> {
   private final GrpcServerResponse<Req, Resp> response;
   private final Route<Req, Resp> route;
   private final GrpcClient client;
-  private final EmbeddedSandboxes sandboxes;
+  private final SandboxService sandboxes;
   private final CallerTenant callers;
 
   private String sandboxId;
@@ -49,7 +49,7 @@ final class ForwardedCall<Req, Resp> {
       GrpcServerRequest<Req, Resp> inbound,
       Route<Req, Resp> route,
       GrpcClient client,
-      EmbeddedSandboxes sandboxes,
+      SandboxService sandboxes,
       CallerTenant callers) {
     this.inbound = inbound;
     this.response = inbound.response();
@@ -193,7 +193,7 @@ final class ForwardedCall<Req, Resp> {
         .verifyAfterLoss(sandboxId, VERDICT_PATIENCE)
         .onComplete(
             verified -> {
-              SandboxRecord record = verified.succeeded() ? verified.result() : null;
+              SandboxView record = verified.succeeded() ? verified.result() : null;
               if (record == null || record.phase() == SandboxPhase.READY) {
                 finish(
                     new StatusException(
@@ -201,7 +201,7 @@ final class ForwardedCall<Req, Resp> {
                 return;
               }
               Optional<Resp> last =
-                  EmbeddedSandboxes.failedFromOutOfMemory(record)
+                  SandboxService.failedFromOutOfMemory(record)
                       ? route.onOutOfMemory().apply(record)
                       : Optional.empty();
               if (last.isPresent()) {

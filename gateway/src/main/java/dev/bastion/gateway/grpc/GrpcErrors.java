@@ -42,6 +42,8 @@ public final class GrpcErrors {
   static GrpcStatus statusOf(SandboxError.Kind kind) {
     return switch (kind) {
       case NOT_FOUND -> GrpcStatus.NOT_FOUND;
+      case PERMISSION_DENIED -> GrpcStatus.PERMISSION_DENIED;
+      case ALREADY_EXISTS -> GrpcStatus.ALREADY_EXISTS;
       case INVALID_ARGUMENT -> GrpcStatus.INVALID_ARGUMENT;
       case FAILED_PRECONDITION -> GrpcStatus.FAILED_PRECONDITION;
       case RESOURCE_EXHAUSTED -> GrpcStatus.RESOURCE_EXHAUSTED;

@@ -11,7 +11,7 @@ import dev.bastion.api.v1.ProcessesGrpcService;
 import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.SignalRequest;
-import dev.bastion.controller.store.SandboxRecord;
+import dev.bastion.controller.sandbox.SandboxView;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.Service;
@@ -102,7 +102,7 @@ public final class ProcessesApi implements Service {
 
   /** The sandbox's environment with the call's own on top. */
   private static Map<String, String> withSandboxEnv(
-      SandboxRecord sandbox, Map<String, String> callEnv) {
+      SandboxView sandbox, Map<String, String> callEnv) {
     Map<String, String> env = new HashMap<>(sandbox.env());
     env.putAll(callEnv);
     return env;

@@ -1,6 +1,6 @@
 package dev.bastion.gateway.grpc;
 
-import dev.bastion.controller.store.SandboxRecord;
+import dev.bastion.controller.sandbox.SandboxView;
 import io.vertx.grpc.common.ServiceMethod;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -18,8 +18,8 @@ import java.util.function.Function;
 record Route<Req, Resp>(
     ServiceMethod<Resp, Req> target,
     Function<Req, String> sandboxIdOf,
-    BiFunction<SandboxRecord, Req, Req> prepare,
-    Function<SandboxRecord, Optional<Resp>> onOutOfMemory) {
+    BiFunction<SandboxView, Req, Req> prepare,
+    Function<SandboxView, Optional<Resp>> onOutOfMemory) {
 
   /** A route that forwards the first message unchanged and has no out-of-memory answer. */
   static <Req, Resp> Route<Req, Resp> plain(

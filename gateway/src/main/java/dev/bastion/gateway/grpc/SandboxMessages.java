@@ -2,14 +2,14 @@ package dev.bastion.gateway.grpc;
 
 import com.google.protobuf.Timestamp;
 import dev.bastion.api.v1.Sandbox;
-import dev.bastion.controller.store.SandboxRecord;
+import dev.bastion.controller.sandbox.SandboxView;
 import java.time.Instant;
 
 /** Converts stored sandboxes into their API form. */
 final class SandboxMessages {
   private SandboxMessages() {}
 
-  static Sandbox toProto(SandboxRecord record) {
+  static Sandbox toProto(SandboxView record) {
     Sandbox.Builder sandbox =
         Sandbox.newBuilder()
             .setId(record.id())

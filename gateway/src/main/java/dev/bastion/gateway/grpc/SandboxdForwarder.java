@@ -1,6 +1,6 @@
 package dev.bastion.gateway.grpc;
 
-import dev.bastion.controller.sandbox.EmbeddedSandboxes;
+import dev.bastion.controller.sandbox.SandboxService;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.GrpcServer;
@@ -9,10 +9,10 @@ import io.vertx.grpc.server.GrpcServer;
 public final class SandboxdForwarder {
 
   private final GrpcClient client;
-  private final EmbeddedSandboxes sandboxes;
+  private final SandboxService sandboxes;
   private final CallerTenant callers;
 
-  public SandboxdForwarder(GrpcClient client, EmbeddedSandboxes sandboxes, CallerTenant callers) {
+  public SandboxdForwarder(GrpcClient client, SandboxService sandboxes, CallerTenant callers) {
     this.client = client;
     this.sandboxes = sandboxes;
     this.callers = callers;

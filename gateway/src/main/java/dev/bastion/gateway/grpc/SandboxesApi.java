@@ -6,8 +6,8 @@ import dev.bastion.api.v1.DeleteSandboxResponse;
 import dev.bastion.api.v1.ListSandboxesResponse;
 import dev.bastion.api.v1.SandboxesGrpcService;
 import dev.bastion.controller.sandbox.CreateRequest;
-import dev.bastion.controller.sandbox.EmbeddedSandboxes;
 import dev.bastion.controller.sandbox.LabelSelector;
+import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.gateway.auth.Tenant;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.ServiceName;
@@ -19,10 +19,10 @@ import java.util.function.BiFunction;
 /** The Sandboxes service: lifecycle of the caller's own sandboxes. */
 public final class SandboxesApi implements Service {
 
-  private final EmbeddedSandboxes sandboxes;
+  private final SandboxService sandboxes;
   private final CallerTenant callers;
 
-  public SandboxesApi(EmbeddedSandboxes sandboxes, CallerTenant callers) {
+  public SandboxesApi(SandboxService sandboxes, CallerTenant callers) {
     this.sandboxes = sandboxes;
     this.callers = callers;
   }

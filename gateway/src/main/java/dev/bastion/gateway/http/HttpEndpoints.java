@@ -5,23 +5,33 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.function.BooleanSupplier;
 
-/** The plain HTTP endpoints beside gRPC: liveness, readiness and Prometheus metrics. */
+/**
+ * The plain HTTP endpoints beside gRPC: liveness, readiness, Prometheus metrics, and the resource
+ * API of {@code bastion apply/get/delete}.
+ */
 public final class HttpEndpoints {
 
   private static final String TEXT = "text/plain; charset=utf-8";
 
   private final BooleanSupplier ready;
   private final PrometheusMeterRegistry metrics;
+  private final ResourceApi resources;
 
   /**
    * @param ready whether the server can create sandboxes right now
    */
-  public HttpEndpoints(BooleanSupplier ready, PrometheusMeterRegistry metrics) {
+  public HttpEndpoints(
+      BooleanSupplier ready, PrometheusMeterRegistry metrics, ResourceApi resources) {
     this.ready = ready;
     this.metrics = metrics;
+    this.resources = resources;
   }
 
   public void handle(HttpServerRequest request) {
+    if (ResourceApi.handles(request.path())) {
+      resources.handle(request);
+      return;
+    }
     if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
       reply(request, 405, TEXT, "method not allowed\n");
       return;

@@ -1,15 +1,12 @@
 package dev.bastion.gateway.server;
 
+import dev.bastion.controller.EmbeddedController;
 import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.RootFilesystem;
 import dev.bastion.controller.runtime.RuntimeFailure;
 import dev.bastion.controller.runtime.SandboxCgroups;
 import dev.bastion.controller.sandbox.EmbeddedOptions;
-import dev.bastion.controller.sandbox.EmbeddedSandboxes;
-import dev.bastion.controller.sandbox.SandboxLayout;
-import dev.bastion.controller.sandbox.TemplateCatalog;
-import dev.bastion.controller.store.FileSandboxStore;
-import dev.bastion.controller.store.SandboxPhase;
+import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.gateway.auth.Authenticator;
 import dev.bastion.gateway.auth.TokenFile;
 import dev.bastion.gateway.grpc.CallerTenant;
@@ -18,14 +15,13 @@ import dev.bastion.gateway.grpc.ProcessesApi;
 import dev.bastion.gateway.grpc.SandboxdForwarder;
 import dev.bastion.gateway.grpc.SandboxesApi;
 import dev.bastion.gateway.http.HttpEndpoints;
-import io.micrometer.core.instrument.Gauge;
+import dev.bastion.gateway.http.ResourceApi;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpVersion;
@@ -48,22 +44,21 @@ import java.util.function.Consumer;
 public final class BastionServer {
 
   /** The sandbox runtime's blocking work (runsc, file trees) runs on this pool, by name. */
-  static final String RUNTIME_POOL = "bastion-runtime";
-
   private final Vertx vertx;
-  private final EmbeddedSandboxes sandboxes;
+
+  private final EmbeddedController controller;
   private final StateDirLock lock;
   private final int port;
   private final String generatedToken;
 
   private BastionServer(
       Vertx vertx,
-      EmbeddedSandboxes sandboxes,
+      EmbeddedController controller,
       StateDirLock lock,
       int port,
       String generatedToken) {
     this.vertx = vertx;
-    this.sandboxes = sandboxes;
+    this.controller = controller;
     this.lock = lock;
     this.port = port;
     this.generatedToken = generatedToken;
@@ -129,18 +124,15 @@ public final class BastionServer {
             "Netty's native epoll transport could not load, and sandboxd is reached over Unix"
                 + " sockets: run Bastion on Linux x86_64 with a writable java.io.tmpdir");
       }
-      EmbeddedSandboxes sandboxes = sandboxes(config, vertx, rootfsPath);
-      await(sandboxes.recover());
-      for (SandboxPhase phase : SandboxPhase.values()) {
-        Gauge.builder("bastion_sandboxes", sandboxes, s -> s.count(phase))
-            .description("Sandboxes by phase")
-            .tag("phase", phase.name())
-            .register(metrics);
-      }
-      CallerTenant callers = new CallerTenant(new Authenticator(tokens.file()));
+      EmbeddedController controller = await(controller(config, vertx, rootfsPath, metrics));
+      await(controller.start());
+      SandboxService sandboxes = controller.sandboxes();
+      Authenticator authenticator = new Authenticator(tokens.file());
+      CallerTenant callers = new CallerTenant(authenticator);
       GrpcClient sandboxdClient = sandboxdClient(vertx);
       SandboxdForwarder forwarder = new SandboxdForwarder(sandboxdClient, sandboxes, callers);
-      HttpEndpoints endpoints = new HttpEndpoints(rootfs::isReady, metrics);
+      HttpEndpoints endpoints =
+          new HttpEndpoints(rootfs::isReady, metrics, new ResourceApi(controller, authenticator));
       int instances = 2 * Runtime.getRuntime().availableProcessors();
       await(
           vertx.deployVerticle(
@@ -148,31 +140,34 @@ public final class BastionServer {
                   new GatewayVerticle(
                       config, v -> grpcServer(v, sandboxes, callers, forwarder), endpoints),
               new DeploymentOptions().setInstances(instances)));
-      return new BastionServer(vertx, sandboxes, lock, config.port(), tokens.generated());
+      return new BastionServer(vertx, controller, lock, config.port(), tokens.generated());
     } catch (RuntimeException e) {
       vertx.close();
       throw e;
     }
   }
 
-  private static EmbeddedSandboxes sandboxes(ServerConfig config, Vertx vertx, Path rootfs) {
-    WorkerExecutor worker = vertx.createSharedWorkerExecutor(RUNTIME_POOL, 8, 5, TimeUnit.MINUTES);
-    return new EmbeddedSandboxes(
-        vertx,
-        worker,
-        new ContainerRuntime(config.runtime(), config.stateDir().resolve(config.runtime().id())),
-        new FileSandboxStore(config.stateDir().resolve("store")),
-        TemplateCatalog.builtIn(),
-        new SandboxLayout(config.stateDir()),
-        rootfs,
-        config.sandboxdJar().toAbsolutePath(),
-        new SandboxCgroups(Path.of("/sys/fs/cgroup")),
-        EmbeddedOptions.defaults(),
-        Clock.systemUTC());
+  /** Loads the store and cleans up after the last run, off the event loop: both touch the disk. */
+  private static Future<EmbeddedController> controller(
+      ServerConfig config, Vertx vertx, Path rootfs, PrometheusMeterRegistry metrics) {
+    return vertx.executeBlocking(
+        () ->
+            EmbeddedController.create(
+                vertx,
+                config.stateDir(),
+                new ContainerRuntime(
+                    config.runtime(), config.stateDir().resolve(config.runtime().id())),
+                rootfs,
+                config.sandboxdJar().toAbsolutePath(),
+                new SandboxCgroups(Path.of("/sys/fs/cgroup")),
+                EmbeddedOptions.defaults(),
+                config.warmReplicas(),
+                metrics,
+                Clock.systemUTC()));
   }
 
   private static GrpcServer grpcServer(
-      Vertx vertx, EmbeddedSandboxes sandboxes, CallerTenant callers, SandboxdForwarder forwarder) {
+      Vertx vertx, SandboxService sandboxes, CallerTenant callers, SandboxdForwarder forwarder) {
     GrpcServer server =
         GrpcServer.server(
             vertx, new GrpcServerOptions().setMaxMessageSize(ServerConfig.MAX_MESSAGE_BYTES));
@@ -222,7 +217,7 @@ public final class BastionServer {
 
   /** Stops serving; running sandboxes stay up and are recovered by the next start. */
   public void close() {
-    sandboxes.close();
+    await(controller.stop());
     await(vertx.close());
     lock.close();
   }

@@ -1,8 +1,8 @@
 package dev.bastion.gateway.server;
 
+import dev.bastion.controller.embedded.SandboxLayout;
 import dev.bastion.controller.runtime.HostCommand;
 import dev.bastion.controller.runtime.RuntimeKind;
-import dev.bastion.controller.sandbox.SandboxLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package dev.bastion.gateway.server;
 
+import dev.bastion.controller.model.ManifestValidator;
 import dev.bastion.controller.runtime.RuntimeKind;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -53,6 +54,11 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Debian mirror for the root filesystem (default ${DEFAULT-VALUE}).")
   String mirror = "http://deb.debian.org/debian";
 
+  @Option(
+      names = "--warm",
+      description = "Ready sandboxes the warm pool 'python' keeps (default ${DEFAULT-VALUE}).")
+  int warm = 2;
+
   @Option(names = "--sandboxd-jar", description = "The sandboxd jar mounted into sandboxes.")
   Path sandboxdJar = Path.of(System.getProperty("bastion.sandboxd.jar", "sandboxd.jar"));
 
@@ -65,6 +71,10 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("bastion: " + e.getMessage());
       return 2;
     }
+    if (warm < 0 || warm > ManifestValidator.MAX_REPLICAS) {
+      System.err.println("bastion: --warm must be between 0 and " + ManifestValidator.MAX_REPLICAS);
+      return 2;
+    }
     if (!kind.separateKernel()) {
       System.err.println(
           "bastion: WARNING: --runtime "
@@ -73,7 +83,8 @@ public final class ServeCommand implements Callable<Integer> {
               + " exploit in sandboxed code escapes it. Use gvisor for untrusted code.");
     }
     ServerConfig config =
-        new ServerConfig(host, port, stateDir, tokensFile, kind, cacheDir, mirror, sandboxdJar);
+        new ServerConfig(
+            host, port, stateDir, tokensFile, kind, cacheDir, mirror, sandboxdJar, warm);
     BastionServer server;
     try {
       server = BastionServer.start(config, line -> System.out.println("bastion: " + line));

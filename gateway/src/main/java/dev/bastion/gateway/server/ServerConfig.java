@@ -13,6 +13,7 @@ import java.nio.file.Path;
  * @param cacheDir where the sandbox root filesystem is built and kept
  * @param mirror the Debian mirror for building the root filesystem
  * @param sandboxdJar the sandboxd jar mounted into every sandbox
+ * @param warmReplicas ready sandboxes the shipped warm pool {@code python} keeps
  */
 public record ServerConfig(
     String host,
@@ -22,7 +23,8 @@ public record ServerConfig(
     RuntimeKind runtime,
     Path cacheDir,
     String mirror,
-    Path sandboxdJar) {
+    Path sandboxdJar,
+    int warmReplicas) {
 
   /** Largest gRPC message an agent may send: a 4 MiB payload plus framing. */
   public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024 + 16 * 1024;

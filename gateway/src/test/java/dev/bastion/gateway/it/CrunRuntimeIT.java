@@ -45,7 +45,8 @@ class CrunRuntimeIT {
                 RuntimeKind.CRUN,
                 SandboxHost.CACHE_DIR,
                 SandboxHost.MIRROR,
-                SandboxHost.sandboxdJar()),
+                SandboxHost.sandboxdJar(),
+                0),
             System.out::println);
     try (Api api = new Api(port)) {
       Channel dave = api.as(TOKEN);

@@ -92,7 +92,8 @@ class GatewayIT {
                 RuntimeKind.GVISOR,
                 SandboxHost.CACHE_DIR,
                 SandboxHost.MIRROR,
-                SandboxHost.sandboxdJar()),
+                SandboxHost.sandboxdJar(),
+                2),
             System.out::println);
     api = new Api(port);
     alice = api.as(ALICE);

@@ -1,0 +1,260 @@
+package dev.bastion.controller.embedded;
+
+import dev.bastion.controller.model.InvalidManifestException;
+import dev.bastion.controller.model.Sandbox;
+import dev.bastion.controller.reconcile.PodObservation;
+import dev.bastion.controller.reconcile.PodObservation.PodState;
+import dev.bastion.controller.reconcile.PodStartException;
+import dev.bastion.controller.reconcile.SandboxPods;
+import dev.bastion.controller.runtime.ContainerRuntime;
+import dev.bastion.controller.runtime.ContainerSpec;
+import dev.bastion.controller.runtime.ContainerState;
+import dev.bastion.controller.runtime.FileTrees;
+import dev.bastion.controller.runtime.OciBundle;
+import dev.bastion.controller.runtime.RuntimeFailure;
+import dev.bastion.controller.runtime.SandboxCgroups;
+import dev.bastion.controller.runtime.SandboxLimits;
+import dev.bastion.controller.runtime.SandboxPaths;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * Sandboxes' pods on this machine: one OCI container per Sandbox (named like it, which is also its
+ * hostname), run by runsc or crun, with sandboxd as its entry process and the sandbox's directory
+ * (workspace, socket, bundle) kept under the state directory. A pod is ready when sandboxd's socket
+ * exists; a pod whose container stopped by itself has failed, and why (out of memory, task limit)
+ * is read from its cgroup once and kept next to its workspace, so the reason survives a restart.
+ */
+public final class EmbeddedPods implements SandboxPods {
+
+  private static final Logger LOG = Logger.getLogger(EmbeddedPods.class.getName());
+  private static final String DEATH_FILE = "death-reason";
+
+  private final ContainerRuntime runtime;
+  private final SandboxLayout layout;
+  private final Path rootfs;
+  private final Path sandboxdJar;
+  private final SandboxCgroups cgroups;
+  private final Clock clock;
+  private final Duration readyTimeout;
+  private final ContainerList containerList;
+
+  /** Containers started (or found at start-up), with when and with which limits. */
+  private final Map<String, Started> started = new ConcurrentHashMap<>();
+
+  public EmbeddedPods(
+      ContainerRuntime runtime,
+      SandboxLayout layout,
+      Path rootfs,
+      Path sandboxdJar,
+      SandboxCgroups cgroups,
+      Clock clock,
+      Duration readyTimeout) {
+    this.runtime = runtime;
+    this.layout = layout;
+    this.rootfs = rootfs;
+    this.sandboxdJar = sandboxdJar;
+    this.cgroups = cgroups;
+    this.clock = clock;
+    this.readyTimeout = readyTimeout;
+    this.containerList = new ContainerList(runtime, Duration.ofSeconds(1));
+  }
+
+  /** The runtime every sandbox here runs on ("gvisor", "crun"). */
+  public String runtimeName() {
+    return runtime.kind().id();
+  }
+
+  /** Where sandbox {@code name}'s sandboxd listens. */
+  public Path socket(String name) {
+    return layout.socket(name);
+  }
+
+  /** Makes the next observation ask the runtime afresh, e.g. because a connection just broke. */
+  public void forgetObservations() {
+    containerList.invalidate();
+  }
+
+  /**
+   * Adopts the containers of sandboxes that still exist after a restart and removes everything
+   * else: containers, cgroups and directories no Sandbox owns.
+   */
+  public void recover(Set<String> sandboxes) {
+    try {
+      Files.createDirectories(layout.sandboxesDir());
+      Map<String, ContainerState> containers = runtime.list();
+      for (String name : containers.keySet()) {
+        if (sandboxes.contains(name)) {
+          started.put(name, new Started(Instant.EPOCH, SandboxLimits.defaults()));
+        } else {
+          LOG.info("removing container " + name + " that no sandbox owns");
+          removeContainer(name);
+        }
+      }
+      for (String id : cgroups.ids()) {
+        if (!sandboxes.contains(id)) {
+          cgroups.release(id);
+        }
+      }
+      try (Stream<Path> dirs = Files.list(layout.sandboxesDir())) {
+        for (Path dir : dirs.toList()) {
+          if (!sandboxes.contains(dir.getFileName().toString())) {
+            FileTrees.delete(dir);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot recover the sandboxes directory", e);
+    }
+  }
+
+  @Override
+  public PodObservation observe(Sandbox sandbox) {
+    String name = sandbox.getMetadata().getName();
+    Optional<String> death = deathReason(name);
+    if (death.isPresent()) {
+      return observation(PodState.FAILED, death.get());
+    }
+    Started pod = started.get(name);
+    if (pod == null) {
+      return PodObservation.absent();
+    }
+    Optional<ContainerState> state = containerList.stateSince(name, pod.at());
+    if (state.isPresent() && state.get() == ContainerState.STOPPED) {
+      return observation(PodState.FAILED, recordDeath(name, pod.limits()));
+    }
+    if (Files.exists(layout.socket(name))) {
+      return observation(PodState.READY, "");
+    }
+    if (Duration.between(pod.at(), clock.instant()).compareTo(readyTimeout) > 0) {
+      String reason = "sandboxd did not start within " + readyTimeout.toSeconds() + "s";
+      writeDeathReason(name, reason);
+      return observation(PodState.FAILED, reason);
+    }
+    return observation(PodState.STARTING, "");
+  }
+
+  @Override
+  public void start(Sandbox sandbox) {
+    String name = sandbox.getMetadata().getName();
+    LocalSandboxSpec spec;
+    try {
+      spec =
+          LocalPodTemplate.map(
+              sandbox.getSpec().getPodTemplate(),
+              sandbox.getSpec().getVolumeClaimTemplates(),
+              sandbox.getSpec().getService(),
+              runtime.kind(),
+              Runtime.getRuntime().availableProcessors());
+    } catch (InvalidManifestException e) {
+      throw new PodStartException(e.getMessage());
+    }
+    try {
+      prepareDirectories(name, spec.limits());
+      removeContainer(name);
+      runtime.start(name, layout.bundle(name), layout.log(name));
+      // Only container lists fetched from now on know this container.
+      started.put(name, new Started(clock.instant(), spec.limits()));
+    } catch (IOException e) {
+      throw new PodStartException("could not prepare the sandbox's directories");
+    } catch (RuntimeFailure e) {
+      removeContainer(name);
+      throw new PodStartException(e.getMessage());
+    }
+  }
+
+  @Override
+  public void stop(String namespace, String name) {
+    removeContainer(name);
+    started.remove(name);
+    try {
+      // A fresh pod (resume) starts with a clean slate.
+      Files.deleteIfExists(layout.dir(name).resolve(DEATH_FILE));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear the death record of " + name, e);
+    }
+  }
+
+  @Override
+  public void remove(String namespace, String name) {
+    stop(namespace, name);
+    try {
+      FileTrees.delete(layout.dir(name));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete the directory of sandbox " + name, e);
+    }
+  }
+
+  private void prepareDirectories(String name, SandboxLimits limits) throws IOException {
+    Path workspace = layout.workspace(name);
+    Path socketDir = layout.socketDir(name);
+    Path bundle = layout.bundle(name);
+    Files.createDirectories(workspace);
+    FileTrees.delete(socketDir);
+    Files.createDirectories(socketDir);
+    Files.createDirectories(bundle);
+    for (Path dir : List.of(workspace, socketDir)) {
+      Files.setAttribute(dir, "unix:uid", SandboxPaths.SANDBOX_UID);
+      Files.setAttribute(dir, "unix:gid", SandboxPaths.SANDBOX_GID);
+    }
+    Files.setPosixFilePermissions(workspace, PosixFilePermissions.fromString("rwxr-x---"));
+    Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwx------"));
+    ContainerSpec spec = new ContainerSpec(name, rootfs, sandboxdJar, workspace, socketDir, limits);
+    Files.writeString(
+        bundle.resolve("config.json"),
+        OciBundle.config(spec).encodePrettily(),
+        StandardCharsets.UTF_8);
+  }
+
+  /** Reads why the container died (its cgroup counters vanish with it), keeps it, cleans up. */
+  private String recordDeath(String name, SandboxLimits limits) {
+    String reason = DeathReasons.describe(cgroups.causeOf(name), limits);
+    writeDeathReason(name, reason);
+    removeContainer(name);
+    LOG.info("sandbox " + name + " failed: " + reason);
+    return reason;
+  }
+
+  private void writeDeathReason(String name, String reason) {
+    try {
+      Files.createDirectories(layout.dir(name));
+      Files.writeString(layout.dir(name).resolve(DEATH_FILE), reason, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot record the death of " + name, e);
+    }
+  }
+
+  private Optional<String> deathReason(String name) {
+    Path file = layout.dir(name).resolve(DEATH_FILE);
+    try {
+      return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the death record of " + name, e);
+    }
+  }
+
+  private void removeContainer(String name) {
+    runtime.remove(name);
+    cgroups.release(name);
+  }
+
+  private PodObservation observation(PodState state, String message) {
+    return new PodObservation(state, message, List.of(), null);
+  }
+
+  private record Started(Instant at, SandboxLimits limits) {}
+}

@@ -1,0 +1,25 @@
+package dev.bastion.controller.embedded;
+
+import dev.bastion.controller.runtime.RuntimeKind;
+import dev.bastion.controller.runtime.SandboxLimits;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A pod template as the embedded runtime runs it.
+ *
+ * @param runtime the OCI runtime of the sandbox
+ * @param limits its cgroup limits and /tmp size
+ * @param env environment of the sandbox's processes, in the template's order
+ * @param workspaceBytes the storage the workspace volume claim template requests, 0 when it
+ *     requests none. Not enforced yet: /workspace is a host directory without a quota; it is kept
+ *     so that a quota can be added without changing what manifests mean
+ */
+public record LocalSandboxSpec(
+    RuntimeKind runtime, SandboxLimits limits, Map<String, String> env, long workspaceBytes) {
+
+  public LocalSandboxSpec {
+    env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
+  }
+}

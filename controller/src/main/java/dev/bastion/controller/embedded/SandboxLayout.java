@@ -1,0 +1,47 @@
+package dev.bastion.controller.embedded;
+
+import dev.bastion.controller.runtime.SandboxPaths;
+import java.nio.file.Path;
+
+/**
+ * Where a sandbox's host-side files live below the state directory: {@code
+ * sandboxes/<id>/workspace} (its /workspace), {@code run/} (sandboxd's socket) and {@code bundle/}
+ * (the OCI bundle).
+ */
+public final class SandboxLayout {
+
+  private final Path sandboxesDir;
+
+  public SandboxLayout(Path stateDir) {
+    this.sandboxesDir = stateDir.resolve("sandboxes");
+  }
+
+  public Path sandboxesDir() {
+    return sandboxesDir;
+  }
+
+  public Path dir(String id) {
+    return sandboxesDir.resolve(id);
+  }
+
+  public Path workspace(String id) {
+    return dir(id).resolve("workspace");
+  }
+
+  public Path socketDir(String id) {
+    return dir(id).resolve("run");
+  }
+
+  public Path socket(String id) {
+    return socketDir(id).resolve(SandboxPaths.SOCKET_NAME);
+  }
+
+  /** The container's own output (sandboxd's log) and the runtime's messages. */
+  public Path log(String id) {
+    return dir(id).resolve("container.log");
+  }
+
+  public Path bundle(String id) {
+    return dir(id).resolve("bundle");
+  }
+}

@@ -1,0 +1,35 @@
+package dev.bastion.controller.model;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** The kinds Bastion reads from manifests: the one list a new kind is added to. */
+public final class ManifestKinds {
+
+  private static final List<Class<? extends HasMetadata>> KINDS =
+      List.of(Sandbox.class, SandboxTemplate.class, SandboxWarmPool.class, SandboxClaim.class);
+
+  private ManifestKinds() {}
+
+  /** Every kind, in the order they are listed to users. */
+  public static List<Class<? extends HasMetadata>> all() {
+    return KINDS;
+  }
+
+  /** The class of {@code kind} in {@code apiVersion}, if Bastion serves it. */
+  public static Optional<Class<? extends HasMetadata>> find(String apiVersion, String kind) {
+    return KINDS.stream()
+        .filter(type -> HasMetadata.getApiVersion(type).equals(apiVersion))
+        .filter(type -> HasMetadata.getKind(type).equals(kind))
+        .findFirst();
+  }
+
+  /** The served kinds as users write them, e.g. {@code agents.x-k8s.io/v1beta1 Sandbox, ...}. */
+  public static String describe() {
+    return KINDS.stream()
+        .map(type -> HasMetadata.getApiVersion(type) + " " + HasMetadata.getKind(type))
+        .collect(Collectors.joining(", "));
+  }
+}

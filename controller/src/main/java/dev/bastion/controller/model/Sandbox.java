@@ -1,0 +1,18 @@
+package dev.bastion.controller.model;
+
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/**
+ * An isolated place to run code: one pod (a container on one machine) with its volumes and
+ * identity.
+ */
+@Group("agents.x-k8s.io")
+@Version("v1beta1")
+@Plural("sandboxes")
+@ShortNames("sandbox")
+public class Sandbox extends CustomResource<SandboxSpec, SandboxStatus> implements Namespaced {}

@@ -1,0 +1,16 @@
+package dev.bastion.controller.model;
+
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A request for a sandbox from a warm pool, served warm or by a cold start. */
+@Group("extensions.agents.x-k8s.io")
+@Version("v1beta1")
+@Plural("sandboxclaims")
+@ShortNames("sandboxclaim")
+public class SandboxClaim extends CustomResource<SandboxClaimSpec, SandboxClaimStatus>
+    implements Namespaced {}

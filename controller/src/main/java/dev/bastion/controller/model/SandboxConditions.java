@@ -1,0 +1,37 @@
+package dev.bastion.controller.model;
+
+import java.util.List;
+
+/** The condition types and reasons of a Sandbox, and what they say about it. */
+public final class SandboxConditions {
+
+  public static final String READY = "Ready";
+  public static final String SUSPENDED = "Suspended";
+  public static final String FINISHED = "Finished";
+  public static final String POD_SCHEDULED = "PodScheduled";
+
+  /** Ready=False reasons that no waiting will turn into Ready. */
+  public static final List<String> TERMINAL_REASONS =
+      List.of("PodFailed", "PodSucceeded", "SandboxExpired", "ReconcilerError");
+
+  private SandboxConditions() {}
+
+  public static boolean isReady(Sandbox sandbox) {
+    return sandbox.getStatus() != null
+        && Conditions.isTrue(sandbox.getStatus().getConditions(), READY);
+  }
+
+  /** Whether the sandbox cannot become Ready without someone changing it. */
+  public static boolean hasFailed(Sandbox sandbox) {
+    return readyReason(sandbox).map(TERMINAL_REASONS::contains).orElse(false);
+  }
+
+  /** The reason of its Ready condition, if it has one. */
+  public static java.util.Optional<String> readyReason(Sandbox sandbox) {
+    if (sandbox.getStatus() == null) {
+      return java.util.Optional.empty();
+    }
+    return Conditions.find(sandbox.getStatus().getConditions(), READY)
+        .map(io.fabric8.kubernetes.api.model.Condition::getReason);
+  }
+}

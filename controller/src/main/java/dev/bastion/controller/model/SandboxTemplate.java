@@ -1,0 +1,16 @@
+package dev.bastion.controller.model;
+
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A blueprint of sandboxes that warm pools and claims refer to. */
+@Group("extensions.agents.x-k8s.io")
+@Version("v1beta1")
+@Plural("sandboxtemplates")
+@ShortNames("sandboxtemplate")
+public class SandboxTemplate extends CustomResource<SandboxTemplateSpec, Void>
+    implements Namespaced {}

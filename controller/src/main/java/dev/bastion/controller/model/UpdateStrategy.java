@@ -1,0 +1,19 @@
+package dev.bastion.controller.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** How a pool treats members built from an older version of its template. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class UpdateStrategy {
+
+  /** OnReplenish (default) or Recreate. */
+  private UpdateStrategyType type;
+
+  public UpdateStrategyType getType() {
+    return type;
+  }
+
+  public void setType(UpdateStrategyType type) {
+    this.type = type;
+  }
+}

@@ -1,0 +1,243 @@
+package dev.bastion.controller.reconcile;
+
+import dev.bastion.controller.desired.ClaimSandboxes;
+import dev.bastion.controller.desired.Owners;
+import dev.bastion.controller.model.AgentLabels;
+import dev.bastion.controller.model.ClaimShutdownPolicy;
+import dev.bastion.controller.model.Conditions;
+import dev.bastion.controller.model.Sandbox;
+import dev.bastion.controller.model.SandboxClaim;
+import dev.bastion.controller.model.SandboxClaimStatus;
+import dev.bastion.controller.model.SandboxConditions;
+import dev.bastion.controller.model.SandboxTemplate;
+import dev.bastion.controller.model.SandboxWarmPool;
+import dev.bastion.controller.store.ResourceStore;
+import dev.bastion.controller.store.StoreException;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Serves a claim with one sandbox: keeps the one it has; otherwise adopts a Ready member of its
+ * warm pool, or starts one cold when the pool has none or the claim changes the pod. Adoption is a
+ * single write that moves the member's controller reference from the pool to the claim under a
+ * resourceVersion precondition, so two claims (or a restarted controller) can never both get it;
+ * which sandbox serves a claim is always read back from ownership, never remembered. Ends the claim
+ * when its lifecycle says so.
+ */
+public final class ClaimReconciler implements Reconciler {
+
+  /** How soon to look again when what the claim refers to does not exist yet. */
+  static final Duration MISSING_RETRY = Duration.ofSeconds(2);
+
+  private final ResourceStore store;
+  private final Clock clock;
+  private final LifecycleMetrics metrics;
+
+  public ClaimReconciler(ResourceStore store, Clock clock, LifecycleMetrics metrics) {
+    this.store = store;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public String kind() {
+    return "SandboxClaim";
+  }
+
+  @Override
+  public Requeue reconcile(String namespace, String name) {
+    Optional<SandboxClaim> found = store.get(SandboxClaim.class, namespace, name);
+    if (found.isEmpty()) {
+      return Requeue.never();
+    }
+    SandboxClaim claim = found.get();
+    Instant now = clock.instant();
+    Optional<Sandbox> sandbox = sandboxOf(claim);
+
+    Instant expiry = ClaimExpiry.of(claim, sandbox, now);
+    if (expiry != null && !now.isBefore(expiry)) {
+      return expire(claim, sandbox);
+    }
+
+    Condition problem = null;
+    if (sandbox.isEmpty()) {
+      Outcome outcome = serve(claim);
+      sandbox = outcome.sandbox();
+      problem = outcome.problem();
+    }
+    writeStatus(claim, sandbox, problem, now);
+    Requeue requeue = problem == null ? Requeue.never() : Requeue.after(MISSING_RETRY);
+    return expiry == null
+        ? requeue
+        : requeue.orSooner(Requeue.after(Duration.between(now, expiry)));
+  }
+
+  /** The Sandbox this claim controls, if any. */
+  private Optional<Sandbox> sandboxOf(SandboxClaim claim) {
+    return store
+        .list(
+            Sandbox.class,
+            claim.getMetadata().getNamespace(),
+            Map.of(AgentLabels.CLAIM, claim.getMetadata().getName()))
+        .stream()
+        .filter(s -> Owners.isControlledBy(s, claim))
+        .findFirst();
+  }
+
+  private Outcome serve(SandboxClaim claim) {
+    String namespace = claim.getMetadata().getNamespace();
+    String poolName = claim.getSpec().getWarmPoolRef().getName();
+    Optional<SandboxWarmPool> pool = store.get(SandboxWarmPool.class, namespace, poolName);
+    if (pool.isEmpty()) {
+      return Outcome.failed(
+          "WarmPoolNotFound", "warm pool \"" + poolName + "\" does not exist", claim);
+    }
+    String templateName = pool.get().getSpec().getSandboxTemplateRef().getName();
+    Optional<SandboxTemplate> template = store.get(SandboxTemplate.class, namespace, templateName);
+    if (template.isEmpty()) {
+      return Outcome.failed(
+          "TemplateNotFound", "template \"" + templateName + "\" does not exist", claim);
+    }
+    if (!ClaimSandboxes.needsColdStart(claim)) {
+      Optional<Sandbox> adopted = adopt(claim, pool.get());
+      if (adopted.isPresent()) {
+        metrics.claimed(claim, templateName, ClaimSandboxes.WARM);
+        return new Outcome(adopted, null);
+      }
+    }
+    Sandbox cold;
+    try {
+      cold = ClaimSandboxes.cold(claim, template.get());
+    } catch (IllegalArgumentException e) {
+      return Outcome.failed("InvalidClaim", e.getMessage(), claim);
+    }
+    try {
+      Sandbox created = store.create(cold);
+      metrics.claimed(claim, templateName, ClaimSandboxes.COLD);
+      return new Outcome(Optional.of(created), null);
+    } catch (StoreException e) {
+      if (e.reason() != StoreException.Reason.ALREADY_EXISTS) {
+        throw e;
+      }
+      return Outcome.failed(
+          "AdoptionConflict",
+          "a Sandbox named \""
+              + claim.getMetadata().getName()
+              + "\" exists and belongs to something else",
+          claim);
+    }
+  }
+
+  /**
+   * Tries the pool's Ready members from a random starting point, so concurrent claims rarely
+   * contend for the same one; a member changed meanwhile (taken by another claim) is skipped.
+   */
+  private Optional<Sandbox> adopt(SandboxClaim claim, SandboxWarmPool pool) {
+    List<Sandbox> candidates =
+        new ArrayList<>(
+            store
+                .list(
+                    Sandbox.class,
+                    pool.getMetadata().getNamespace(),
+                    Map.of(AgentLabels.WARM_POOL, pool.getMetadata().getName()))
+                .stream()
+                .filter(s -> Owners.isControlledBy(s, pool) && SandboxConditions.isReady(s))
+                .toList());
+    Collections.shuffle(candidates);
+    for (Sandbox candidate : candidates) {
+      try {
+        return Optional.of(store.update(ClaimSandboxes.adopted(candidate, claim)));
+      } catch (StoreException e) {
+        if (!StoreException.isConflict(e) && e.reason() != StoreException.Reason.NOT_FOUND) {
+          throw e;
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Requeue expire(SandboxClaim claim, Optional<Sandbox> sandbox) {
+    String namespace = claim.getMetadata().getNamespace();
+    ClaimShutdownPolicy policy = ClaimExpiry.policy(claim);
+    switch (policy) {
+      case Delete -> {
+        // The sandbox follows by cascade.
+        deleteClaim(claim);
+        return Requeue.never();
+      }
+      case DeleteForeground -> {
+        if (sandbox.isPresent()) {
+          deleteSandbox(sandbox.get());
+          // Its deletion event (it names the claim as owner) wakes this claim again.
+          return Requeue.never();
+        }
+        deleteClaim(claim);
+        return Requeue.never();
+      }
+      case Retain -> {
+        sandbox.ifPresent(this::deleteSandbox);
+        Condition expired =
+            Conditions.of(
+                "Ready",
+                false,
+                "ClaimExpired",
+                "the claim's lifecycle ended",
+                claim.getMetadata().getGeneration());
+        writeStatus(claim, Optional.empty(), expired, clock.instant());
+        return Requeue.never();
+      }
+    }
+    throw new IllegalStateException("unknown shutdown policy " + policy + " in " + namespace);
+  }
+
+  private void deleteClaim(SandboxClaim claim) {
+    store.delete(
+        SandboxClaim.class,
+        claim.getMetadata().getNamespace(),
+        claim.getMetadata().getName(),
+        claim.getMetadata().getResourceVersion());
+  }
+
+  private void deleteSandbox(Sandbox sandbox) {
+    store.delete(
+        Sandbox.class, sandbox.getMetadata().getNamespace(), sandbox.getMetadata().getName(), null);
+  }
+
+  private void writeStatus(
+      SandboxClaim claim, Optional<Sandbox> sandbox, Condition problem, Instant now) {
+    SandboxClaimStatus current = claim.getStatus();
+    boolean wasReady = current != null && Conditions.isTrue(current.getConditions(), "Ready");
+    SandboxClaimStatus status = ClaimStatusBuilder.build(claim, sandbox, problem);
+    status.setConditions(
+        Conditions.merge(
+            current == null ? null : current.getConditions(), status.getConditions(), now));
+    claim.setStatus(status);
+    try {
+      store.updateStatus(claim);
+    } catch (StoreException e) {
+      if (!StoreException.isConflict(e)) {
+        throw e;
+      }
+      return;
+    }
+    if (!wasReady && Conditions.isTrue(status.getConditions(), "Ready")) {
+      metrics.ready(claim, sandbox.orElseThrow(), now);
+    }
+  }
+
+  /** What serving a claim gave: a sandbox, or the condition saying why not. */
+  private record Outcome(Optional<Sandbox> sandbox, Condition problem) {
+    static Outcome failed(String reason, String message, SandboxClaim claim) {
+      return new Outcome(
+          Optional.empty(),
+          Conditions.of("Ready", false, reason, message, claim.getMetadata().getGeneration()));
+    }
+  }
+}

@@ -1,0 +1,196 @@
+package dev.bastion.controller.reconcile;
+
+import dev.bastion.controller.desired.Owners;
+import dev.bastion.controller.desired.PoolMembers;
+import dev.bastion.controller.desired.SandboxBlueprint;
+import dev.bastion.controller.model.AgentLabels;
+import dev.bastion.controller.model.Sandbox;
+import dev.bastion.controller.model.SandboxConditions;
+import dev.bastion.controller.model.SandboxTemplate;
+import dev.bastion.controller.model.SandboxWarmPool;
+import dev.bastion.controller.model.SandboxWarmPoolStatus;
+import dev.bastion.controller.model.UpdateStrategyType;
+import dev.bastion.controller.store.ResourceStore;
+import dev.bastion.controller.store.StoreException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps a warm pool at its replicas: creates members from the pool's template, replaces members
+ * that failed or never became Ready within a grace period, replaces stale members when the strategy
+ * is Recreate (OnReplenish keeps them until claimed), and removes extras. Expectations of its own
+ * in-flight creates and deletes keep it from overshooting on a lagging cache.
+ */
+public final class WarmPoolReconciler implements Reconciler {
+
+  private final ResourceStore store;
+  private final Expectations expectations;
+  private final Clock clock;
+  private final Duration readyGrace;
+  private final Supplier<String> suffixes;
+
+  /**
+   * @param readyGrace how long a member may take to become Ready before it is replaced
+   * @param suffixes random name suffixes for new members
+   */
+  public WarmPoolReconciler(
+      ResourceStore store,
+      Expectations expectations,
+      Clock clock,
+      Duration readyGrace,
+      Supplier<String> suffixes) {
+    this.store = store;
+    this.expectations = expectations;
+    this.clock = clock;
+    this.readyGrace = readyGrace;
+    this.suffixes = suffixes;
+  }
+
+  @Override
+  public String kind() {
+    return "SandboxWarmPool";
+  }
+
+  @Override
+  public Requeue reconcile(String namespace, String name) {
+    ObjectKey key = new ObjectKey(kind(), namespace, name);
+    Optional<SandboxWarmPool> found = store.get(SandboxWarmPool.class, namespace, name);
+    if (found.isEmpty()) {
+      // Its members go with it: they carry its owner reference.
+      expectations.forget(key);
+      return Requeue.never();
+    }
+    SandboxWarmPool pool = found.get();
+    List<Sandbox> members =
+        store.list(Sandbox.class, namespace, Map.of(AgentLabels.WARM_POOL, name)).stream()
+            .filter(sandbox -> Owners.isControlledBy(sandbox, pool))
+            .toList();
+    Set<String> names =
+        members.stream().map(m -> m.getMetadata().getName()).collect(Collectors.toSet());
+    Expectations.InFlight inFlight = expectations.reconcile(key, names);
+    List<Sandbox> live =
+        members.stream()
+            .filter(m -> !inFlight.deletes().contains(m.getMetadata().getName()))
+            .toList();
+
+    Optional<SandboxTemplate> template =
+        store.get(
+            SandboxTemplate.class, namespace, pool.getSpec().getSandboxTemplateRef().getName());
+    Instant now = clock.instant();
+    Requeue requeue = Requeue.never();
+    if (template.isPresent()) {
+      requeue = converge(key, pool, template.get(), live, inFlight.creates().size(), now);
+      live =
+          store.list(Sandbox.class, namespace, Map.of(AgentLabels.WARM_POOL, name)).stream()
+              .filter(sandbox -> Owners.isControlledBy(sandbox, pool))
+              .toList();
+    }
+    writeStatus(pool, live);
+    return requeue;
+  }
+
+  private Requeue converge(
+      ObjectKey key,
+      SandboxWarmPool pool,
+      SandboxTemplate template,
+      List<Sandbox> live,
+      int creating,
+      Instant now) {
+    String hash = SandboxBlueprint.hash(template);
+    boolean recreate =
+        pool.getSpec().getUpdateStrategy() != null
+            && pool.getSpec().getUpdateStrategy().getType() == UpdateStrategyType.Recreate;
+    List<Sandbox> doomed = new ArrayList<>();
+    List<Sandbox> kept = new ArrayList<>();
+    Requeue requeue = Requeue.never();
+    for (Sandbox member : live) {
+      boolean stale = !hash.equals(member.getMetadata().getLabels().get(AgentLabels.TEMPLATE_HASH));
+      if (SandboxConditions.hasFailed(member) || (recreate && stale)) {
+        doomed.add(member);
+      } else if (!SandboxConditions.isReady(member)) {
+        Instant deadline =
+            Instant.parse(member.getMetadata().getCreationTimestamp()).plus(readyGrace);
+        if (now.isAfter(deadline)) {
+          doomed.add(member);
+        } else {
+          kept.add(member);
+          requeue = requeue.orSooner(Requeue.after(Duration.between(now, deadline)));
+        }
+      } else {
+        kept.add(member);
+      }
+    }
+    int replicas = PoolMembers.replicas(pool);
+    int surplus = kept.size() + creating - replicas;
+    if (surplus > 0) {
+      // Extras go stale first, then not-Ready, then the newest: the oldest Ready ones serve.
+      kept.sort(
+          Comparator.comparing(
+                  (Sandbox m) ->
+                      hash.equals(m.getMetadata().getLabels().get(AgentLabels.TEMPLATE_HASH)))
+              .thenComparing(SandboxConditions::isReady)
+              .thenComparing(
+                  m -> m.getMetadata().getCreationTimestamp(), Comparator.reverseOrder()));
+      doomed.addAll(kept.subList(0, Math.min(surplus, kept.size())));
+      kept = kept.subList(Math.min(surplus, kept.size()), kept.size());
+    }
+    for (Sandbox member : doomed) {
+      expectations.expectDelete(key, member.getMetadata().getName());
+      deleteMember(member);
+    }
+    for (int i = kept.size() + creating; i < replicas; i++) {
+      Sandbox member = PoolMembers.build(pool, template, hash, suffixes.get());
+      expectations.expectCreate(key, member.getMetadata().getName());
+      try {
+        store.create(member);
+      } catch (StoreException e) {
+        if (e.reason() != StoreException.Reason.ALREADY_EXISTS) {
+          throw e;
+        }
+        // A random name taken: the next pass makes another.
+        requeue = Requeue.after(Duration.ZERO);
+      }
+    }
+    return requeue;
+  }
+
+  private void deleteMember(Sandbox member) {
+    try {
+      store.delete(
+          Sandbox.class,
+          member.getMetadata().getNamespace(),
+          member.getMetadata().getName(),
+          member.getMetadata().getResourceVersion());
+    } catch (StoreException e) {
+      // Changed meanwhile, most likely adopted by a claim: it is no longer ours to delete.
+      if (e.reason() != StoreException.Reason.CONFLICT) {
+        throw e;
+      }
+    }
+  }
+
+  private void writeStatus(SandboxWarmPool pool, List<Sandbox> members) {
+    SandboxWarmPoolStatus status = new SandboxWarmPoolStatus();
+    status.setReplicas(members.size());
+    status.setReadyReplicas((int) members.stream().filter(SandboxConditions::isReady).count());
+    status.setSelector(AgentLabels.WARM_POOL + "=" + pool.getMetadata().getName());
+    status.setObservedGeneration(pool.getMetadata().getGeneration());
+    pool.setStatus(status);
+    try {
+      store.updateStatus(pool);
+    } catch (StoreException e) {
+      if (!StoreException.isConflict(e)) {
+        throw e;
+      }
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package dev.bastion.controller.sandbox;
+
+import dev.bastion.controller.store.ResourceEvent;
+import dev.bastion.controller.store.ResourceStore;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+
+/**
+ * Waits, without a thread, until an object in the store reaches a state: each change to the object
+ * re-checks it. Used to answer "return when Ready" calls.
+ */
+public final class ObjectWaiter {
+
+  private final Vertx vertx;
+  private final ResourceStore store;
+  private final Map<String, List<Waiter<?, ?>>> waiters = new ConcurrentHashMap<>();
+
+  public ObjectWaiter(Vertx vertx, ResourceStore store) {
+    this.vertx = vertx;
+    this.store = store;
+    store.watch(this::onEvent);
+  }
+
+  /**
+   * Completes with {@code check}'s answer once it has one for the object (absent when deleted), or
+   * fails with {@code onTimeout} after {@code timeout}.
+   *
+   * @param check returns empty to keep waiting; it may throw to fail the wait
+   */
+  public <T extends CustomResource<?, ?>, R> Future<R> await(
+      Class<T> kind,
+      String namespace,
+      String name,
+      Function<Optional<T>, Optional<R>> check,
+      Duration timeout,
+      RuntimeException onTimeout) {
+    Promise<R> promise = Promise.promise();
+    String key = key(io.fabric8.kubernetes.api.model.HasMetadata.getKind(kind), namespace, name);
+    Waiter<T, R> waiter = new Waiter<>(kind, namespace, name, check, promise);
+    waiters.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(waiter);
+    long timer = vertx.setTimer(timeout.toMillis(), id -> promise.tryFail(onTimeout));
+    promise
+        .future()
+        .onComplete(
+            done -> {
+              vertx.cancelTimer(timer);
+              List<Waiter<?, ?>> list = waiters.get(key);
+              if (list != null) {
+                list.remove(waiter);
+                if (list.isEmpty()) {
+                  waiters.remove(key, list);
+                }
+              }
+            });
+    // Registered first, checked second: no change can slip between the two.
+    waiter.check(store);
+    return promise.future();
+  }
+
+  private void onEvent(ResourceEvent event) {
+    List<Waiter<?, ?>> list = waiters.get(key(event.kind(), event.namespace(), event.name()));
+    if (list != null) {
+      list.forEach(w -> w.check(store));
+    }
+  }
+
+  private static String key(String kind, String namespace, String name) {
+    return kind + "/" + namespace + "/" + name;
+  }
+
+  private static final class Waiter<T extends CustomResource<?, ?>, R> {
+    private final Class<T> kind;
+    private final String namespace;
+    private final String name;
+    private final Function<Optional<T>, Optional<R>> check;
+    private final Promise<R> promise;
+
+    Waiter(
+        Class<T> kind,
+        String namespace,
+        String name,
+        Function<Optional<T>, Optional<R>> check,
+        Promise<R> promise) {
+      this.kind = kind;
+      this.namespace = namespace;
+      this.name = name;
+      this.check = check;
+      this.promise = promise;
+    }
+
+    void check(ResourceStore store) {
+      if (promise.future().isComplete()) {
+        return;
+      }
+      try {
+        check.apply(store.get(kind, namespace, name)).ifPresent(promise::tryComplete);
+      } catch (RuntimeException e) {
+        promise.tryFail(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,477 @@
+package dev.bastion.controller.sandbox;
+
+import dev.bastion.controller.desired.SandboxBlueprint;
+import dev.bastion.controller.embedded.EmbeddedPods;
+import dev.bastion.controller.model.AgentLabels;
+import dev.bastion.controller.model.ClaimEnvVar;
+import dev.bastion.controller.model.ClaimLifecycle;
+import dev.bastion.controller.model.ClaimShutdownPolicy;
+import dev.bastion.controller.model.Conditions;
+import dev.bastion.controller.model.LocalObjectReference;
+import dev.bastion.controller.model.OperatingMode;
+import dev.bastion.controller.model.Sandbox;
+import dev.bastion.controller.model.SandboxClaim;
+import dev.bastion.controller.model.SandboxClaimSpec;
+import dev.bastion.controller.model.SandboxConditions;
+import dev.bastion.controller.model.SandboxTemplate;
+import dev.bastion.controller.model.SandboxWarmPool;
+import dev.bastion.controller.model.ShutdownPolicy;
+import dev.bastion.controller.model.TemplateMetadata;
+import dev.bastion.controller.reconcile.ControllerLoop;
+import dev.bastion.controller.reconcile.ObjectKey;
+import dev.bastion.controller.reconcile.Timestamps;
+import dev.bastion.controller.store.ResourceStore;
+import dev.bastion.controller.store.StoreException;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The agent-facing side of sandboxes: what the gRPC Sandboxes service (and later MCP and the web
+ * console) call. It writes the desired state — a Sandbox from a template, or a SandboxClaim on a
+ * warm pool — and waits for the controller to make it so; it never starts or stops anything itself.
+ * Every lookup is confined to the caller's tenant: another tenant's sandbox is NOT_FOUND.
+ */
+public final class SandboxService {
+
+  /** Embedded mode keeps every object in one namespace; tenants are told apart by a label. */
+  public static final String NAMESPACE = "default";
+
+  private static final Duration VERDICT_RETRY = Duration.ofMillis(200);
+  private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+  private final Vertx vertx;
+  private final WorkerExecutor worker;
+  private final ResourceStore store;
+  private final ControllerLoop loop;
+  private final ObjectWaiter waiter;
+  private final EmbeddedPods pods;
+  private final EmbeddedOptions options;
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, Object> tenantLocks = new ConcurrentHashMap<>();
+
+  public SandboxService(
+      Vertx vertx,
+      WorkerExecutor worker,
+      ResourceStore store,
+      ControllerLoop loop,
+      EmbeddedPods pods,
+      EmbeddedOptions options,
+      Clock clock) {
+    this.vertx = vertx;
+    this.worker = worker;
+    this.store = store;
+    this.loop = loop;
+    this.waiter = new ObjectWaiter(vertx, store);
+    this.pods = pods;
+    this.options = options;
+    this.clock = clock;
+  }
+
+  /** The runtime every sandbox here runs on ("gvisor", "crun"). */
+  public String runtimeName() {
+    return pods.runtimeName();
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /** The caller's sandbox {@code id}; another tenant's sandbox is NOT_FOUND. */
+  public SandboxView get(String tenant, String id) {
+    return view(owned(tenant, id));
+  }
+
+  /** The caller's sandboxes matching {@code selector}, oldest first. */
+  public List<SandboxView> list(String tenant, LabelSelector selector) {
+    return store.list(Sandbox.class, NAMESPACE, Map.of(AgentLabels.TENANT, tenant)).stream()
+        .map(this::view)
+        .filter(v -> v.phase() != SandboxPhase.TERMINATED && selector.matches(v.labels()))
+        .toList();
+  }
+
+  /** How many sandboxes, of every tenant, are in {@code phase}. */
+  public long count(SandboxPhase phase) {
+    return store.list(Sandbox.class, NAMESPACE, Map.of()).stream()
+        .filter(s -> SandboxViews.phase(s) == phase)
+        .count();
+  }
+
+  /**
+   * The socket of the caller's sandbox, which must be READY; any other phase is a
+   * FAILED_PRECONDITION saying what to do.
+   */
+  public Path socketOfReady(String tenant, String id) {
+    SandboxView view = get(tenant, id);
+    return switch (view.phase()) {
+      case READY -> pods.socket(id);
+      case SUSPENDED -> throw precondition("sandbox " + id + " is suspended: resume it first");
+      case FAILED ->
+          throw precondition("sandbox " + id + " has failed (" + view.message() + "): delete it");
+      case PENDING, TERMINATED -> throw precondition("sandbox " + id + " is not ready yet");
+    };
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  /**
+   * Creates a sandbox — cold from a template, or by claiming from a warm pool — and completes when
+   * it is READY, or fails with the reason it cannot be.
+   */
+  public Future<SandboxView> create(CreateRequest request) {
+    Duration lifetime =
+        request.timeoutSeconds() == 0
+            ? options.defaultLifetime()
+            : Duration.ofSeconds(request.timeoutSeconds());
+    if (lifetime.compareTo(options.maxLifetime()) > 0) {
+      return Future.failedFuture(
+          SandboxError.invalid(
+              "timeout_seconds is more than the maximum of " + options.maxLifetime().toSeconds()));
+    }
+    Instant shutdown = clock.instant().plus(lifetime);
+    if (!request.template().isEmpty()) {
+      return blocking(() -> createFromTemplate(request, shutdown))
+          .compose(name -> awaitReady(request.tenant(), name));
+    }
+    return blocking(() -> createClaim(request, shutdown))
+        .compose(claim -> awaitClaimed(claim))
+        .compose(name -> awaitReady(request.tenant(), name));
+  }
+
+  private String createFromTemplate(CreateRequest request, Instant shutdown) {
+    SandboxTemplate template =
+        store
+            .get(SandboxTemplate.class, NAMESPACE, request.template())
+            .orElseThrow(
+                () ->
+                    SandboxError.invalid(
+                        "unknown template '" + Labels.abbreviate(request.template()) + "'"));
+    Sandbox sandbox = SandboxBlueprint.fromTemplate(template, NAMESPACE, newId());
+    sandbox.getMetadata().getLabels().putAll(request.labels());
+    sandbox.getMetadata().getLabels().put(AgentLabels.TENANT, request.tenant());
+    sandbox.getSpec().setShutdownTime(shutdown.toString());
+    sandbox.getSpec().setShutdownPolicy(ShutdownPolicy.Delete);
+    for (Container container : sandbox.getSpec().getPodTemplate().getSpec().getContainers()) {
+      container.setEnv(withEnv(container.getEnv(), request.env()));
+    }
+    withinQuota(request.tenant(), () -> store.create(sandbox));
+    return sandbox.getMetadata().getName();
+  }
+
+  private SandboxClaim createClaim(CreateRequest request, Instant shutdown) {
+    if (store.get(SandboxWarmPool.class, NAMESPACE, request.warmPool()).isEmpty()) {
+      throw SandboxError.invalid(
+          "unknown warm pool '" + Labels.abbreviate(request.warmPool()) + "'");
+    }
+    SandboxClaim claim = new SandboxClaim();
+    ObjectMeta meta = new ObjectMeta();
+    meta.setName(newId());
+    meta.setNamespace(NAMESPACE);
+    meta.setLabels(Map.of(AgentLabels.TENANT, request.tenant()));
+    claim.setMetadata(meta);
+    SandboxClaimSpec spec = new SandboxClaimSpec();
+    LocalObjectReference pool = new LocalObjectReference();
+    pool.setName(request.warmPool());
+    spec.setWarmPoolRef(pool);
+    ClaimLifecycle lifecycle = new ClaimLifecycle();
+    lifecycle.setShutdownTime(shutdown.toString());
+    lifecycle.setShutdownPolicy(ClaimShutdownPolicy.Delete);
+    spec.setLifecycle(lifecycle);
+    TemplateMetadata extra = new TemplateMetadata();
+    extra.setLabels(request.labels());
+    spec.setAdditionalPodMetadata(extra);
+    if (!request.env().isEmpty()) {
+      List<ClaimEnvVar> env = new ArrayList<>();
+      request
+          .env()
+          .forEach(
+              (name, value) -> {
+                ClaimEnvVar var = new ClaimEnvVar();
+                var.setName(name);
+                var.setValue(value);
+                env.add(var);
+              });
+      spec.setEnv(env);
+    }
+    claim.setSpec(spec);
+    return withinQuota(request.tenant(), () -> store.create(claim));
+  }
+
+  /** The name of the sandbox serving {@code claim}, once it has one. */
+  private Future<String> awaitClaimed(SandboxClaim claim) {
+    String name = claim.getMetadata().getName();
+    return waiter.await(
+        SandboxClaim.class,
+        NAMESPACE,
+        name,
+        found -> {
+          SandboxClaim current =
+              found.orElseThrow(() -> unavailable("the claim was deleted while it was served"));
+          if (current.getStatus() == null) {
+            return Optional.empty();
+          }
+          if (current.getStatus().getSandbox() != null) {
+            return Optional.of(current.getStatus().getSandbox().getName());
+          }
+          Optional<Condition> ready =
+              Conditions.find(current.getStatus().getConditions(), SandboxConditions.READY);
+          if (ready.isPresent() && !"SandboxCreatePending".equals(ready.get().getReason())) {
+            deleteQuietly(SandboxClaim.class, name);
+            throw new SandboxError(SandboxError.Kind.INVALID_ARGUMENT, ready.get().getMessage());
+          }
+          return Optional.empty();
+        },
+        options.readyTimeout(),
+        unavailable(
+            "no sandbox was found for the claim within "
+                + options.readyTimeout().toSeconds()
+                + "s"));
+  }
+
+  /** Completes when the caller's sandbox {@code name} is READY; fails when it cannot become so. */
+  private Future<SandboxView> awaitReady(String tenant, String name) {
+    return waiter.await(
+        Sandbox.class,
+        NAMESPACE,
+        name,
+        found -> {
+          Sandbox sandbox =
+              found.orElseThrow(() -> unavailable("the sandbox was deleted while it started"));
+          SandboxView view = view(sandbox);
+          return switch (view.phase()) {
+            case READY -> Optional.of(view);
+            case FAILED, TERMINATED ->
+                throw unavailable("sandbox failed to start: " + view.message());
+            case PENDING, SUSPENDED -> Optional.empty();
+          };
+        },
+        options.readyTimeout(),
+        unavailable(
+            "the sandbox did not become ready within " + options.readyTimeout().toSeconds() + "s"));
+  }
+
+  /**
+   * Deletes the caller's sandbox, and the claim it serves if any (a claimed sandbox belongs to its
+   * claim), and completes once its container and files are gone.
+   */
+  public Future<Void> delete(String tenant, String id) {
+    return blocking(
+            () -> {
+              Sandbox sandbox = owned(tenant, id);
+              String claim = sandbox.getMetadata().getLabels().get(AgentLabels.CLAIM);
+              if (claim != null && store.get(SandboxClaim.class, NAMESPACE, claim).isPresent()) {
+                store.delete(SandboxClaim.class, NAMESPACE, claim, null);
+              }
+              store.delete(Sandbox.class, NAMESPACE, id, null);
+              return null;
+            })
+        .compose(ignored -> loop.reconcileNow(new ObjectKey("Sandbox", NAMESPACE, id)));
+  }
+
+  /** Stops the container and keeps /workspace; completes once the container is gone. */
+  public Future<SandboxView> suspend(String tenant, String id) {
+    return setMode(tenant, id, OperatingMode.Suspended)
+        .compose(
+            ignored ->
+                waiter.await(
+                    Sandbox.class,
+                    NAMESPACE,
+                    id,
+                    found -> {
+                      Sandbox sandbox = found.orElseThrow(() -> SandboxError.notFound(id));
+                      boolean stopped =
+                          sandbox.getStatus() != null
+                              && Conditions.isTrue(
+                                  sandbox.getStatus().getConditions(), SandboxConditions.SUSPENDED);
+                      return stopped ? Optional.of(view(sandbox)) : Optional.empty();
+                    },
+                    options.readyTimeout(),
+                    unavailable(
+                        "the sandbox did not stop within "
+                            + options.readyTimeout().toSeconds()
+                            + "s")));
+  }
+
+  /** Starts a fresh container with the same id, hostname and /workspace; completes when READY. */
+  public Future<SandboxView> resume(String tenant, String id) {
+    return setMode(tenant, id, OperatingMode.Running).compose(ignored -> awaitReady(tenant, id));
+  }
+
+  private Future<Void> setMode(String tenant, String id, OperatingMode mode) {
+    return blocking(
+        () -> {
+          retryOnConflict(
+              () -> {
+                Sandbox sandbox = owned(tenant, id);
+                SandboxPhase phase = SandboxViews.phase(sandbox);
+                if (mode == OperatingMode.Suspended
+                    && phase != SandboxPhase.READY
+                    && phase != SandboxPhase.SUSPENDED) {
+                  throw precondition(
+                      "only a READY sandbox can be suspended; " + id + " is " + phase);
+                }
+                if (mode == OperatingMode.Running && phase == SandboxPhase.TERMINATED) {
+                  throw precondition("sandbox " + id + " has expired and cannot be resumed");
+                }
+                sandbox.getSpec().setOperatingMode(mode);
+                store.update(sandbox);
+              });
+          return null;
+        });
+  }
+
+  /**
+   * Asks the runtime afresh whether sandbox {@code id} still runs, for when a connection to it just
+   * broke: the runtime may notice the death a moment after the socket does, so a READY answer is
+   * checked again a few times within {@code patience} before it is believed.
+   */
+  public Future<SandboxView> verifyAfterLoss(String id, Duration patience) {
+    long deadline = System.nanoTime() + patience.toNanos();
+    pods.forgetObservations();
+    return loop.reconcileNow(new ObjectKey("Sandbox", NAMESPACE, id))
+        .compose(
+            ignored ->
+                blocking(
+                    () -> store.get(Sandbox.class, NAMESPACE, id).map(this::view).orElse(null)))
+        .compose(
+            view -> {
+              if (view == null
+                  || view.phase() != SandboxPhase.READY
+                  || System.nanoTime() > deadline) {
+                return Future.succeededFuture(view);
+              }
+              return vertx
+                  .timer(VERDICT_RETRY.toMillis())
+                  .compose(
+                      ignored ->
+                          verifyAfterLoss(id, Duration.ofNanos(deadline - System.nanoTime())));
+            });
+  }
+
+  /** Whether a FAILED sandbox's message says it ran out of memory. */
+  public static boolean failedFromOutOfMemory(SandboxView view) {
+    return view.phase() == SandboxPhase.FAILED
+        && dev.bastion.controller.embedded.DeathReasons.isOutOfMemory(view.message());
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private Sandbox owned(String tenant, String id) {
+    return store
+        .get(Sandbox.class, NAMESPACE, id)
+        .filter(
+            s ->
+                s.getMetadata().getLabels() != null
+                    && tenant.equals(s.getMetadata().getLabels().get(AgentLabels.TENANT)))
+        .orElseThrow(() -> SandboxError.notFound(id));
+  }
+
+  private SandboxView view(Sandbox sandbox) {
+    Instant claimShutdown = null;
+    String claim =
+        sandbox.getMetadata().getLabels() == null
+            ? null
+            : sandbox.getMetadata().getLabels().get(AgentLabels.CLAIM);
+    if (claim != null) {
+      claimShutdown =
+          store
+              .get(SandboxClaim.class, NAMESPACE, claim)
+              .map(
+                  c ->
+                      c.getSpec().getLifecycle() == null
+                          ? null
+                          : Timestamps.parse(c.getSpec().getLifecycle().getShutdownTime()))
+              .orElse(null);
+    }
+    return SandboxViews.of(sandbox, pods.runtimeName(), claimShutdown);
+  }
+
+  /** Runs {@code create} only while the tenant holds fewer sandboxes than its quota. */
+  private <T> T withinQuota(String tenant, Callable<T> create) {
+    synchronized (tenantLocks.computeIfAbsent(tenant, t -> new Object())) {
+      Map<String, String> mine = Map.of(AgentLabels.TENANT, tenant);
+      long held =
+          store.list(Sandbox.class, NAMESPACE, mine).size()
+              + store.list(SandboxClaim.class, NAMESPACE, mine).stream()
+                  .filter(c -> c.getStatus() == null || c.getStatus().getSandbox() == null)
+                  .count();
+      if (held >= options.maxSandboxesPerTenant()) {
+        throw new SandboxError(
+            SandboxError.Kind.RESOURCE_EXHAUSTED,
+            "sandbox quota reached: "
+                + held
+                + " of "
+                + options.maxSandboxesPerTenant()
+                + " in use; delete some first");
+      }
+      try {
+        return create.call();
+      } catch (RuntimeException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
+  private static List<EnvVar> withEnv(List<EnvVar> base, Map<String, String> extra) {
+    Map<String, EnvVar> merged = new java.util.LinkedHashMap<>();
+    if (base != null) {
+      base.forEach(v -> merged.put(v.getName(), v));
+    }
+    extra.forEach((name, value) -> merged.put(name, new EnvVar(name, value, null)));
+    return new ArrayList<>(merged.values());
+  }
+
+  private static void retryOnConflict(Runnable write) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        write.run();
+        return;
+      } catch (StoreException e) {
+        if (!StoreException.isConflict(e) || attempt == 5) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private <T extends io.fabric8.kubernetes.client.CustomResource<?, ?>> void deleteQuietly(
+      Class<T> kind, String name) {
+    worker.executeBlocking(() -> store.delete(kind, NAMESPACE, name, null), false);
+  }
+
+  private String newId() {
+    StringBuilder id = new StringBuilder("sbx-");
+    for (int i = 0; i < 12; i++) {
+      id.append(ID_ALPHABET.charAt(random.nextInt(ID_ALPHABET.length())));
+    }
+    return id.toString();
+  }
+
+  private static SandboxError precondition(String message) {
+    return new SandboxError(SandboxError.Kind.FAILED_PRECONDITION, message);
+  }
+
+  private static SandboxError unavailable(String message) {
+    return new SandboxError(SandboxError.Kind.UNAVAILABLE, message);
+  }
+
+  private <T> Future<T> blocking(Callable<T> work) {
+    return worker.executeBlocking(work, false);
+  }
+}

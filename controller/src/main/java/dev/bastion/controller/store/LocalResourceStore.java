@@ -1,0 +1,332 @@
+package dev.bastion.controller.store;
+
+import dev.bastion.controller.model.ModelSerialization;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.client.CustomResource;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The embedded mode's store: objects in memory, each write made durable in {@link ResourceFiles}
+ * before anyone can see it. Writes to one object are serialised by a lock striped by its key, so
+ * writes to different objects (say, fifty claims) proceed in parallel; resourceVersion
+ * preconditions make concurrent writers of one object detect each other.
+ */
+public final class LocalResourceStore implements ResourceStore {
+
+  private static final int STRIPES = 64;
+
+  private final Optional<ResourceFiles> files;
+  private final Clock clock;
+  private final Map<String, Class<? extends CustomResource<?, ?>>> kinds;
+  private final Map<Key, CustomResource<?, ?>> objects = new ConcurrentHashMap<>();
+  private final Object[] locks = new Object[STRIPES];
+  private final AtomicLong versions = new AtomicLong();
+  private final List<Consumer<ResourceEvent>> listeners = new CopyOnWriteArrayList<>();
+
+  private LocalResourceStore(
+      Optional<ResourceFiles> files,
+      Clock clock,
+      List<Class<? extends CustomResource<?, ?>>> kinds) {
+    this.files = files;
+    this.clock = clock;
+    this.kinds = new ConcurrentHashMap<>();
+    for (Class<? extends CustomResource<?, ?>> kind : kinds) {
+      this.kinds.put(HasMetadata.getKind(kind), kind);
+    }
+    for (int i = 0; i < STRIPES; i++) {
+      locks[i] = new Object();
+    }
+  }
+
+  /** A store that forgets everything when the process ends (tests). */
+  public static LocalResourceStore inMemory(
+      Clock clock, List<Class<? extends CustomResource<?, ?>>> kinds) {
+    return new LocalResourceStore(Optional.empty(), clock, kinds);
+  }
+
+  /**
+   * A store kept in {@code dir}, loaded now. Dependents whose owner is gone (a crash between an
+   * owner's deletion and its dependents') are deleted, as the garbage collector would.
+   */
+  public static LocalResourceStore durable(
+      Path dir, Clock clock, List<Class<? extends CustomResource<?, ?>>> kinds) {
+    LocalResourceStore store =
+        new LocalResourceStore(Optional.of(new ResourceFiles(dir)), clock, kinds);
+    store.load();
+    return store;
+  }
+
+  private void load() {
+    ResourceFiles disk = files.orElseThrow();
+    long highest = 0;
+    for (Class<? extends CustomResource<?, ?>> kind : kinds.values()) {
+      for (Path file : disk.files(HasMetadata.getPlural(kind))) {
+        CustomResource<?, ?> object;
+        try {
+          object = ModelSerialization.fromJson(ResourceFiles.read(file), kind);
+          Objects.requireNonNull(object.getMetadata().getName());
+        } catch (RuntimeException e) {
+          ResourceFiles.setAside(file, e.getMessage());
+          continue;
+        }
+        objects.put(Key.of(object), object);
+        highest = Math.max(highest, Long.parseLong(object.getMetadata().getResourceVersion()));
+      }
+    }
+    versions.set(highest);
+    Set<String> uids = new HashSet<>();
+    objects.values().forEach(o -> uids.add(o.getMetadata().getUid()));
+    for (CustomResource<?, ?> object : List.copyOf(objects.values())) {
+      List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
+      if (owners != null
+          && !owners.isEmpty()
+          && owners.stream().noneMatch(o -> uids.contains(o.getUid()))) {
+        delete(object.getClass(), object.getMetadata().getNamespace(), name(object), null);
+      }
+    }
+  }
+
+  @Override
+  public <T extends CustomResource<?, ?>> Optional<T> get(
+      Class<T> kind, String namespace, String name) {
+    return Optional.ofNullable(objects.get(new Key(kindOf(kind), namespace, name)))
+        .map(o -> copy(kind.cast(o)));
+  }
+
+  @Override
+  public <T extends CustomResource<?, ?>> List<T> list(
+      Class<T> kind, String namespace, Map<String, String> matchLabels) {
+    String kindName = kindOf(kind);
+    List<T> matching = new ArrayList<>();
+    for (Map.Entry<Key, CustomResource<?, ?>> entry : objects.entrySet()) {
+      Key key = entry.getKey();
+      if (key.kind.equals(kindName)
+          && (namespace == null || key.namespace.equals(namespace))
+          && hasLabels(entry.getValue(), matchLabels)) {
+        matching.add(copy(kind.cast(entry.getValue())));
+      }
+    }
+    matching.sort(
+        Comparator.comparing((T o) -> o.getMetadata().getCreationTimestamp())
+            .thenComparing(o -> o.getMetadata().getName()));
+    return matching;
+  }
+
+  @Override
+  public <T extends CustomResource<?, ?>> List<T> listAll(Class<T> kind) {
+    return list(kind, null, Map.of());
+  }
+
+  @Override
+  public <T extends CustomResource<?, ?>> T create(T object) {
+    T created = copy(object);
+    ObjectMeta meta = created.getMetadata();
+    if (meta == null || meta.getName() == null || meta.getNamespace() == null) {
+      throw new IllegalArgumentException("an object needs a name and a namespace");
+    }
+    Key key = Key.of(created);
+    synchronized (lock(key)) {
+      if (objects.containsKey(key)) {
+        throw new StoreException(
+            StoreException.Reason.ALREADY_EXISTS,
+            key.kind + " \"" + key.name + "\" already exists");
+      }
+      meta.setUid(UUID.randomUUID().toString());
+      meta.setGeneration(1L);
+      meta.setCreationTimestamp(clock.instant().toString());
+      meta.setDeletionTimestamp(null);
+      created.setStatus(null);
+      commit(key, created);
+    }
+    fire(key, created, false);
+    return copy(created);
+  }
+
+  @Override
+  public <T extends CustomResource<?, ?>> T update(T object) {
+    Key key = Key.of(object);
+    T next = copy(object);
+    synchronized (lock(key)) {
+      T current = current(key, object);
+      ObjectMeta meta = next.getMetadata();
+      ObjectMeta stored = current.getMetadata();
+      boolean specChanged =
+          !ModelSerialization.toJson(current.getSpec())
+              .equals(ModelSerialization.toJson(next.getSpec()));
+      boolean metadataChanged =
+          !Objects.equals(stored.getLabels(), meta.getLabels())
+              || !Objects.equals(stored.getAnnotations(), meta.getAnnotations())
+              || !Objects.equals(stored.getOwnerReferences(), meta.getOwnerReferences())
+              || !Objects.equals(stored.getFinalizers(), meta.getFinalizers());
+      if (!specChanged && !metadataChanged) {
+        return copy(current);
+      }
+      meta.setUid(stored.getUid());
+      meta.setCreationTimestamp(stored.getCreationTimestamp());
+      meta.setGeneration(stored.getGeneration() + (specChanged ? 1 : 0));
+      setStatus(next, current.getStatus());
+      commit(key, next);
+    }
+    fire(key, next, false);
+    return copy(next);
+  }
+
+  @Override
+  public <T extends CustomResource<?, ?>> T updateStatus(T object) {
+    Key key = Key.of(object);
+    T next;
+    synchronized (lock(key)) {
+      T current = current(key, object);
+      if (ModelSerialization.toJson(current.getStatus())
+          .equals(ModelSerialization.toJson(object.getStatus()))) {
+        return copy(current);
+      }
+      next = copy(current);
+      setStatus(next, copy(object).getStatus());
+      commit(key, next);
+    }
+    fire(key, next, false);
+    return copy(next);
+  }
+
+  @Override
+  public <T extends CustomResource<?, ?>> boolean delete(
+      Class<T> kind, String namespace, String name, String resourceVersion) {
+    Key key = new Key(kindOf(kind), namespace, name);
+    CustomResource<?, ?> removed;
+    synchronized (lock(key)) {
+      removed = objects.get(key);
+      if (removed == null) {
+        return false;
+      }
+      if (resourceVersion != null
+          && !resourceVersion.equals(removed.getMetadata().getResourceVersion())) {
+        throw conflict(key);
+      }
+      files.ifPresent(disk -> disk.remove(HasMetadata.getPlural(kind), namespace, name));
+      objects.remove(key);
+    }
+    fire(key, removed, true);
+    deleteDependents(removed);
+    return true;
+  }
+
+  /** Background cascade: what the Kubernetes garbage collector does for owner references. */
+  private void deleteDependents(CustomResource<?, ?> owner) {
+    String uid = owner.getMetadata().getUid();
+    for (Map.Entry<Key, CustomResource<?, ?>> entry : objects.entrySet()) {
+      List<OwnerReference> refs = entry.getValue().getMetadata().getOwnerReferences();
+      if (refs != null && refs.stream().anyMatch(r -> uid.equals(r.getUid()))) {
+        Key key = entry.getKey();
+        delete(kinds.get(key.kind), key.namespace, key.name, null);
+      }
+    }
+  }
+
+  @Override
+  public void watch(Consumer<ResourceEvent> listener) {
+    listeners.add(listener);
+  }
+
+  private <T extends CustomResource<?, ?>> T current(Key key, T object) {
+    @SuppressWarnings("unchecked")
+    T current = (T) objects.get(key);
+    if (current == null) {
+      throw new StoreException(
+          StoreException.Reason.NOT_FOUND, key.kind + " \"" + key.name + "\" does not exist");
+    }
+    if (!Objects.equals(
+        current.getMetadata().getResourceVersion(), object.getMetadata().getResourceVersion())) {
+      throw conflict(key);
+    }
+    return current;
+  }
+
+  /** Makes {@code object} durable with a new resourceVersion, then visible. */
+  private void commit(Key key, CustomResource<?, ?> object) {
+    object.getMetadata().setResourceVersion(Long.toString(versions.incrementAndGet()));
+    files.ifPresent(
+        disk ->
+            disk.write(
+                HasMetadata.getPlural(object.getClass()),
+                key.namespace,
+                key.name,
+                ModelSerialization.toJson(object)));
+    objects.put(key, object);
+  }
+
+  private void fire(Key key, CustomResource<?, ?> object, boolean deleted) {
+    List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
+    ResourceEvent event =
+        new ResourceEvent(
+            key.kind,
+            key.namespace,
+            key.name,
+            owners == null ? List.of() : List.copyOf(owners),
+            deleted);
+    listeners.forEach(listener -> listener.accept(event));
+  }
+
+  private static StoreException conflict(Key key) {
+    return new StoreException(
+        StoreException.Reason.CONFLICT,
+        key.kind + " \"" + key.name + "\" was changed meanwhile: read it again");
+  }
+
+  private static boolean hasLabels(HasMetadata object, Map<String, String> wanted) {
+    if (wanted.isEmpty()) {
+      return true;
+    }
+    Map<String, String> labels = object.getMetadata().getLabels();
+    return labels != null && labels.entrySet().containsAll(wanted.entrySet());
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static void setStatus(CustomResource target, Object status) {
+    target.setStatus(status);
+  }
+
+  private static <T extends HasMetadata> T copy(T object) {
+    return ModelSerialization.copy(object);
+  }
+
+  private static String name(HasMetadata object) {
+    return object.getMetadata().getName();
+  }
+
+  private String kindOf(Class<?> kind) {
+    @SuppressWarnings("unchecked")
+    String name = HasMetadata.getKind((Class<? extends HasMetadata>) kind);
+    if (!kinds.containsKey(name)) {
+      throw new IllegalArgumentException("this store does not hold " + name);
+    }
+    return name;
+  }
+
+  private Object lock(Key key) {
+    return locks[Math.floorMod(key.hashCode(), STRIPES)];
+  }
+
+  private record Key(String kind, String namespace, String name) {
+    static Key of(HasMetadata object) {
+      return new Key(
+          object.getKind(), object.getMetadata().getNamespace(), object.getMetadata().getName());
+    }
+  }
+}

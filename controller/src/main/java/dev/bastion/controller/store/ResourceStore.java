@@ -1,0 +1,54 @@
+package dev.bastion.controller.store;
+
+import io.fabric8.kubernetes.client.CustomResource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where the Agent Sandbox objects live: the local durable store in embedded mode, the API server in
+ * Kubernetes mode. Semantics follow the Kubernetes API so reconcilers are written once: every write
+ * but create carries the resourceVersion it read and fails with {@link
+ * StoreException.Reason#CONFLICT} when the object changed meanwhile; spec and status are written
+ * separately; deleting an owner deletes its dependents.
+ *
+ * <p>Calls may block (disk, network): call them on a worker thread, never on an event loop. Objects
+ * going in and out are copies; changing one changes nothing in the store.
+ */
+public interface ResourceStore {
+
+  <T extends CustomResource<?, ?>> Optional<T> get(Class<T> kind, String namespace, String name);
+
+  /** The objects of {@code kind} in {@code namespace} whose labels include {@code matchLabels}. */
+  <T extends CustomResource<?, ?>> List<T> list(
+      Class<T> kind, String namespace, Map<String, String> matchLabels);
+
+  /** Every object of {@code kind}, in every namespace. */
+  <T extends CustomResource<?, ?>> List<T> listAll(Class<T> kind);
+
+  /**
+   * Creates {@code object} (its status is dropped, as with a status subresource) and returns it
+   * with uid, generation 1, creation time and resourceVersion set.
+   */
+  <T extends CustomResource<?, ?>> T create(T object);
+
+  /**
+   * Replaces metadata and spec, keeping status; bumps the generation when the spec changed. Writes
+   * nothing (and keeps the resourceVersion) when nothing changed.
+   */
+  <T extends CustomResource<?, ?>> T update(T object);
+
+  /** Replaces the status only; writes nothing when it did not change. */
+  <T extends CustomResource<?, ?>> T updateStatus(T object);
+
+  /**
+   * Deletes the object, if {@code resourceVersion} is null or still current, and in the background
+   * its dependents (objects with an owner reference to it). Returns whether it existed.
+   */
+  <T extends CustomResource<?, ?>> boolean delete(
+      Class<T> kind, String namespace, String name, String resourceVersion);
+
+  /** Calls {@code listener} after every change, on the thread that made it; keep it short. */
+  void watch(Consumer<ResourceEvent> listener);
+}

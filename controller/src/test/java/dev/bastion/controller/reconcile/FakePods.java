@@ -1,0 +1,45 @@
+package dev.bastion.controller.reconcile;
+
+import dev.bastion.controller.model.Sandbox;
+import dev.bastion.controller.reconcile.PodObservation.PodState;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Pods in memory, for reconciler tests: the real runtime is exercised by the embedded ITs. A
+ * started pod is STARTING until the test (or {@code readyAtOnce}) makes it READY.
+ */
+final class FakePods implements SandboxPods {
+
+  final Map<String, PodState> pods = new ConcurrentHashMap<>();
+  final Set<String> removed = ConcurrentHashMap.newKeySet();
+  final AtomicInteger starts = new AtomicInteger();
+  volatile boolean readyAtOnce = true;
+
+  @Override
+  public PodObservation observe(Sandbox sandbox) {
+    PodState state = pods.getOrDefault(sandbox.getMetadata().getName(), PodState.ABSENT);
+    return new PodObservation(
+        state, state == PodState.FAILED ? "out of memory" : "", List.of(), null);
+  }
+
+  @Override
+  public void start(Sandbox sandbox) {
+    starts.incrementAndGet();
+    pods.put(sandbox.getMetadata().getName(), readyAtOnce ? PodState.READY : PodState.STARTING);
+  }
+
+  @Override
+  public void stop(String namespace, String name) {
+    pods.remove(name);
+  }
+
+  @Override
+  public void remove(String namespace, String name) {
+    pods.remove(name);
+    removed.add(name);
+  }
+}

@@ -1,0 +1,197 @@
+package dev.bastion.gateway.http;
+
+import dev.bastion.controller.EmbeddedController;
+import dev.bastion.controller.admin.ResourceAdmin;
+import dev.bastion.controller.model.ModelSerialization;
+import dev.bastion.controller.sandbox.SandboxError;
+import dev.bastion.gateway.auth.Authenticator;
+import dev.bastion.gateway.auth.Tenant;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * The HTTP API behind {@code bastion apply/get/delete}: {@code POST /v1/apply} (a YAML body),
+ * {@code GET /v1/resources/KIND[/NAME]} and {@code DELETE /v1/resources/KIND/NAME}. Answers JSON;
+ * errors are {@code {"code":"PERMISSION_DENIED","message":"..."}} with the matching HTTP status.
+ */
+public final class ResourceApi {
+
+  /** The largest manifest file accepted. */
+  public static final int MAX_BODY = 1024 * 1024;
+
+  private static final Logger LOG = Logger.getLogger(ResourceApi.class.getName());
+  private static final String JSON = "application/json";
+  private static final String RESOURCES = "/v1/resources/";
+
+  private final EmbeddedController controller;
+  private final Authenticator authenticator;
+
+  public ResourceApi(EmbeddedController controller, Authenticator authenticator) {
+    this.controller = controller;
+    this.authenticator = authenticator;
+  }
+
+  /** Whether {@code path} is this API's. */
+  public static boolean handles(String path) {
+    return path.equals("/v1/apply") || path.startsWith(RESOURCES);
+  }
+
+  public void handle(HttpServerRequest request) {
+    Optional<Tenant> tenant = authenticator.authenticate(request.getHeader("authorization"));
+    if (tenant.isEmpty()) {
+      request.resume();
+      fail(request, 401, "UNAUTHENTICATED", "a valid bearer token is required");
+      return;
+    }
+    ResourceAdmin.Caller caller =
+        new ResourceAdmin.Caller(tenant.get().name(), tenant.get().admin());
+    String path = request.path();
+    if (path.equals("/v1/apply") && request.method() == HttpMethod.POST) {
+      apply(request, caller);
+      return;
+    }
+    request.resume();
+    List<String> parts = segments(path.substring(RESOURCES.length()));
+    if (request.method() == HttpMethod.GET && (parts.size() == 1 || parts.size() == 2)) {
+      String kind = parts.get(0);
+      Optional<String> name = parts.size() == 2 ? Optional.of(parts.get(1)) : Optional.empty();
+      answer(request, controller.blocking(() -> list(controller.admin().get(caller, kind, name))));
+    } else if (request.method() == HttpMethod.DELETE && parts.size() == 2) {
+      answer(
+          request,
+          controller.blocking(
+              () ->
+                  new JsonObject()
+                      .put("kind", controller.admin().delete(caller, parts.get(0), parts.get(1)))
+                      .put("name", parts.get(1))
+                      .put("action", "deleted")));
+    } else {
+      fail(
+          request,
+          405,
+          "INVALID_ARGUMENT",
+          "use POST /v1/apply, GET or DELETE /v1/resources/KIND/NAME");
+    }
+  }
+
+  private void apply(HttpServerRequest request, ResourceAdmin.Caller caller) {
+    String length = request.getHeader("content-length");
+    if (length != null && parseLong(length) > MAX_BODY) {
+      fail(request, 413, "INVALID_ARGUMENT", "the file is larger than 1 MiB");
+      request.connection().close();
+      return;
+    }
+    Buffer body = Buffer.buffer();
+    request.handler(
+        chunk -> {
+          if (body.length() + chunk.length() > MAX_BODY) {
+            if (!request.response().ended()) {
+              fail(request, 413, "INVALID_ARGUMENT", "the file is larger than 1 MiB");
+              request.connection().close();
+            }
+            return;
+          }
+          body.appendBuffer(chunk);
+        });
+    request.endHandler(
+        done -> {
+          if (request.response().ended()) {
+            return;
+          }
+          String yaml = body.toString(StandardCharsets.UTF_8);
+          answer(
+              request,
+              controller.blocking(
+                  () -> {
+                    JsonArray results = new JsonArray();
+                    controller
+                        .admin()
+                        .apply(caller, yaml)
+                        .forEach(
+                            applied ->
+                                results.add(
+                                    new JsonObject()
+                                        .put("kind", applied.kind())
+                                        .put("name", applied.name())
+                                        .put("action", applied.action())));
+                    return new JsonObject().put("results", results);
+                  }));
+        });
+    request.resume();
+  }
+
+  private static JsonObject list(List<HasMetadata> objects) {
+    JsonArray items = new JsonArray();
+    String kind = "";
+    for (HasMetadata object : objects) {
+      kind = object.getKind();
+      items.add(new JsonObject(ModelSerialization.toJson(object)));
+    }
+    return new JsonObject().put("kind", kind).put("items", items);
+  }
+
+  private static void answer(HttpServerRequest request, Future<JsonObject> result) {
+    result.onComplete(
+        done -> {
+          if (done.succeeded()) {
+            request
+                .response()
+                .setStatusCode(200)
+                .putHeader("content-type", JSON)
+                .end(done.result().encode());
+          } else if (done.cause() instanceof SandboxError error) {
+            fail(request, status(error.kind()), error.kind().name(), error.getMessage());
+          } else {
+            LOG.warning("resource API failed: " + done.cause());
+            fail(request, 500, "INTERNAL", "internal error");
+          }
+        });
+  }
+
+  private static int status(SandboxError.Kind kind) {
+    return switch (kind) {
+      case INVALID_ARGUMENT -> 400;
+      case PERMISSION_DENIED -> 403;
+      case NOT_FOUND -> 404;
+      case ALREADY_EXISTS -> 409;
+      case FAILED_PRECONDITION -> 412;
+      case RESOURCE_EXHAUSTED -> 429;
+      case UNAVAILABLE -> 503;
+    };
+  }
+
+  private static void fail(HttpServerRequest request, int status, String code, String message) {
+    if (request.response().ended()) {
+      return;
+    }
+    request
+        .response()
+        .setStatusCode(status)
+        .putHeader("content-type", JSON)
+        .end(new JsonObject().put("code", code).put("message", message).encode());
+  }
+
+  private static List<String> segments(String path) {
+    return java.util.Arrays.stream(path.split("/", -1))
+        .map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8))
+        .toList();
+  }
+
+  private static long parseLong(String value) {
+    try {
+      return Long.parseLong(value.strip());
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+}
