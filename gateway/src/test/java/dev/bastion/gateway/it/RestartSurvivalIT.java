@@ -7,9 +7,14 @@ import dev.bastion.api.v1.GetSandboxRequest;
 import dev.bastion.api.v1.ListSandboxesRequest;
 import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.Sandbox;
+import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.HostCommand;
+import dev.bastion.controller.runtime.RuntimeKind;
 import io.grpc.Channel;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -18,8 +23,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,7 +61,7 @@ class RestartSurvivalIT {
     SandboxHost.require();
     Files.writeString(dir.resolve("tokens"), TOKEN + " carol\n");
     int port = freePort();
-    server = startServer(port);
+    server = startServer(port, 0);
     String kept;
     String killed;
     try (Api api = new Api(port)) {
@@ -67,7 +79,7 @@ class RestartSurvivalIT {
             Duration.ofSeconds(20));
     assertThat(kill.ok()).as(kill.output()).isTrue();
 
-    server = startServer(port);
+    server = startServer(port, 0);
     try (Api api = new Api(port)) {
       Channel carol = api.as(TOKEN);
       List<Sandbox> listed =
@@ -96,7 +108,7 @@ class RestartSurvivalIT {
     }
   }
 
-  private Process startServer(int port) throws IOException, InterruptedException {
+  private Process startServer(int port, int warm) throws IOException, InterruptedException {
     Path log = dir.resolve("server-" + System.nanoTime() + ".log");
     Process process =
         new ProcessBuilder(
@@ -110,7 +122,9 @@ class RestartSurvivalIT {
                 "--state-dir",
                 dir.resolve("state").toString(),
                 "--tokens-file",
-                dir.resolve("tokens").toString())
+                dir.resolve("tokens").toString(),
+                "--warm",
+                Integer.toString(warm))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
@@ -133,6 +147,141 @@ class RestartSurvivalIT {
       }
       if (System.nanoTime() > deadline) {
         throw new AssertionError("server not ready in 120 s: " + Files.readString(log));
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+  }
+
+  @Test
+  void aServerKilledMidClaimNeverHandsOutASandboxTwiceAndItsPoolConverges() throws Exception {
+    SandboxHost.require();
+    Files.writeString(dir.resolve("tokens"), TOKEN + " carol admin\n");
+    int port = freePort();
+    server = startServer(port, 3);
+    awaitTrue(() -> readyReplicas(port) == 3, "the pool is ready");
+
+    List<CompletableFuture<Sandbox>> claims = new ArrayList<>();
+    try (Api api = new Api(port)) {
+      Channel carol = api.as(TOKEN);
+      for (int i = 0; i < 6; i++) {
+        claims.add(
+            CompletableFuture.supplyAsync(
+                () ->
+                    Api.call(
+                        carol,
+                        Api.CREATE,
+                        CreateSandboxRequest.newBuilder().setWarmPool("python").build())));
+      }
+      // Kill as soon as the first claim is served: the others are somewhere in between.
+      CompletableFuture.anyOf(claims.toArray(CompletableFuture[]::new))
+          .exceptionally(e -> null)
+          .get(120, TimeUnit.SECONDS);
+      server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    server = startServer(port, 3);
+    awaitTrue(
+        () -> {
+          JsonArray items = resources(port, "sandboxclaims").getJsonArray("items");
+          return items.stream().map(JsonObject.class::cast).allMatch(c -> "True".equals(ready(c)));
+        },
+        "every claim that survived is served again");
+    Map<String, String> servedBy = new HashMap<>();
+    for (Object item : resources(port, "sandboxclaims").getJsonArray("items")) {
+      JsonObject claim = (JsonObject) item;
+      String sandbox = claim.getJsonObject("status").getJsonObject("sandbox").getString("name");
+      String previous = servedBy.put(sandbox, claim.getJsonObject("metadata").getString("name"));
+      assertThat(previous).as("sandbox %s serves two claims", sandbox).isNull();
+      JsonObject owner =
+          resource(port, "sandbox", sandbox)
+              .getJsonObject("metadata")
+              .getJsonArray("ownerReferences")
+              .getJsonObject(0);
+      assertThat(owner.getString("uid"))
+          .isEqualTo(claim.getJsonObject("metadata").getString("uid"));
+    }
+    awaitTrue(
+        () -> readyReplicas(port) == 3 && poolMembers(port) == 3,
+        "the pool converges to its replicas");
+    awaitTrue(
+        () -> {
+          Set<String> sandboxes = new HashSet<>();
+          resources(port, "sandboxes")
+              .getJsonArray("items")
+              .forEach(
+                  s -> sandboxes.add(((JsonObject) s).getJsonObject("metadata").getString("name")));
+          return containers().equals(sandboxes);
+        },
+        "every container belongs to a Sandbox and every Sandbox has its container");
+  }
+
+  private Set<String> containers() {
+    return new ContainerRuntime(RuntimeKind.GVISOR, dir.resolve("state/gvisor")).list().keySet();
+  }
+
+  private static String ready(JsonObject claim) {
+    JsonObject status = claim.getJsonObject("status");
+    if (status == null || status.getJsonArray("conditions") == null) {
+      return "Unknown";
+    }
+    return status.getJsonArray("conditions").stream()
+        .map(JsonObject.class::cast)
+        .filter(c -> "Ready".equals(c.getString("type")))
+        .map(c -> c.getString("status"))
+        .findFirst()
+        .orElse("Unknown");
+  }
+
+  private static int readyReplicas(int port) {
+    JsonObject status = resource(port, "swp", "python").getJsonObject("status");
+    return status == null ? 0 : status.getInteger("readyReplicas", 0);
+  }
+
+  private static int poolMembers(int port) {
+    return (int)
+        resources(port, "sandboxes").getJsonArray("items").stream()
+            .map(JsonObject.class::cast)
+            .filter(
+                s ->
+                    "python"
+                        .equals(
+                            s.getJsonObject("metadata")
+                                .getJsonObject("labels", new JsonObject())
+                                .getString("extensions.agents.x-k8s.io/warm-pool")))
+            .count();
+  }
+
+  private static JsonObject resource(int port, String kind, String name) {
+    return resources(port, kind + "/" + name).getJsonArray("items").getJsonObject(0);
+  }
+
+  /** The resource API as the CLI uses it, read as the admin. */
+  private static JsonObject resources(int port, String path) {
+    try {
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + port + "/v1/resources/" + path))
+                      .header("authorization", "Bearer " + TOKEN)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+      return new JsonObject(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, String what)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting until " + what);
       }
       TimeUnit.MILLISECONDS.sleep(200);
     }
