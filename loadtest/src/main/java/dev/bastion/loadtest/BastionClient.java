@@ -89,6 +89,14 @@ final class BastionClient implements AutoCloseable {
     return lease;
   }
 
+  /** Claims a sandbox from warm pool {@code pool}; completes when it is READY. */
+  Future<Sandbox> claim(String pool) {
+    return call(
+        gateway,
+        SandboxesGrpcClient.Create,
+        CreateSandboxRequest.newBuilder().setWarmPool(pool).build());
+  }
+
   void delete(String sandboxId) {
     await(
         call(

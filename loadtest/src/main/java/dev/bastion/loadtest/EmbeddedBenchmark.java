@@ -65,7 +65,7 @@ public final class EmbeddedBenchmark {
             ? options.stateDir().toAbsolutePath()
             : Files.createTempDirectory("bastion-bench-");
     Exception failure = null;
-    try (GatewayProcess gateway = GatewayProcess.start(options.repo(), stateDir)) {
+    try (GatewayProcess gateway = GatewayProcess.start(options.repo(), stateDir, 0)) {
       report.put(
           "gateway",
           new JsonObject()

@@ -32,8 +32,12 @@ final class GatewayProcess implements AutoCloseable {
     this.startup = startup;
   }
 
-  /** Starts the server from the checkout's jars and waits until /readyz answers 200. */
-  static GatewayProcess start(Path repo, Path stateDir) throws IOException, InterruptedException {
+  /**
+   * Starts the server from the checkout's jars, its warm pool {@code python} keeping {@code warm}
+   * sandboxes, and waits until /readyz answers 200.
+   */
+  static GatewayProcess start(Path repo, Path stateDir, int warm)
+      throws IOException, InterruptedException {
     int port = freePort();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = stateDir.resolve("gateway.log");
@@ -49,7 +53,9 @@ final class GatewayProcess implements AutoCloseable {
                     "--port",
                     Integer.toString(port),
                     "--state-dir",
-                    stateDir.toString()))
+                    stateDir.toString(),
+                    "--warm",
+                    Integer.toString(warm)))
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();

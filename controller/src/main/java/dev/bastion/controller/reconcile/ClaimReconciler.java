@@ -140,20 +140,25 @@ public final class ClaimReconciler implements Reconciler {
    * contend for the same one; a member changed meanwhile (taken by another claim) is skipped.
    */
   private Optional<Sandbox> adopt(SandboxClaim claim, SandboxWarmPool pool) {
-    List<Sandbox> candidates =
+    String namespace = pool.getMetadata().getNamespace();
+    String poolName = pool.getMetadata().getName();
+    // Names only: a burst of claims on a big pool must not copy every member for every claim.
+    List<String> candidates =
         new ArrayList<>(
-            store
-                .list(
-                    Sandbox.class,
-                    pool.getMetadata().getNamespace(),
-                    Map.of(AgentLabels.WARM_POOL, pool.getMetadata().getName()))
-                .stream()
-                .filter(s -> Owners.isControlledBy(s, pool) && SandboxConditions.isReady(s))
-                .toList());
+            store.names(
+                Sandbox.class,
+                namespace,
+                labels -> poolName.equals(labels.get(AgentLabels.WARM_POOL))));
     Collections.shuffle(candidates);
-    for (Sandbox candidate : candidates) {
+    for (String name : candidates) {
+      Optional<Sandbox> candidate = store.get(Sandbox.class, namespace, name);
+      if (candidate.isEmpty()
+          || !Owners.isControlledBy(candidate.get(), pool)
+          || !SandboxConditions.isReady(candidate.get())) {
+        continue;
+      }
       try {
-        return Optional.of(store.update(ClaimSandboxes.adopted(candidate, claim)));
+        return Optional.of(store.update(ClaimSandboxes.adopted(candidate.get(), claim)));
       } catch (StoreException e) {
         if (!StoreException.isConflict(e) && e.reason() != StoreException.Reason.NOT_FOUND) {
           throw e;

@@ -5,6 +5,7 @@ import dev.bastion.controller.desired.PoolMembers;
 import dev.bastion.controller.desired.SandboxBlueprint;
 import dev.bastion.controller.model.AgentLabels;
 import dev.bastion.controller.model.Sandbox;
+import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.model.SandboxConditions;
 import dev.bastion.controller.model.SandboxTemplate;
 import dev.bastion.controller.model.SandboxWarmPool;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -32,11 +34,17 @@ import java.util.stream.Collectors;
  */
 public final class WarmPoolReconciler implements Reconciler {
 
+  static final Duration CLAIMS_FIRST_LIMIT = Duration.ofSeconds(2);
+  private static final Duration CLAIMS_FIRST_POLL = Duration.ofMillis(50);
+
   private final ResourceStore store;
   private final Expectations expectations;
   private final Clock clock;
   private final Duration readyGrace;
   private final Supplier<String> suffixes;
+
+  /** When each pool began holding off its refill for waiting claims. */
+  private final Map<ObjectKey, Instant> holdingSince = new ConcurrentHashMap<>();
 
   /**
    * @param readyGrace how long a member may take to become Ready before it is replaced
@@ -67,9 +75,11 @@ public final class WarmPoolReconciler implements Reconciler {
     if (found.isEmpty()) {
       // Its members go with it: they carry its owner reference.
       expectations.forget(key);
+      holdingSince.remove(key);
       return Requeue.never();
     }
     SandboxWarmPool pool = found.get();
+    Instant now = clock.instant();
     List<Sandbox> members =
         store.list(Sandbox.class, namespace, Map.of(AgentLabels.WARM_POOL, name)).stream()
             .filter(sandbox -> Owners.isControlledBy(sandbox, pool))
@@ -85,8 +95,11 @@ public final class WarmPoolReconciler implements Reconciler {
     Optional<SandboxTemplate> template =
         store.get(
             SandboxTemplate.class, namespace, pool.getSpec().getSandboxTemplateRef().getName());
-    Instant now = clock.instant();
     Requeue requeue = Requeue.never();
+    if (holdsRefillForClaims(key, pool, now)) {
+      writeStatus(pool, live);
+      return Requeue.after(CLAIMS_FIRST_POLL);
+    }
     if (template.isPresent()) {
       requeue = converge(key, pool, template.get(), live, inFlight.creates().size(), now);
       live =
@@ -96,6 +109,28 @@ public final class WarmPoolReconciler implements Reconciler {
     }
     writeStatus(pool, live);
     return requeue;
+  }
+
+  /**
+   * Claims first: while claims on this pool wait for a sandbox, starting replacements would take
+   * the CPU they need (a start costs about two core-seconds), so the refill waits for them, for at
+   * most {@link #CLAIMS_FIRST_LIMIT}.
+   */
+  private boolean holdsRefillForClaims(ObjectKey key, SandboxWarmPool pool, Instant now) {
+    String poolName = pool.getMetadata().getName();
+    boolean waiting =
+        store.list(SandboxClaim.class, pool.getMetadata().getNamespace(), Map.of()).stream()
+            .anyMatch(
+                claim ->
+                    poolName.equals(claim.getSpec().getWarmPoolRef().getName())
+                        && (claim.getStatus() == null
+                            || claim.getStatus().getConditions() == null));
+    if (!waiting) {
+      holdingSince.remove(key);
+      return false;
+    }
+    Instant since = holdingSince.computeIfAbsent(key, k -> now);
+    return Duration.between(since, now).compareTo(CLAIMS_FIRST_LIMIT) < 0;
   }
 
   private Requeue converge(

@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The agent-facing side of sandboxes: what the gRPC Sandboxes service (and later MCP and the web
@@ -64,7 +65,9 @@ public final class SandboxService {
   private final EmbeddedOptions options;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
-  private final Map<String, Object> tenantLocks = new ConcurrentHashMap<>();
+
+  /** Creates under way per tenant, counted against its quota until they are in the store. */
+  private final Map<String, AtomicInteger> reservations = new ConcurrentHashMap<>();
 
   public SandboxService(
       Vertx vertx,
@@ -400,15 +403,31 @@ public final class SandboxService {
     return SandboxViews.of(sandbox, pods.runtimeName(), claimShutdown);
   }
 
-  /** Runs {@code create} only while the tenant holds fewer sandboxes than its quota. */
+  /**
+   * Runs {@code create} only while the tenant holds fewer sandboxes than its quota. The count and a
+   * reservation are made under the tenant's lock; the write itself (an fsync) is not, so one
+   * tenant's burst of creates is not serialised on the disk.
+   */
   private <T> T withinQuota(String tenant, Callable<T> create) {
-    synchronized (tenantLocks.computeIfAbsent(tenant, t -> new Object())) {
-      Map<String, String> mine = Map.of(AgentLabels.TENANT, tenant);
+    AtomicInteger reserved = reservations.computeIfAbsent(tenant, t -> new AtomicInteger());
+    synchronized (reserved) {
+      // Claims count until served; the sandboxes serving them carry the claim label.
       long held =
-          store.list(Sandbox.class, NAMESPACE, mine).size()
-              + store.list(SandboxClaim.class, NAMESPACE, mine).stream()
-                  .filter(c -> c.getStatus() == null || c.getStatus().getSandbox() == null)
-                  .count();
+          reserved.get()
+              + store
+                  .names(
+                      SandboxClaim.class,
+                      NAMESPACE,
+                      labels -> tenant.equals(labels.get(AgentLabels.TENANT)))
+                  .size()
+              + store
+                  .names(
+                      Sandbox.class,
+                      NAMESPACE,
+                      labels ->
+                          tenant.equals(labels.get(AgentLabels.TENANT))
+                              && !labels.containsKey(AgentLabels.CLAIM))
+                  .size();
       if (held >= options.maxSandboxesPerTenant()) {
         throw new SandboxError(
             SandboxError.Kind.RESOURCE_EXHAUSTED,
@@ -418,13 +437,16 @@ public final class SandboxService {
                 + options.maxSandboxesPerTenant()
                 + " in use; delete some first");
       }
-      try {
-        return create.call();
-      } catch (RuntimeException e) {
-        throw e;
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
+      reserved.incrementAndGet();
+    }
+    try {
+      return create.call();
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    } finally {
+      reserved.decrementAndGet();
     }
   }
 

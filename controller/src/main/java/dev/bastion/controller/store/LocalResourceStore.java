@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The embedded mode's store: objects in memory, each write made durable in {@link ResourceFiles}
@@ -129,6 +131,23 @@ public final class LocalResourceStore implements ResourceStore {
   }
 
   @Override
+  public <T extends CustomResource<?, ?>> List<String> names(
+      Class<T> kind, String namespace, Predicate<Map<String, String>> labels) {
+    String kindName = kindOf(kind);
+    List<String> names = new ArrayList<>();
+    for (Map.Entry<Key, CustomResource<?, ?>> entry : objects.entrySet()) {
+      Key key = entry.getKey();
+      Map<String, String> objectLabels = entry.getValue().getMetadata().getLabels();
+      if (key.kind.equals(kindName)
+          && key.namespace.equals(namespace)
+          && labels.test(objectLabels == null ? Map.of() : objectLabels)) {
+        names.add(key.name);
+      }
+    }
+    return names;
+  }
+
+  @Override
   public <T extends CustomResource<?, ?>> List<T> listAll(Class<T> kind) {
     return list(kind, null, Map.of());
   }
@@ -162,6 +181,7 @@ public final class LocalResourceStore implements ResourceStore {
   public <T extends CustomResource<?, ?>> T update(T object) {
     Key key = Key.of(object);
     T next = copy(object);
+    List<OwnerReference> previousOwners;
     synchronized (lock(key)) {
       T current = current(key, object);
       ObjectMeta meta = next.getMetadata();
@@ -182,8 +202,9 @@ public final class LocalResourceStore implements ResourceStore {
       meta.setGeneration(stored.getGeneration() + (specChanged ? 1 : 0));
       setStatus(next, current.getStatus());
       commit(key, next);
+      previousOwners = stored.getOwnerReferences();
     }
-    fire(key, next, false);
+    fire(key, next, false, previousOwners);
     return copy(next);
   }
 
@@ -272,14 +293,24 @@ public final class LocalResourceStore implements ResourceStore {
   }
 
   private void fire(Key key, CustomResource<?, ?> object, boolean deleted) {
-    List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
+    fire(key, object, deleted, null);
+  }
+
+  /**
+   * Tells listeners; an update that changed owners names the previous ones too, so a pool hears
+   * that a claim took its member.
+   */
+  private void fire(
+      Key key, CustomResource<?, ?> object, boolean deleted, List<OwnerReference> previousOwners) {
+    Set<OwnerReference> owners = new LinkedHashSet<>();
+    if (object.getMetadata().getOwnerReferences() != null) {
+      owners.addAll(object.getMetadata().getOwnerReferences());
+    }
+    if (previousOwners != null) {
+      owners.addAll(previousOwners);
+    }
     ResourceEvent event =
-        new ResourceEvent(
-            key.kind,
-            key.namespace,
-            key.name,
-            owners == null ? List.of() : List.copyOf(owners),
-            deleted);
+        new ResourceEvent(key.kind, key.namespace, key.name, List.copyOf(owners), deleted);
     listeners.forEach(listener -> listener.accept(event));
   }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Where the Agent Sandbox objects live: the local durable store in embedded mode, the API server in
@@ -23,6 +24,13 @@ public interface ResourceStore {
   /** The objects of {@code kind} in {@code namespace} whose labels include {@code matchLabels}. */
   <T extends CustomResource<?, ?>> List<T> list(
       Class<T> kind, String namespace, Map<String, String> matchLabels);
+
+  /**
+   * The names of the objects of {@code kind} in {@code namespace} whose labels satisfy {@code
+   * labels}: cheap, for counting and for picking one object among many without copying them all.
+   */
+  <T extends CustomResource<?, ?>> List<String> names(
+      Class<T> kind, String namespace, Predicate<Map<String, String>> labels);
 
   /** Every object of {@code kind}, in every namespace. */
   <T extends CustomResource<?, ?>> List<T> listAll(Class<T> kind);

@@ -1,0 +1,217 @@
+package dev.bastion.loadtest;
+
+import dev.bastion.api.v1.Sandbox;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Warm claims against cold creates, in one run on one server: sequential warm claims (the pool
+ * refilled between them, so no refill competes with the claim measured), cold creates, then a burst
+ * of as many concurrent claims as the pool holds, and how long the pool takes to refill.
+ *
+ * <p>{@code java -cp loadtest/target/loadtest.jar dev.bastion.loadtest.ClaimBenchmark [--smoke]
+ * [--pool N] [--claims N] [--warmup N] [--colds N] [--repo DIR] [--out FILE]}
+ */
+public final class ClaimBenchmark {
+
+  private static final String POOL = "python";
+  private static final Duration FILL_TIMEOUT = Duration.ofMinutes(15);
+
+  private final BastionClient client;
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final int port;
+  private final String token;
+
+  private ClaimBenchmark(BastionClient client, int port, String token) {
+    this.client = client;
+    this.port = port;
+    this.token = token;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int pool = 50;
+    int claims = 30;
+    int colds = 5;
+    int warmup = 10;
+    Path repo = Path.of(".");
+    Path out = null;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--smoke" -> {
+          pool = 3;
+          claims = 3;
+          colds = 1;
+          warmup = 1;
+        }
+        case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--pool" -> pool = Integer.parseInt(args[++i]);
+        case "--claims" -> claims = Integer.parseInt(args[++i]);
+        case "--colds" -> colds = Integer.parseInt(args[++i]);
+        case "--repo" -> repo = Path.of(args[++i]);
+        case "--out" -> out = Path.of(args[++i]);
+        default -> {
+          System.err.println("ClaimBenchmark: unknown argument " + args[i]);
+          System.exit(2);
+        }
+      }
+    }
+    Report report = new Report();
+    report.put("machine", MachineFacts.collect());
+    int status = 0;
+    Path stateDir = Files.createTempDirectory("bastion-claims-");
+    try (GatewayProcess gateway = GatewayProcess.start(repo.toAbsolutePath(), stateDir, pool);
+        BastionClient client =
+            BastionClient.connect(gateway.port(), GatewayProcess.token(stateDir))) {
+      ClaimBenchmark benchmark =
+          new ClaimBenchmark(client, gateway.port(), GatewayProcess.token(stateDir));
+      long filling = System.nanoTime();
+      benchmark.awaitPoolReady(pool);
+      report.put(
+          "pool",
+          new JsonObject()
+              .put("replicas", pool)
+              .put("initial_fill_s", (System.nanoTime() - filling) / 1e9));
+      // Untimed claims first, so the measured ones see a warmed-up JVM, as a long-running server
+      // does.
+      benchmark.sequentialClaims(warmup, pool);
+      report.put(
+          "warm_claim", benchmark.sequentialClaims(claims, pool).put("warmup_claims", warmup));
+      report.put("cold_create", new ColdCreateBenchmark(client).measure(colds));
+      report.put("burst", benchmark.burst(pool));
+      // Pool members outlive a server stop by design: delete the pool so its members go too.
+      benchmark.deletePool(stateDir);
+    } catch (Exception e) {
+      report.put("error", e.toString());
+      status = 1;
+    }
+    List<String> leaked = Containers.list(stateDir);
+    for (String id : leaked) {
+      Containers.forceDelete(stateDir, id);
+    }
+    report.put("leaked_containers", new JsonArray(leaked));
+    if (!leaked.isEmpty()) {
+      status = 1;
+    }
+    report.print(System.out);
+    if (out != null) {
+      report.write(out);
+    }
+    System.exit(status);
+  }
+
+  /** One claim at a time; the pool is full again before each, as in steady state. */
+  private JsonObject sequentialClaims(int claims, int pool) throws InterruptedException {
+    LatencyRecorder latency = new LatencyRecorder();
+    int cold = 0;
+    for (int i = 0; i < claims; i++) {
+      awaitPoolReady(pool);
+      long start = System.nanoTime();
+      Sandbox sandbox = BastionClient.await(client.claim(POOL));
+      latency.record(System.nanoTime() - start);
+      if (!"warm".equals(sandbox.getLaunchType())) {
+        cold++;
+      }
+      client.delete(sandbox.getId());
+    }
+    return latency.summary().put("cold_fallbacks", cold);
+  }
+
+  /** {@code pool} claims at once on a full pool: throughput, latency, and time to refill. */
+  private JsonObject burst(int pool) throws InterruptedException {
+    awaitPoolReady(pool);
+    LatencyRecorder latency = new LatencyRecorder();
+    List<Future<Sandbox>> claims = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int i = 0; i < pool; i++) {
+      long issued = System.nanoTime();
+      claims.add(client.claim(POOL).onSuccess(s -> latency.record(System.nanoTime() - issued)));
+    }
+    List<Sandbox> served = new ArrayList<>();
+    for (Future<Sandbox> claim : claims) {
+      served.add(BastionClient.await(claim));
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    long refillStart = System.nanoTime();
+    awaitPoolReady(pool);
+    double refill = (System.nanoTime() - refillStart) / 1e9;
+    long warm = served.stream().filter(s -> "warm".equals(s.getLaunchType())).count();
+    served.forEach(s -> client.delete(s.getId()));
+    return latency
+        .summary()
+        .put("claims", pool)
+        .put("warm", warm)
+        .put("wall_s", seconds)
+        .put("claims_per_s", pool / seconds)
+        .put("refill_s", refill);
+  }
+
+  private void deletePool(Path stateDir) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/v1/resources/swp/" + POOL))
+                .header("authorization", "Bearer " + token)
+                .DELETE()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException("deleting the pool: HTTP " + response.statusCode());
+    }
+    long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+    while (!Containers.list(stateDir).isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        return; // What is left is reported as leaked.
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+  }
+
+  /** Waits until the pool has {@code replicas} Ready members, read through the resource API. */
+  private void awaitPoolReady(int replicas) throws InterruptedException {
+    long deadline = System.nanoTime() + FILL_TIMEOUT.toNanos();
+    while (readyReplicas() < replicas) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("the pool did not fill within " + FILL_TIMEOUT);
+      }
+      TimeUnit.MILLISECONDS.sleep(100);
+    }
+  }
+
+  private int readyReplicas() {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + port + "/v1/resources/swp/" + POOL))
+                  .header("authorization", "Bearer " + token)
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("resource API answered " + response.statusCode());
+      }
+      JsonObject status =
+          new JsonObject(response.body())
+              .getJsonArray("items")
+              .getJsonObject(0)
+              .getJsonObject("status");
+      return status == null ? 0 : status.getInteger("readyReplicas", 0);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the pool's status: " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
