@@ -117,7 +117,7 @@ public final class EmbeddedController {
     AgentSandboxMetrics metrics = new AgentSandboxMetrics(registry);
     WorkerExecutor reconcileWorkers =
         vertx.createSharedWorkerExecutor("bastion-controller", RECONCILERS);
-    WorkerExecutor apiWorkers = vertx.createSharedWorkerExecutor("bastion-api", 4);
+    WorkerExecutor apiWorkers = vertx.createSharedWorkerExecutor("bastion-api", 8);
     Expectations expectations = new Expectations(clock, Duration.ofMinutes(1));
     ControllerLoop loop =
         new ControllerLoop(vertx, reconcileWorkers, RECONCILERS, RESYNC)

@@ -112,11 +112,13 @@ public final class ClaimBenchmark {
   }
 
   /** One claim at a time; the pool is full again before each, as in steady state. */
-  private JsonObject sequentialClaims(int claims, int pool) throws InterruptedException {
+  private JsonObject sequentialClaims(int claims, int pool)
+      throws InterruptedException, IOException {
     LatencyRecorder latency = new LatencyRecorder();
     int cold = 0;
     for (int i = 0; i < claims; i++) {
       awaitPoolReady(pool);
+      CpuIdle.awaitQuiet(0.8, Duration.ofSeconds(30));
       long start = System.nanoTime();
       Sandbox sandbox = BastionClient.await(client.claim(POOL));
       latency.record(System.nanoTime() - start);
@@ -129,8 +131,11 @@ public final class ClaimBenchmark {
   }
 
   /** {@code pool} claims at once on a full pool: throughput, latency, and time to refill. */
-  private JsonObject burst(int pool) throws InterruptedException {
+  private JsonObject burst(int pool) throws InterruptedException, IOException {
     awaitPoolReady(pool);
+    // New members keep the CPU busy for a while after they turn Ready (sandboxd's JVM warming up):
+    // measure the burst on a quiet machine, as a pool that has been full for a moment is.
+    double idle = CpuIdle.awaitQuiet(0.8, Duration.ofSeconds(60));
     LatencyRecorder latency = new LatencyRecorder();
     List<Future<Sandbox>> claims = new ArrayList<>();
     long start = System.nanoTime();
@@ -154,7 +159,8 @@ public final class ClaimBenchmark {
         .put("warm", warm)
         .put("wall_s", seconds)
         .put("claims_per_s", pool / seconds)
-        .put("refill_s", refill);
+        .put("refill_s", refill)
+        .put("cpu_idle_before", idle);
   }
 
   private void deletePool(Path stateDir) throws IOException, InterruptedException {

@@ -6,17 +6,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The runtime's list of containers, asked at most once per {@code maxAge}: observing a hundred
- * sandboxes costs one {@code runsc list}, not a hundred.
+ * sandboxes costs one {@code runsc list}, not a hundred. One caller refreshes it while the others
+ * go on with the list they have, so a slow {@code runsc list} never holds up a burst of reconciles.
  */
 final class ContainerList {
 
   private final ContainerRuntime runtime;
   private final Duration maxAge;
-  private Map<String, ContainerState> states = Map.of();
-  private Instant fetchedAt = Instant.EPOCH;
+  private final ReentrantLock refreshing = new ReentrantLock();
+  private volatile Snapshot snapshot = new Snapshot(Map.of(), Instant.EPOCH);
 
   ContainerList(ContainerRuntime runtime, Duration maxAge) {
     this.runtime = runtime;
@@ -25,21 +27,27 @@ final class ContainerList {
 
   /**
    * The state of container {@code id} from a list fetched after {@code since} (its start), or empty
-   * when no list that recent exists yet and it is not time to fetch one.
+   * when no list that recent exists yet.
    */
-  synchronized Optional<ContainerState> stateSince(String id, Instant since) {
+  Optional<ContainerState> stateSince(String id, Instant since) {
     Instant now = Instant.now();
-    if (Duration.between(fetchedAt, now).compareTo(maxAge) > 0) {
-      states = runtime.list();
-      fetchedAt = now;
+    if (Duration.between(snapshot.fetchedAt(), now).compareTo(maxAge) > 0 && refreshing.tryLock()) {
+      try {
+        snapshot = new Snapshot(runtime.list(), now);
+      } finally {
+        refreshing.unlock();
+      }
     }
-    if (fetchedAt.isBefore(since)) {
+    Snapshot current = snapshot;
+    if (current.fetchedAt().isBefore(since)) {
       return Optional.empty();
     }
-    return Optional.of(states.getOrDefault(id, ContainerState.STOPPED));
+    return Optional.of(current.states().getOrDefault(id, ContainerState.STOPPED));
   }
 
-  synchronized void invalidate() {
-    fetchedAt = Instant.EPOCH;
+  void invalidate() {
+    snapshot = new Snapshot(snapshot.states(), Instant.EPOCH);
   }
+
+  private record Snapshot(Map<String, ContainerState> states, Instant fetchedAt) {}
 }

@@ -226,10 +226,8 @@ public final class ClaimReconciler implements Reconciler {
     claim.setStatus(status);
     try {
       store.updateStatus(claim);
-    } catch (StoreException e) {
-      if (!StoreException.isConflict(e)) {
-        throw e;
-      }
+    } catch (StoreException changedOrDeleted) {
+      // Changed or deleted meanwhile: the event of that change queues another pass.
       return;
     }
     if (!wasReady && Conditions.isTrue(status.getConditions(), "Ready")) {

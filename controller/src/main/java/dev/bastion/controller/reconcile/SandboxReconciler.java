@@ -107,11 +107,8 @@ public final class SandboxReconciler implements Reconciler {
     sandbox.setStatus(desired);
     try {
       store.updateStatus(sandbox);
-    } catch (StoreException e) {
-      if (e.reason() != StoreException.Reason.CONFLICT) {
-        throw e;
-      }
-      // The Sandbox changed while we looked: its change event queues another pass.
+    } catch (StoreException changedOrDeleted) {
+      // The Sandbox changed or went while we looked: its event queues another pass.
       return;
     }
     if (!wasReady && firstPod && SandboxConditions.isReady(sandbox)) {

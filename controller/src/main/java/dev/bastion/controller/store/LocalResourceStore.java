@@ -220,7 +220,7 @@ public final class LocalResourceStore implements ResourceStore {
       }
       next = copy(current);
       setStatus(next, copy(object).getStatus());
-      commit(key, next);
+      commit(key, next, false);
     }
     fire(key, next, false);
     return copy(next);
@@ -281,6 +281,16 @@ public final class LocalResourceStore implements ResourceStore {
 
   /** Makes {@code object} durable with a new resourceVersion, then visible. */
   private void commit(Key key, CustomResource<?, ?> object) {
+    commit(key, object, true);
+  }
+
+  /**
+   * Stores {@code object} with a new resourceVersion, then makes it visible; {@code durable} waits
+   * for the disk. Status writes are not durable: status is recomputed from observation on every
+   * pass, so after a crash an older status shows until the next one, while the fsyncs saved keep a
+   * burst of claims from queueing on the disk.
+   */
+  private void commit(Key key, CustomResource<?, ?> object, boolean durable) {
     object.getMetadata().setResourceVersion(Long.toString(versions.incrementAndGet()));
     files.ifPresent(
         disk ->
@@ -288,7 +298,8 @@ public final class LocalResourceStore implements ResourceStore {
                 HasMetadata.getPlural(object.getClass()),
                 key.namespace,
                 key.name,
-                ModelSerialization.toJson(object)));
+                ModelSerialization.toJson(object),
+                durable));
     objects.put(key, object);
   }
 

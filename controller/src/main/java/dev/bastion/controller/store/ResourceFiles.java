@@ -80,7 +80,12 @@ final class ResourceFiles {
     LOG.warning("store: moved unreadable " + file + " to " + aside + ": " + why);
   }
 
-  void write(String plural, String namespace, String name, String json) {
+  /**
+   * Replaces the object's file atomically. {@code durable}: also fsync the file and its directory
+   * before returning, so the write survives a power loss; without it a crash may bring back the
+   * previous version (still whole).
+   */
+  void write(String plural, String namespace, String name, String json, boolean durable) {
     Path dir = root.resolve(plural);
     Path target = dir.resolve(fileName(namespace, name));
     Path temp = dir.resolve(fileName(namespace, name) + TEMP_SUFFIX);
@@ -99,11 +104,15 @@ final class ResourceFiles {
         while (buffer.hasRemaining()) {
           channel.write(buffer);
         }
-        channel.force(true);
+        if (durable) {
+          channel.force(true);
+        }
       }
       Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      syncDirectory(dir);
+      if (durable) {
+        syncDirectory(dir);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot store " + plural + "/" + name, e);
     }
