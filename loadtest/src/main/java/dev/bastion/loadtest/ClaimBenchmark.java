@@ -118,7 +118,7 @@ public final class ClaimBenchmark {
     int cold = 0;
     for (int i = 0; i < claims; i++) {
       awaitPoolReady(pool);
-      CpuIdle.awaitQuiet(0.8, Duration.ofSeconds(30));
+      CpuIdle.awaitQuiet(0.7, Duration.ofSeconds(10));
       long start = System.nanoTime();
       Sandbox sandbox = BastionClient.await(client.claim(POOL));
       latency.record(System.nanoTime() - start);
@@ -135,7 +135,7 @@ public final class ClaimBenchmark {
     awaitPoolReady(pool);
     // New members keep the CPU busy for a while after they turn Ready (sandboxd's JVM warming up):
     // measure the burst on a quiet machine, as a pool that has been full for a moment is.
-    double idle = CpuIdle.awaitQuiet(0.8, Duration.ofSeconds(60));
+    double idle = CpuIdle.awaitQuiet(0.75, Duration.ofSeconds(60));
     LatencyRecorder latency = new LatencyRecorder();
     List<Future<Sandbox>> claims = new ArrayList<>();
     long start = System.nanoTime();

@@ -125,7 +125,6 @@ public final class BastionServer {
                 + " sockets: run Bastion on Linux x86_64 with a writable java.io.tmpdir");
       }
       EmbeddedController controller = await(controller(config, vertx, rootfsPath, metrics));
-      await(controller.start());
       SandboxService sandboxes = controller.sandboxes();
       Authenticator authenticator = new Authenticator(tokens.file());
       CallerTenant callers = new CallerTenant(authenticator);
@@ -140,6 +139,9 @@ public final class BastionServer {
                   new GatewayVerticle(
                       config, v -> grpcServer(v, sandboxes, callers, forwarder), endpoints),
               new DeploymentOptions().setInstances(instances)));
+      // Reconciling starts last: filling the warm pool keeps both cores busy for seconds, and the
+      // gateway's verticles should not be deployed (class loading and all) under that load.
+      await(controller.start());
       return new BastionServer(vertx, controller, lock, config.port(), tokens.generated());
     } catch (RuntimeException e) {
       vertx.close();

@@ -102,6 +102,20 @@ class WarmPoolIT {
 
     awaitPoolReady("python", 2);
     assertThat(poolMembers("python")).doesNotContain(sandbox.getId());
+    String metrics =
+        java.net.http.HttpClient.newHttpClient()
+            .send(
+                java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString())
+            .body();
+    assertThat(metrics)
+        .contains(
+            "agent_sandbox_claim_startup_latency_ms_count{launch_type=\"warm\",sandbox_template=\"python\"}")
+        .contains(
+            "agent_sandbox_claim_creation_total{launch_type=\"warm\",namespace=\"default\",sandbox_template=\"python\"}")
+        .contains("agent_sandbox_creation_latency_ms_count{launch_type=\"pool\"");
 
     JsonObject claims = cli(ERIN, 0, "get", "sandboxclaims", "-o", "json");
     assertThat(claims.getJsonArray("items").stream().map(JsonObject.class::cast))
