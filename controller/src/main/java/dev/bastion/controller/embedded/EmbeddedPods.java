@@ -17,6 +17,9 @@ import dev.bastion.controller.runtime.SandboxLimits;
 import dev.bastion.controller.runtime.SandboxPaths;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,9 +38,10 @@ import java.util.stream.Stream;
 /**
  * Sandboxes' pods on this machine: one OCI container per Sandbox (named like it, which is also its
  * hostname), run by runsc or crun, with sandboxd as its entry process and the sandbox's directory
- * (workspace, socket, bundle) kept under the state directory. A pod is ready when sandboxd's socket
- * exists; a pod whose container stopped by itself has failed, and why (out of memory, task limit)
- * is read from its cgroup once and kept next to its workspace, so the reason survives a restart.
+ * (workspace, socket, bundle) kept under the state directory. A pod is ready when sandboxd accepts
+ * a connection on its socket; a pod whose container stopped by itself has failed, and why (out of
+ * memory, task limit) is read from its cgroup once and kept next to its workspace, so the reason
+ * survives a restart.
  */
 public final class EmbeddedPods implements SandboxPods {
 
@@ -137,7 +141,7 @@ public final class EmbeddedPods implements SandboxPods {
     if (state.isPresent() && state.get() == ContainerState.STOPPED) {
       return observation(PodState.FAILED, recordDeath(name, pod.limits()));
     }
-    if (Files.exists(layout.socket(name))) {
+    if (acceptsConnections(layout.socket(name))) {
       return observation(PodState.READY, "");
     }
     if (Duration.between(pod.at(), clock.instant()).compareTo(readyTimeout) > 0) {
@@ -196,6 +200,21 @@ public final class EmbeddedPods implements SandboxPods {
       FileTrees.delete(layout.dir(name));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete the directory of sandbox " + name, e);
+    }
+  }
+
+  /**
+   * Whether sandboxd answers on its socket. The file alone is not enough: it appears when sandboxd
+   * binds, a moment before it listens, and a call in between would be refused.
+   */
+  private static boolean acceptsConnections(Path socket) {
+    if (!Files.exists(socket)) {
+      return false;
+    }
+    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+      return channel.connect(UnixDomainSocketAddress.of(socket));
+    } catch (IOException notListeningYet) {
+      return false;
     }
   }
 
