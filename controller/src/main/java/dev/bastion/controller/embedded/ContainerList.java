@@ -39,7 +39,9 @@ final class ContainerList {
       }
     }
     Snapshot current = snapshot;
-    if (current.fetchedAt().isBefore(since)) {
+    // Only a list fetched after the start knows the container; the first list, before any fetch,
+    // knows nothing (its time is the epoch, which is also the start time of recovered containers).
+    if (!current.fetchedAt().isAfter(since)) {
       return Optional.empty();
     }
     return Optional.of(current.states().getOrDefault(id, ContainerState.STOPPED));

@@ -32,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -204,15 +205,12 @@ class RestartSurvivalIT {
         () -> readyReplicas(port) == 3 && poolMembers(port) == 3,
         "the pool converges to its replicas");
     awaitTrue(
-        () -> {
-          Set<String> sandboxes = new HashSet<>();
-          resources(port, "sandboxes")
-              .getJsonArray("items")
-              .forEach(
-                  s -> sandboxes.add(((JsonObject) s).getJsonObject("metadata").getString("name")));
-          return containers().equals(sandboxes);
-        },
-        "every container belongs to a Sandbox and every Sandbox has its container");
+        () -> containers().equals(sandboxNames(port)),
+        () ->
+            "every container belongs to a Sandbox and every Sandbox has its container: containers "
+                + containers()
+                + ", sandboxes "
+                + resources(port, "sandboxes").encodePrettily());
   }
 
   private Set<String> containers() {
@@ -278,13 +276,26 @@ class RestartSurvivalIT {
 
   private static void awaitTrue(BooleanSupplier condition, String what)
       throws InterruptedException {
+    awaitTrue(condition, () -> what);
+  }
+
+  private static void awaitTrue(BooleanSupplier condition, Supplier<String> what)
+      throws InterruptedException {
     long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
+        throw new AssertionError("timed out waiting until " + what.get());
       }
       TimeUnit.MILLISECONDS.sleep(200);
     }
+  }
+
+  private static Set<String> sandboxNames(int port) {
+    Set<String> names = new HashSet<>();
+    resources(port, "sandboxes")
+        .getJsonArray("items")
+        .forEach(s -> names.add(((JsonObject) s).getJsonObject("metadata").getString("name")));
+    return names;
   }
 
   private static String create(Channel as) {
