@@ -4,6 +4,7 @@ import dev.bastion.controller.model.AgentLabels;
 import dev.bastion.controller.model.InvalidManifestException;
 import dev.bastion.controller.model.ManifestValidator;
 import dev.bastion.controller.model.Manifests;
+import dev.bastion.controller.model.ModelSerialization;
 import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.model.SandboxTemplate;
@@ -11,6 +12,7 @@ import dev.bastion.controller.model.SandboxWarmPool;
 import dev.bastion.controller.sandbox.SandboxError;
 import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.controller.store.ResourceStore;
+import dev.bastion.controller.store.StoreException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.util.ArrayList;
@@ -61,9 +63,28 @@ public final class ResourceAdmin {
     }
     List<Applied> results = new ArrayList<>();
     for (HasMetadata object : objects) {
-      results.add(applyOne(caller, asResource(object)));
+      results.add(applyRetryingConflicts(caller, asResource(object)));
     }
     return results;
+  }
+
+  /**
+   * Applies with a fresh read after a conflict: the controller writes status all the time, and an
+   * apply replaces the spec whatever version it read, as {@code kubectl apply} does.
+   */
+  private Applied applyRetryingConflicts(Caller caller, CustomResource<?, ?> object) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return applyOne(caller, ModelSerialization.copy(object));
+      } catch (StoreException e) {
+        if (e.reason() == StoreException.Reason.ALREADY_EXISTS && attempt < 5) {
+          continue; // Created by someone else meanwhile: apply onto it.
+        }
+        if (!StoreException.isConflict(e) || attempt == 5) {
+          throw new SandboxError(SandboxError.Kind.UNAVAILABLE, e.getMessage() + "; apply again");
+        }
+      }
+    }
   }
 
   /** The objects of {@code kind} the caller may see, or the one named {@code name}. */

@@ -103,7 +103,9 @@ public final class EmbeddedPods implements SandboxPods {
       Map<String, ContainerState> containers = runtime.list();
       for (String name : containers.keySet()) {
         if (sandboxes.contains(name)) {
-          started.put(name, new Started(Instant.EPOCH, SandboxLimits.defaults()));
+          // Judged by the first container list fetched from now on, and given the usual time to
+          // answer on its socket.
+          started.put(name, new Started(clock.instant(), SandboxLimits.defaults()));
         } else {
           LOG.info("removing container " + name + " that no sandbox owns");
           removeContainer(name);
@@ -147,6 +149,7 @@ public final class EmbeddedPods implements SandboxPods {
     if (Duration.between(pod.at(), clock.instant()).compareTo(readyTimeout) > 0) {
       String reason = "sandboxd did not start within " + readyTimeout.toSeconds() + "s";
       writeDeathReason(name, reason);
+      removeContainer(name);
       return observation(PodState.FAILED, reason);
     }
     return observation(PodState.STARTING, "");
