@@ -1,36 +1,24 @@
 package dev.bastion.controller.sandbox;
 
 import dev.bastion.controller.model.AgentLabels;
+import dev.bastion.controller.model.KubernetesNames;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /** Kubernetes label syntax, so labels set here are valid on a cluster too. */
 public final class Labels {
 
   static final int MAX_LABELS = 64;
 
-  private static final Pattern NAME =
-      Pattern.compile("[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?");
-  private static final Pattern DNS_SUBDOMAIN =
-      Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
-
   private Labels() {}
 
   /** {@code [prefix/]name}: prefix a DNS subdomain of at most 253 characters, name at most 63. */
   public static boolean isValidKey(String key) {
-    int slash = key.indexOf('/');
-    if (slash < 0) {
-      return NAME.matcher(key).matches();
-    }
-    String prefix = key.substring(0, slash);
-    return prefix.length() <= 253
-        && DNS_SUBDOMAIN.matcher(prefix).matches()
-        && NAME.matcher(key.substring(slash + 1)).matches();
+    return KubernetesNames.isQualifiedName(key);
   }
 
   /** Empty, or at most 63 characters of the name alphabet. */
   public static boolean isValidValue(String value) {
-    return value.isEmpty() || NAME.matcher(value).matches();
+    return KubernetesNames.isLabelValue(value);
   }
 
   /** Checks every label; the error names the first bad one. */
