@@ -13,7 +13,6 @@ import dev.bastion.controller.model.SandboxWarmPool;
 import dev.bastion.controller.reconcile.ClaimReconciler;
 import dev.bastion.controller.reconcile.ControllerLoop;
 import dev.bastion.controller.reconcile.Expectations;
-import dev.bastion.controller.reconcile.ObjectKey;
 import dev.bastion.controller.reconcile.SandboxReconciler;
 import dev.bastion.controller.reconcile.WarmPoolReconciler;
 import dev.bastion.controller.runtime.ContainerRuntime;
@@ -22,6 +21,8 @@ import dev.bastion.controller.runtime.SandboxCgroups;
 import dev.bastion.controller.sandbox.EmbeddedOptions;
 import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.controller.store.LocalResourceStore;
+import dev.bastion.controller.store.ObjectKey;
+import dev.bastion.controller.store.ResourceEvent;
 import dev.bastion.controller.store.ResourceStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -34,7 +35,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -50,7 +50,11 @@ public final class EmbeddedController {
   public static final List<Class<? extends CustomResource<?, ?>>> KINDS =
       List.of(Sandbox.class, SandboxTemplate.class, SandboxWarmPool.class, SandboxClaim.class);
 
-  private static final int RECONCILERS = 6;
+  // Workers per kind: starts are CPU-bound (about two core-seconds each on this machine kind), so
+  // more than a few at once only slows each; claim passes take milliseconds, mostly an fsync.
+  private static final int SANDBOX_WORKERS = 4;
+  private static final int POOL_WORKERS = 2;
+  private static final int CLAIM_WORKERS = 4;
   private static final Duration RESYNC = Duration.ofSeconds(5);
   private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
@@ -60,7 +64,6 @@ public final class EmbeddedController {
   private final SandboxService sandboxes;
   private final ResourceAdmin admin;
   private final AgentSandboxMetrics metrics;
-  private final WorkerExecutor reconcileWorkers;
   private final WorkerExecutor apiWorkers;
   private String deployment;
 
@@ -71,7 +74,6 @@ public final class EmbeddedController {
       SandboxService sandboxes,
       ResourceAdmin admin,
       AgentSandboxMetrics metrics,
-      WorkerExecutor reconcileWorkers,
       WorkerExecutor apiWorkers) {
     this.vertx = vertx;
     this.store = store;
@@ -79,7 +81,6 @@ public final class EmbeddedController {
     this.sandboxes = sandboxes;
     this.admin = admin;
     this.metrics = metrics;
-    this.reconcileWorkers = reconcileWorkers;
     this.apiWorkers = apiWorkers;
   }
 
@@ -115,27 +116,36 @@ public final class EmbeddedController {
             .collect(Collectors.toSet()));
 
     AgentSandboxMetrics metrics = new AgentSandboxMetrics(registry);
-    WorkerExecutor reconcileWorkers =
-        vertx.createSharedWorkerExecutor("bastion-controller", RECONCILERS);
     WorkerExecutor apiWorkers = vertx.createSharedWorkerExecutor("bastion-api", 8);
     Expectations expectations = new Expectations(clock, Duration.ofMinutes(1));
     ControllerLoop loop =
-        new ControllerLoop(vertx, reconcileWorkers, RECONCILERS, RESYNC)
+        new ControllerLoop(vertx, "bastion-controller", RESYNC)
             .register(
-                new SandboxReconciler(store, pods, clock, metrics), inventory(store, Sandbox.class))
+                new SandboxReconciler(store, pods, clock, metrics),
+                SANDBOX_WORKERS,
+                () -> store.keys(Sandbox.class))
             .register(
                 new WarmPoolReconciler(
                     store, expectations, clock, Duration.ofMinutes(5), suffixes()),
-                inventory(store, SandboxWarmPool.class))
+                POOL_WORKERS,
+                () -> store.keys(SandboxWarmPool.class))
             .register(
-                new ClaimReconciler(store, clock, metrics), inventory(store, SandboxClaim.class))
+                new ClaimReconciler(store, clock, metrics),
+                CLAIM_WORKERS,
+                () -> store.keys(SandboxClaim.class))
             .map("SandboxTemplate", event -> poolsUsing(store, event.namespace(), event.name()))
-            .map("SandboxWarmPool", event -> claimsOn(store, event.namespace(), event.name()));
+            .map(
+                "SandboxWarmPool",
+                // A claim waits on a pool only for it to exist: a pool that exists serves every
+                // claim, warm or cold. Its status changes, one per claim in a burst, wake nobody.
+                event ->
+                    event.change() == ResourceEvent.Change.STATUS
+                        ? List.of()
+                        : claimsOn(store, event.namespace(), event.name()));
     SandboxService sandboxes =
         new SandboxService(vertx, apiWorkers, store, loop, pods, options, clock);
     ResourceAdmin admin = new ResourceAdmin(store, object -> checkLocally(object, runtime.kind()));
-    return new EmbeddedController(
-        vertx, store, loop, sandboxes, admin, metrics, reconcileWorkers, apiWorkers);
+    return new EmbeddedController(vertx, store, loop, sandboxes, admin, metrics, apiWorkers);
   }
 
   /** Starts reconciling. */
@@ -150,11 +160,7 @@ public final class EmbeddedController {
   public Future<Void> stop() {
     Future<Void> undeployed =
         deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
-    return undeployed.onComplete(
-        done -> {
-          reconcileWorkers.close();
-          apiWorkers.close();
-        });
+    return undeployed.onComplete(done -> apiWorkers.close());
   }
 
   public SandboxService sandboxes() {
@@ -190,31 +196,28 @@ public final class EmbeddedController {
     }
   }
 
-  private static <T extends CustomResource<?, ?>> Supplier<List<ObjectKey>> inventory(
-      ResourceStore store, Class<T> kind) {
-    String kindName = HasMetadata.getKind(kind);
-    return () ->
-        store.listAll(kind).stream()
-            .map(
-                o ->
-                    new ObjectKey(
-                        kindName, o.getMetadata().getNamespace(), o.getMetadata().getName()))
-            .toList();
-  }
-
   private static List<ObjectKey> poolsUsing(
       ResourceStore store, String namespace, String template) {
-    return store.list(SandboxWarmPool.class, namespace, Map.of()).stream()
-        .filter(p -> template.equals(p.getSpec().getSandboxTemplateRef().getName()))
+    return store
+        .list(
+            SandboxWarmPool.class,
+            namespace,
+            (SandboxWarmPool p) -> template.equals(p.getSpec().getSandboxTemplateRef().getName()))
+        .stream()
         .map(p -> new ObjectKey("SandboxWarmPool", namespace, p.getMetadata().getName()))
         .toList();
   }
 
   /** Claims on a pool still waiting for a sandbox: a pool appearing may serve them. */
   private static List<ObjectKey> claimsOn(ResourceStore store, String namespace, String pool) {
-    return store.list(SandboxClaim.class, namespace, Map.of()).stream()
-        .filter(c -> pool.equals(c.getSpec().getWarmPoolRef().getName()))
-        .filter(c -> c.getStatus() == null || c.getStatus().getSandbox() == null)
+    return store
+        .list(
+            SandboxClaim.class,
+            namespace,
+            (SandboxClaim c) ->
+                pool.equals(c.getSpec().getWarmPoolRef().getName())
+                    && (c.getStatus() == null || c.getStatus().getSandbox() == null))
+        .stream()
         .map(c -> new ObjectKey("SandboxClaim", namespace, c.getMetadata().getName()))
         .toList();
   }

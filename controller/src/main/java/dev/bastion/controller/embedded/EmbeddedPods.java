@@ -91,6 +91,7 @@ public final class EmbeddedPods implements SandboxPods {
   /** Makes the next observation ask the runtime afresh, e.g. because a connection just broke. */
   public void forgetObservations() {
     containerList.invalidate();
+    started.replaceAll((name, pod) -> pod.unconfirmed());
   }
 
   /**
@@ -143,7 +144,11 @@ public final class EmbeddedPods implements SandboxPods {
     if (state.isPresent() && state.get() == ContainerState.STOPPED) {
       return observation(PodState.FAILED, recordDeath(name, pod.limits()));
     }
-    if (acceptsConnections(layout.socket(name))) {
+    // Once sandboxd has answered, the container's state speaks for it (sandboxd is the container's
+    // only process under tini: when it ends, the container stops). Probing again on every pass
+    // would wake each idle sandbox's JVM under gVisor, which costs milliseconds of CPU each time.
+    if (pod.answered() || acceptsConnections(layout.socket(name))) {
+      started.replace(name, pod, pod.answering());
       return observation(PodState.READY, "");
     }
     if (Duration.between(pod.at(), clock.instant()).compareTo(readyTimeout) > 0) {
@@ -278,5 +283,20 @@ public final class EmbeddedPods implements SandboxPods {
     return new PodObservation(state, message, List.of(), null);
   }
 
-  private record Started(Instant at, SandboxLimits limits) {}
+  /**
+   * @param answered whether sandboxd has accepted a connection since the container started
+   */
+  private record Started(Instant at, SandboxLimits limits, boolean answered) {
+    Started(Instant at, SandboxLimits limits) {
+      this(at, limits, false);
+    }
+
+    Started answering() {
+      return answered ? this : new Started(at, limits, true);
+    }
+
+    Started unconfirmed() {
+      return answered ? new Started(at, limits, false) : this;
+    }
+  }
 }

@@ -1,5 +1,6 @@
 package dev.bastion.controller.reconcile;
 
+import dev.bastion.controller.store.ObjectKey;
 import dev.bastion.controller.store.ResourceEvent;
 import dev.bastion.controller.store.ResourceStore;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -25,6 +26,10 @@ import java.util.logging.Logger;
  * queued object is reconciled on the worker pool, never twice at once (a change during a pass
  * queues one more pass after it); failures retry with a growing delay; and a periodic full resync
  * queues everything in case an event was lost.
+ *
+ * <p>Each kind has its own number of workers, as each controller has its own in controller-runtime:
+ * sandbox starts take seconds, and a burst of them must not hold every worker while claims, which
+ * take milliseconds, wait in the queue behind them.
  */
 public final class ControllerLoop {
 
@@ -33,41 +38,47 @@ public final class ControllerLoop {
   private static final Duration LAST_RETRY = Duration.ofSeconds(30);
 
   private final Vertx vertx;
-  private final WorkerExecutor worker;
-  private final int parallelism;
+  private final String workerPool;
   private final Duration resyncPeriod;
   private final Map<String, Reconciler> reconcilers = new HashMap<>();
+  private final Map<String, Integer> workersByKind = new HashMap<>();
   private final Map<String, Function<ResourceEvent, List<ObjectKey>>> mappings = new HashMap<>();
   private final Map<String, Supplier<List<ObjectKey>>> inventories = new HashMap<>();
 
   // Queue state, guarded by this.
   private final LinkedHashSet<ObjectKey> queue = new LinkedHashSet<>();
   private final Set<ObjectKey> running = new HashSet<>();
+  private final Map<String, Integer> runningByKind = new HashMap<>();
   private final Set<ObjectKey> dirty = new HashSet<>();
   private final Map<ObjectKey, Timer> timers = new HashMap<>();
   private final Map<ObjectKey, Integer> failures = new HashMap<>();
   private final Map<ObjectKey, List<Promise<Void>>> waiting = new HashMap<>();
   private final Map<ObjectKey, List<Promise<Void>>> inPass = new HashMap<>();
+  private WorkerExecutor worker;
   private long resyncTimer = -1;
   private boolean stopped;
 
   /**
-   * @param parallelism how many objects are reconciled at once; at most the worker pool's size
+   * @param workerPool the name of the worker pool the passes run on, sized at start to the sum of
+   *     the kinds' workers
    */
-  public ControllerLoop(
-      Vertx vertx, WorkerExecutor worker, int parallelism, Duration resyncPeriod) {
+  public ControllerLoop(Vertx vertx, String workerPool, Duration resyncPeriod) {
     this.vertx = vertx;
-    this.worker = worker;
-    this.parallelism = parallelism;
+    this.workerPool = workerPool;
     this.resyncPeriod = resyncPeriod;
   }
 
   /**
-   * Registers {@code reconciler} for its kind; {@code inventory} lists every object of the kind for
-   * the resync.
+   * Registers {@code reconciler} for its kind, reconciling up to {@code workers} of its objects at
+   * once; {@code inventory} lists every object of the kind for the resync, on a worker thread.
    */
-  public ControllerLoop register(Reconciler reconciler, Supplier<List<ObjectKey>> inventory) {
+  public ControllerLoop register(
+      Reconciler reconciler, int workers, Supplier<List<ObjectKey>> inventory) {
+    if (workers < 1) {
+      throw new IllegalArgumentException("a kind needs at least one worker");
+    }
     reconcilers.put(reconciler.kind(), reconciler);
+    workersByKind.put(reconciler.kind(), workers);
     inventories.put(reconciler.kind(), inventory);
     return this;
   }
@@ -83,13 +94,30 @@ public final class ControllerLoop {
 
   /** Starts watching {@code store}, queues every object, and resyncs periodically. */
   public void start(ResourceStore store) {
+    int workers = workersByKind.values().stream().mapToInt(Integer::intValue).sum();
+    WorkerExecutor pool = vertx.createSharedWorkerExecutor(workerPool, workers);
+    synchronized (this) {
+      worker = pool;
+    }
     store.watch(this::onEvent);
     resync();
-    resyncTimer = vertx.setPeriodic(resyncPeriod.toMillis(), id -> resync());
+    resyncTimer =
+        vertx.setPeriodic(
+            resyncPeriod.toMillis(),
+            id ->
+                pool.executeBlocking(
+                    () -> {
+                      resync();
+                      return null;
+                    },
+                    false));
   }
 
   public synchronized void stop() {
     stopped = true;
+    if (worker != null) {
+      worker.close();
+    }
     vertx.cancelTimer(resyncTimer);
     timers.values().forEach(t -> vertx.cancelTimer(t.id()));
     timers.clear();
@@ -141,12 +169,22 @@ public final class ControllerLoop {
 
   private void dispatch() {
     List<ObjectKey> starting = new ArrayList<>();
+    WorkerExecutor pool;
     synchronized (this) {
+      pool = worker;
+      if (pool == null) {
+        return; // Not started: what is queued waits for start.
+      }
       var iterator = queue.iterator();
-      while (running.size() < parallelism && iterator.hasNext()) {
+      while (iterator.hasNext()) {
         ObjectKey key = iterator.next();
+        int busy = runningByKind.getOrDefault(key.kind(), 0);
+        if (busy >= workersByKind.get(key.kind())) {
+          continue;
+        }
         iterator.remove();
         running.add(key);
+        runningByKind.put(key.kind(), busy + 1);
         List<Promise<Void>> waiters = waiting.remove(key);
         if (waiters != null) {
           inPass.put(key, waiters);
@@ -156,8 +194,7 @@ public final class ControllerLoop {
     }
     for (ObjectKey key : starting) {
       Reconciler reconciler = reconcilers.get(key.kind());
-      worker
-          .executeBlocking(() -> reconciler.reconcile(key.namespace(), key.name()), false)
+      pool.executeBlocking(() -> reconciler.reconcile(key.namespace(), key.name()), false)
           .onComplete(result -> finish(key, result.result(), result.cause()));
     }
   }
@@ -166,6 +203,7 @@ public final class ControllerLoop {
     List<Promise<Void>> waiters;
     synchronized (this) {
       running.remove(key);
+      runningByKind.merge(key.kind(), -1, Integer::sum);
       waiters = inPass.remove(key);
       if (dirty.remove(key)) {
         queue.add(key);

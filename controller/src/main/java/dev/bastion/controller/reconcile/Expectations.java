@@ -1,5 +1,6 @@
 package dev.bastion.controller.reconcile;
 
+import dev.bastion.controller.store.ObjectKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -11,6 +11,7 @@ import dev.bastion.controller.model.SandboxTemplate;
 import dev.bastion.controller.model.SandboxWarmPool;
 import dev.bastion.controller.model.SandboxWarmPoolStatus;
 import dev.bastion.controller.model.UpdateStrategyType;
+import dev.bastion.controller.store.ObjectKey;
 import dev.bastion.controller.store.ResourceStore;
 import dev.bastion.controller.store.StoreException;
 import java.time.Clock;
@@ -35,6 +36,7 @@ import java.util.stream.Collectors;
 public final class WarmPoolReconciler implements Reconciler {
 
   static final Duration CLAIMS_FIRST_LIMIT = Duration.ofSeconds(2);
+  static final Duration CLAIMS_QUIET = Duration.ofMillis(500);
   private static final Duration CLAIMS_FIRST_POLL = Duration.ofMillis(50);
 
   private final ResourceStore store;
@@ -43,8 +45,8 @@ public final class WarmPoolReconciler implements Reconciler {
   private final Duration readyGrace;
   private final Supplier<String> suffixes;
 
-  /** When each pool began holding off its refill for waiting claims. */
-  private final Map<ObjectKey, Instant> holdingSince = new ConcurrentHashMap<>();
+  /** Pools holding off their refill for claims. */
+  private final Map<ObjectKey, Hold> holds = new ConcurrentHashMap<>();
 
   /**
    * @param readyGrace how long a member may take to become Ready before it is replaced
@@ -75,15 +77,24 @@ public final class WarmPoolReconciler implements Reconciler {
     if (found.isEmpty()) {
       // Its members go with it: they carry its owner reference.
       expectations.forget(key);
-      holdingSince.remove(key);
+      holds.remove(key);
       return Requeue.never();
     }
     SandboxWarmPool pool = found.get();
     Instant now = clock.instant();
-    List<Sandbox> members =
-        store.list(Sandbox.class, namespace, Map.of(AgentLabels.WARM_POOL, name)).stream()
-            .filter(sandbox -> Owners.isControlledBy(sandbox, pool))
-            .toList();
+    if (holdsRefillForClaims(key, pool, now)) {
+      // Counted, not listed: copying every member on each poll would take the CPU the hold keeps
+      // for the claims.
+      writeStatus(
+          pool,
+          store.count(Sandbox.class, namespace, member -> isMember(member, pool)),
+          store.count(
+              Sandbox.class,
+              namespace,
+              member -> isMember(member, pool) && SandboxConditions.isReady(member)));
+      return Requeue.after(CLAIMS_FIRST_POLL);
+    }
+    List<Sandbox> members = members(pool);
     Set<String> names =
         members.stream().map(m -> m.getMetadata().getName()).collect(Collectors.toSet());
     Expectations.InFlight inFlight = expectations.reconcile(key, names);
@@ -96,44 +107,72 @@ public final class WarmPoolReconciler implements Reconciler {
         store.get(
             SandboxTemplate.class, namespace, pool.getSpec().getSandboxTemplateRef().getName());
     Requeue requeue = Requeue.never();
-    if (holdsRefillForClaims(key, pool, now)) {
-      writeStatus(pool, live);
-      return Requeue.after(CLAIMS_FIRST_POLL);
-    }
     if (template.isPresent()) {
-      requeue = converge(key, pool, template.get(), live, inFlight.creates().size(), now);
-      live =
-          store.list(Sandbox.class, namespace, Map.of(AgentLabels.WARM_POOL, name)).stream()
-              .filter(sandbox -> Owners.isControlledBy(sandbox, pool))
-              .toList();
+      Convergence convergence =
+          converge(key, pool, template.get(), live, inFlight.creates().size(), now);
+      requeue = convergence.requeue();
+      if (convergence.changedMembers()) {
+        live = members(pool);
+      }
     }
-    writeStatus(pool, live);
+    writeStatus(pool, live.size(), (int) live.stream().filter(SandboxConditions::isReady).count());
     return requeue;
   }
 
+  private List<Sandbox> members(SandboxWarmPool pool) {
+    return store.list(
+        Sandbox.class, pool.getMetadata().getNamespace(), member -> isMember(member, pool));
+  }
+
+  private static boolean isMember(Sandbox sandbox, SandboxWarmPool pool) {
+    Map<String, String> labels = sandbox.getMetadata().getLabels();
+    return labels != null
+        && pool.getMetadata().getName().equals(labels.get(AgentLabels.WARM_POOL))
+        && Owners.isControlledBy(sandbox, pool);
+  }
+
+  /** What a convergence asks for next, and whether it created or deleted members. */
+  private record Convergence(Requeue requeue, boolean changedMembers) {}
+
   /**
    * Claims first: while claims on this pool wait for a sandbox, starting replacements would take
-   * the CPU they need (a start costs about two core-seconds), so the refill waits for them, for at
-   * most {@link #CLAIMS_FIRST_LIMIT}.
+   * the CPU they need (a start costs about two core-seconds), so the refill waits for them, and for
+   * {@link #CLAIMS_QUIET} after the last one was seen waiting, as a burst's claims arrive over a
+   * few hundred milliseconds with gaps between them; in all for at most {@link
+   * #CLAIMS_FIRST_LIMIT}, so a steady stream of claims never keeps the pool from refilling.
    */
   private boolean holdsRefillForClaims(ObjectKey key, SandboxWarmPool pool, Instant now) {
     String poolName = pool.getMetadata().getName();
     boolean waiting =
-        store.list(SandboxClaim.class, pool.getMetadata().getNamespace(), Map.of()).stream()
-            .anyMatch(
-                claim ->
+        !store
+            .list(
+                SandboxClaim.class,
+                pool.getMetadata().getNamespace(),
+                (SandboxClaim claim) ->
                     poolName.equals(claim.getSpec().getWarmPoolRef().getName())
-                        && (claim.getStatus() == null
-                            || claim.getStatus().getConditions() == null));
-    if (!waiting) {
-      holdingSince.remove(key);
+                        && (claim.getStatus() == null || claim.getStatus().getConditions() == null))
+            .isEmpty();
+    Hold hold = holds.get(key);
+    if (waiting) {
+      hold = hold == null ? new Hold(now, now) : new Hold(hold.since(), now);
+      holds.put(key, hold);
+    }
+    if (hold == null) {
       return false;
     }
-    Instant since = holdingSince.computeIfAbsent(key, k -> now);
-    return Duration.between(since, now).compareTo(CLAIMS_FIRST_LIMIT) < 0;
+    boolean holding =
+        now.isBefore(hold.lastWaiting().plus(CLAIMS_QUIET))
+            && now.isBefore(hold.since().plus(CLAIMS_FIRST_LIMIT));
+    if (!holding) {
+      holds.remove(key);
+    }
+    return holding;
   }
 
-  private Requeue converge(
+  /** Since when a pool holds its refill, and when it last saw a claim waiting. */
+  private record Hold(Instant since, Instant lastWaiting) {}
+
+  private Convergence converge(
       ObjectKey key,
       SandboxWarmPool pool,
       SandboxTemplate template,
@@ -182,7 +221,9 @@ public final class WarmPoolReconciler implements Reconciler {
       expectations.expectDelete(key, member.getMetadata().getName());
       deleteMember(member);
     }
+    boolean changed = !doomed.isEmpty();
     for (int i = kept.size() + creating; i < replicas; i++) {
+      changed = true;
       Sandbox member = PoolMembers.build(pool, template, hash, suffixes.get());
       expectations.expectCreate(key, member.getMetadata().getName());
       try {
@@ -195,7 +236,7 @@ public final class WarmPoolReconciler implements Reconciler {
         requeue = Requeue.after(Duration.ZERO);
       }
     }
-    return requeue;
+    return new Convergence(requeue, changed);
   }
 
   private void deleteMember(Sandbox member) {
@@ -213,10 +254,10 @@ public final class WarmPoolReconciler implements Reconciler {
     }
   }
 
-  private void writeStatus(SandboxWarmPool pool, List<Sandbox> members) {
+  private void writeStatus(SandboxWarmPool pool, int replicas, int readyReplicas) {
     SandboxWarmPoolStatus status = new SandboxWarmPoolStatus();
-    status.setReplicas(members.size());
-    status.setReadyReplicas((int) members.stream().filter(SandboxConditions::isReady).count());
+    status.setReplicas(replicas);
+    status.setReadyReplicas(readyReplicas);
     status.setSelector(AgentLabels.WARM_POOL + "=" + pool.getMetadata().getName());
     status.setObservedGeneration(pool.getMetadata().getGeneration());
     pool.setStatus(status);

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -22,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * The embedded mode's store: objects in memory, each write made durable in {@link ResourceFiles}
@@ -36,7 +36,7 @@ public final class LocalResourceStore implements ResourceStore {
   private final Optional<ResourceFiles> files;
   private final Clock clock;
   private final Map<String, Class<? extends CustomResource<?, ?>>> kinds;
-  private final Map<Key, CustomResource<?, ?>> objects = new ConcurrentHashMap<>();
+  private final Map<ObjectKey, CustomResource<?, ?>> objects = new ConcurrentHashMap<>();
   private final Object[] locks = new Object[STRIPES];
   private final AtomicLong versions = new AtomicLong();
   private final List<Consumer<ResourceEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -87,7 +87,7 @@ public final class LocalResourceStore implements ResourceStore {
           ResourceFiles.setAside(file, e.getMessage());
           continue;
         }
-        objects.put(Key.of(object), object);
+        objects.put(ObjectKey.of(object), object);
         highest = Math.max(highest, Long.parseLong(object.getMetadata().getResourceVersion()));
       }
     }
@@ -107,44 +107,66 @@ public final class LocalResourceStore implements ResourceStore {
   @Override
   public <T extends CustomResource<?, ?>> Optional<T> get(
       Class<T> kind, String namespace, String name) {
-    return Optional.ofNullable(objects.get(new Key(kindOf(kind), namespace, name)))
+    return Optional.ofNullable(objects.get(new ObjectKey(kindOf(kind), namespace, name)))
         .map(o -> copy(kind.cast(o)));
   }
 
   @Override
   public <T extends CustomResource<?, ?>> List<T> list(
       Class<T> kind, String namespace, Map<String, String> matchLabels) {
-    String kindName = kindOf(kind);
-    List<T> matching = new ArrayList<>();
-    for (Map.Entry<Key, CustomResource<?, ?>> entry : objects.entrySet()) {
-      Key key = entry.getKey();
-      if (key.kind.equals(kindName)
-          && (namespace == null || key.namespace.equals(namespace))
-          && hasLabels(entry.getValue(), matchLabels)) {
-        matching.add(copy(kind.cast(entry.getValue())));
-      }
-    }
-    matching.sort(
-        Comparator.comparing((T o) -> o.getMetadata().getCreationTimestamp())
-            .thenComparing(o -> o.getMetadata().getName()));
-    return matching;
+    return list(kind, namespace, object -> hasLabels(object, matchLabels));
+  }
+
+  @Override
+  public <T extends CustomResource<?, ?>> List<T> list(
+      Class<T> kind, String namespace, Predicate<? super T> filter) {
+    return stored(kind, namespace, filter)
+        .map(LocalResourceStore::copy)
+        .sorted(
+            Comparator.comparing((T o) -> o.getMetadata().getCreationTimestamp())
+                .thenComparing(o -> o.getMetadata().getName()))
+        .toList();
   }
 
   @Override
   public <T extends CustomResource<?, ?>> List<String> names(
       Class<T> kind, String namespace, Predicate<Map<String, String>> labels) {
+    return stored(
+            kind,
+            namespace,
+            object -> {
+              Map<String, String> objectLabels = object.getMetadata().getLabels();
+              return labels.test(objectLabels == null ? Map.of() : objectLabels);
+            })
+        .map(LocalResourceStore::name)
+        .toList();
+  }
+
+  @Override
+  public <T extends CustomResource<?, ?>> int count(
+      Class<T> kind, String namespace, Predicate<? super T> filter) {
+    return (int) stored(kind, namespace, filter).count();
+  }
+
+  /**
+   * The stored objects {@code filter} accepts, not copied: stored objects are never changed in
+   * place (every write stores a new copy), so they can be read without the stripe locks.
+   */
+  private <T extends CustomResource<?, ?>> Stream<T> stored(
+      Class<T> kind, String namespace, Predicate<? super T> filter) {
     String kindName = kindOf(kind);
-    List<String> names = new ArrayList<>();
-    for (Map.Entry<Key, CustomResource<?, ?>> entry : objects.entrySet()) {
-      Key key = entry.getKey();
-      Map<String, String> objectLabels = entry.getValue().getMetadata().getLabels();
-      if (key.kind.equals(kindName)
-          && key.namespace.equals(namespace)
-          && labels.test(objectLabels == null ? Map.of() : objectLabels)) {
-        names.add(key.name);
-      }
-    }
-    return names;
+    return objects.entrySet().stream()
+        .filter(
+            entry ->
+                entry.getKey().kind().equals(kindName)
+                    && (namespace == null || entry.getKey().namespace().equals(namespace)))
+        .map(entry -> kind.cast(entry.getValue()))
+        .filter(filter);
+  }
+
+  @Override
+  public <T extends CustomResource<?, ?>> List<ObjectKey> keys(Class<T> kind) {
+    return stored(kind, null, object -> true).map(ObjectKey::of).toList();
   }
 
   @Override
@@ -159,12 +181,12 @@ public final class LocalResourceStore implements ResourceStore {
     if (meta == null || meta.getName() == null || meta.getNamespace() == null) {
       throw new IllegalArgumentException("an object needs a name and a namespace");
     }
-    Key key = Key.of(created);
+    ObjectKey key = ObjectKey.of(created);
     synchronized (lock(key)) {
       if (objects.containsKey(key)) {
         throw new StoreException(
             StoreException.Reason.ALREADY_EXISTS,
-            key.kind + " \"" + key.name + "\" already exists");
+            key.kind() + " \"" + key.name() + "\" already exists");
       }
       meta.setUid(UUID.randomUUID().toString());
       meta.setGeneration(1L);
@@ -173,13 +195,13 @@ public final class LocalResourceStore implements ResourceStore {
       created.setStatus(null);
       commit(key, created);
     }
-    fire(key, created, false);
+    fire(key, created, ResourceEvent.Change.ADDED);
     return copy(created);
   }
 
   @Override
   public <T extends CustomResource<?, ?>> T update(T object) {
-    Key key = Key.of(object);
+    ObjectKey key = ObjectKey.of(object);
     T next = copy(object);
     List<OwnerReference> previousOwners;
     synchronized (lock(key)) {
@@ -204,13 +226,13 @@ public final class LocalResourceStore implements ResourceStore {
       commit(key, next);
       previousOwners = stored.getOwnerReferences();
     }
-    fire(key, next, false, previousOwners);
+    fire(key, next, ResourceEvent.Change.UPDATED, previousOwners);
     return copy(next);
   }
 
   @Override
   public <T extends CustomResource<?, ?>> T updateStatus(T object) {
-    Key key = Key.of(object);
+    ObjectKey key = ObjectKey.of(object);
     T next;
     synchronized (lock(key)) {
       T current = current(key, object);
@@ -222,14 +244,14 @@ public final class LocalResourceStore implements ResourceStore {
       setStatus(next, copy(object).getStatus());
       commit(key, next, false);
     }
-    fire(key, next, false);
+    fire(key, next, ResourceEvent.Change.STATUS);
     return copy(next);
   }
 
   @Override
   public <T extends CustomResource<?, ?>> boolean delete(
       Class<T> kind, String namespace, String name, String resourceVersion) {
-    Key key = new Key(kindOf(kind), namespace, name);
+    ObjectKey key = new ObjectKey(kindOf(kind), namespace, name);
     CustomResource<?, ?> removed;
     synchronized (lock(key)) {
       removed = objects.get(key);
@@ -243,7 +265,7 @@ public final class LocalResourceStore implements ResourceStore {
       files.ifPresent(disk -> disk.remove(HasMetadata.getPlural(kind), namespace, name));
       objects.remove(key);
     }
-    fire(key, removed, true);
+    fire(key, removed, ResourceEvent.Change.DELETED);
     deleteDependents(removed);
     return true;
   }
@@ -251,11 +273,11 @@ public final class LocalResourceStore implements ResourceStore {
   /** Background cascade: what the Kubernetes garbage collector does for owner references. */
   private void deleteDependents(CustomResource<?, ?> owner) {
     String uid = owner.getMetadata().getUid();
-    for (Map.Entry<Key, CustomResource<?, ?>> entry : objects.entrySet()) {
+    for (Map.Entry<ObjectKey, CustomResource<?, ?>> entry : objects.entrySet()) {
       List<OwnerReference> refs = entry.getValue().getMetadata().getOwnerReferences();
       if (refs != null && refs.stream().anyMatch(r -> uid.equals(r.getUid()))) {
-        Key key = entry.getKey();
-        delete(kinds.get(key.kind), key.namespace, key.name, null);
+        ObjectKey key = entry.getKey();
+        delete(kinds.get(key.kind()), key.namespace(), key.name(), null);
       }
     }
   }
@@ -265,12 +287,12 @@ public final class LocalResourceStore implements ResourceStore {
     listeners.add(listener);
   }
 
-  private <T extends CustomResource<?, ?>> T current(Key key, T object) {
+  private <T extends CustomResource<?, ?>> T current(ObjectKey key, T object) {
     @SuppressWarnings("unchecked")
     T current = (T) objects.get(key);
     if (current == null) {
       throw new StoreException(
-          StoreException.Reason.NOT_FOUND, key.kind + " \"" + key.name + "\" does not exist");
+          StoreException.Reason.NOT_FOUND, key.kind() + " \"" + key.name() + "\" does not exist");
     }
     if (!Objects.equals(
         current.getMetadata().getResourceVersion(), object.getMetadata().getResourceVersion())) {
@@ -280,7 +302,7 @@ public final class LocalResourceStore implements ResourceStore {
   }
 
   /** Makes {@code object} durable with a new resourceVersion, then visible. */
-  private void commit(Key key, CustomResource<?, ?> object) {
+  private void commit(ObjectKey key, CustomResource<?, ?> object) {
     commit(key, object, true);
   }
 
@@ -290,21 +312,21 @@ public final class LocalResourceStore implements ResourceStore {
    * pass, so after a crash an older status shows until the next one, while the fsyncs saved keep a
    * burst of claims from queueing on the disk.
    */
-  private void commit(Key key, CustomResource<?, ?> object, boolean durable) {
+  private void commit(ObjectKey key, CustomResource<?, ?> object, boolean durable) {
     object.getMetadata().setResourceVersion(Long.toString(versions.incrementAndGet()));
     files.ifPresent(
         disk ->
             disk.write(
                 HasMetadata.getPlural(object.getClass()),
-                key.namespace,
-                key.name,
+                key.namespace(),
+                key.name(),
                 ModelSerialization.toJson(object),
                 durable));
     objects.put(key, object);
   }
 
-  private void fire(Key key, CustomResource<?, ?> object, boolean deleted) {
-    fire(key, object, deleted, null);
+  private void fire(ObjectKey key, CustomResource<?, ?> object, ResourceEvent.Change change) {
+    fire(key, object, change, null);
   }
 
   /**
@@ -312,7 +334,10 @@ public final class LocalResourceStore implements ResourceStore {
    * that a claim took its member.
    */
   private void fire(
-      Key key, CustomResource<?, ?> object, boolean deleted, List<OwnerReference> previousOwners) {
+      ObjectKey key,
+      CustomResource<?, ?> object,
+      ResourceEvent.Change change,
+      List<OwnerReference> previousOwners) {
     Set<OwnerReference> owners = new LinkedHashSet<>();
     if (object.getMetadata().getOwnerReferences() != null) {
       owners.addAll(object.getMetadata().getOwnerReferences());
@@ -321,14 +346,14 @@ public final class LocalResourceStore implements ResourceStore {
       owners.addAll(previousOwners);
     }
     ResourceEvent event =
-        new ResourceEvent(key.kind, key.namespace, key.name, List.copyOf(owners), deleted);
+        new ResourceEvent(key.kind(), key.namespace(), key.name(), List.copyOf(owners), change);
     listeners.forEach(listener -> listener.accept(event));
   }
 
-  private static StoreException conflict(Key key) {
+  private static StoreException conflict(ObjectKey key) {
     return new StoreException(
         StoreException.Reason.CONFLICT,
-        key.kind + " \"" + key.name + "\" was changed meanwhile: read it again");
+        key.kind() + " \"" + key.name() + "\" was changed meanwhile: read it again");
   }
 
   private static boolean hasLabels(HasMetadata object, Map<String, String> wanted) {
@@ -361,14 +386,7 @@ public final class LocalResourceStore implements ResourceStore {
     return name;
   }
 
-  private Object lock(Key key) {
+  private Object lock(ObjectKey key) {
     return locks[Math.floorMod(key.hashCode(), STRIPES)];
-  }
-
-  private record Key(String kind, String namespace, String name) {
-    static Key of(HasMetadata object) {
-      return new Key(
-          object.getKind(), object.getMetadata().getNamespace(), object.getMetadata().getName());
-    }
   }
 }

@@ -9,7 +9,18 @@ import java.util.List;
  * @param kind the object's kind, e.g. "Sandbox"
  * @param owners its owner references (and, after an update that changed them, the previous ones),
  *     so a controller can wake every owner concerned
- * @param deleted whether the object is gone
+ * @param change what happened to it
  */
 public record ResourceEvent(
-    String kind, String namespace, String name, List<OwnerReference> owners, boolean deleted) {}
+    String kind, String namespace, String name, List<OwnerReference> owners, Change change) {
+
+  /** What happened to an object, as a watch on the Kubernetes API tells it. */
+  public enum Change {
+    ADDED,
+    /** Metadata or spec replaced (the status may have been written along). */
+    UPDATED,
+    /** Only the status was written. */
+    STATUS,
+    DELETED
+  }
+}

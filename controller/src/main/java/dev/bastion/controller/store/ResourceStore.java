@@ -14,8 +14,10 @@ import java.util.function.Predicate;
  * StoreException.Reason#CONFLICT} when the object changed meanwhile; spec and status are written
  * separately; deleting an owner deletes its dependents.
  *
- * <p>Calls may block (disk, network): call them on a worker thread, never on an event loop. Objects
- * going in and out are copies; changing one changes nothing in the store.
+ * <p>Reads are served from memory (this store's objects, or an informer's cache on Kubernetes) and
+ * do not block, though copying objects costs CPU. Writes may block (disk, network): call them on a
+ * worker thread, never on an event loop. Objects going in and out are copies; changing one changes
+ * nothing in the store.
  */
 public interface ResourceStore {
 
@@ -26,11 +28,26 @@ public interface ResourceStore {
       Class<T> kind, String namespace, Map<String, String> matchLabels);
 
   /**
+   * The objects of {@code kind} in {@code namespace} that {@code filter} accepts. The filter sees
+   * the stored object and must only read it; only accepted objects are copied, so this is the cheap
+   * way to find a few objects among many.
+   */
+  <T extends CustomResource<?, ?>> List<T> list(
+      Class<T> kind, String namespace, Predicate<? super T> filter);
+
+  /** How many objects of {@code kind} in {@code namespace} {@code filter} accepts; copies none. */
+  <T extends CustomResource<?, ?>> int count(
+      Class<T> kind, String namespace, Predicate<? super T> filter);
+
+  /**
    * The names of the objects of {@code kind} in {@code namespace} whose labels satisfy {@code
    * labels}: cheap, for counting and for picking one object among many without copying them all.
    */
   <T extends CustomResource<?, ?>> List<String> names(
       Class<T> kind, String namespace, Predicate<Map<String, String>> labels);
+
+  /** The key of every object of {@code kind}, in every namespace, without copying any. */
+  <T extends CustomResource<?, ?>> List<ObjectKey> keys(Class<T> kind);
 
   /** Every object of {@code kind}, in every namespace. */
   <T extends CustomResource<?, ?>> List<T> listAll(Class<T> kind);

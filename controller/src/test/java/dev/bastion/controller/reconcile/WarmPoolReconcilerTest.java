@@ -6,6 +6,7 @@ import dev.bastion.controller.model.SandboxConditions;
 import dev.bastion.controller.model.SandboxTemplate;
 import dev.bastion.controller.model.SandboxWarmPool;
 import dev.bastion.controller.reconcile.PodObservation.PodState;
+import dev.bastion.controller.store.ObjectKey;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.time.Duration;
 import java.util.List;
@@ -118,6 +119,49 @@ class WarmPoolReconcilerTest {
         .hasSize(2)
         .extracting(s -> s.getMetadata().getName())
         .doesNotContainAnyElementsOf(replaced);
+  }
+
+  @Test
+  void holdsItsRefillWhileClaimsWaitAndForAQuietMomentAfterTheLast() {
+    world.apply(World.template("py")).apply(World.pool("py", "py", 2, "OnReplenish"));
+    world.settle();
+    world.apply(World.claim("c1", "py", ""));
+    world.claims.reconcile(World.NS, "c1");
+    world.apply(World.claim("c2", "py", ""));
+    world.pools.reconcile(World.NS, "py");
+    assertThat(world.members("py")).as("no refill while a claim waits").hasSize(1);
+    assertThat(world.store.get(SandboxWarmPool.class, World.NS, "py").orElseThrow().getStatus())
+        .as("the status still follows the members while the refill is held")
+        .extracting(s -> s.getReplicas(), s -> s.getReadyReplicas())
+        .containsExactly(1, 1);
+
+    world.claims.reconcile(World.NS, "c2");
+    world.clock.advance(WarmPoolReconciler.CLAIMS_QUIET.minusMillis(1));
+    world.pools.reconcile(World.NS, "py");
+    assertThat(world.members("py")).as("nor right after, as more of a burst may follow").isEmpty();
+
+    world.clock.advance(Duration.ofMillis(1));
+    world.pools.reconcile(World.NS, "py");
+    assertThat(world.members("py")).as("refilled once the claims paused").hasSize(2);
+  }
+
+  @Test
+  void aStreamOfClaimsHoldsTheRefillNoLongerThanItsLimit() {
+    world.apply(World.template("py")).apply(World.pool("py", "py", 1, "OnReplenish"));
+    world.settle();
+    world.apply(World.claim("first", "py", ""));
+    world.claims.reconcile(World.NS, "first");
+    Duration step = WarmPoolReconciler.CLAIMS_QUIET.dividedBy(2);
+    Duration held = Duration.ZERO;
+    for (int i = 0; held.compareTo(WarmPoolReconciler.CLAIMS_FIRST_LIMIT) < 0; i++) {
+      world.apply(World.claim("next-" + i, "py", ""));
+      world.pools.reconcile(World.NS, "py");
+      assertThat(world.members("py")).as("held after %s", held).isEmpty();
+      world.clock.advance(step);
+      held = held.plus(step);
+    }
+    world.pools.reconcile(World.NS, "py");
+    assertThat(world.members("py")).as("refilled at the limit though claims still wait").hasSize(1);
   }
 
   @Test
