@@ -180,19 +180,9 @@ public final class EmbeddedController {
   private static void checkLocally(HasMetadata object, RuntimeKind runtime) {
     int cores = Runtime.getRuntime().availableProcessors();
     if (object instanceof Sandbox sandbox) {
-      LocalPodTemplate.map(
-          sandbox.getSpec().getPodTemplate(),
-          sandbox.getSpec().getVolumeClaimTemplates(),
-          sandbox.getSpec().getService(),
-          runtime,
-          cores);
+      LocalPodTemplate.map(sandbox.getSpec(), runtime, cores);
     } else if (object instanceof SandboxTemplate template) {
-      LocalPodTemplate.map(
-          template.getSpec().getPodTemplate(),
-          template.getSpec().getVolumeClaimTemplates(),
-          template.getSpec().getService(),
-          runtime,
-          cores);
+      LocalPodTemplate.map(template.getSpec(), runtime, cores);
     }
   }
 

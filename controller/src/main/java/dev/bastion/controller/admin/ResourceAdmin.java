@@ -12,6 +12,7 @@ import dev.bastion.controller.model.SandboxWarmPool;
 import dev.bastion.controller.sandbox.SandboxError;
 import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.controller.store.ResourceStore;
+import dev.bastion.controller.store.Retries;
 import dev.bastion.controller.store.StoreException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -73,17 +74,13 @@ public final class ResourceAdmin {
    * apply replaces the spec whatever version it read, as {@code kubectl apply} does.
    */
   private Applied applyRetryingConflicts(Caller caller, CustomResource<?, ?> object) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return applyOne(caller, ModelSerialization.copy(object));
-      } catch (StoreException e) {
-        if (e.reason() == StoreException.Reason.ALREADY_EXISTS && attempt < 5) {
-          continue; // Created by someone else meanwhile: apply onto it.
-        }
-        if (!StoreException.isConflict(e) || attempt == 5) {
-          throw new SandboxError(SandboxError.Kind.UNAVAILABLE, e.getMessage() + "; apply again");
-        }
-      }
+    try {
+      return Retries.on(
+          () -> applyOne(caller, ModelSerialization.copy(object)),
+          // Created by someone else meanwhile: apply onto it.
+          e -> StoreException.isConflict(e) || e.reason() == StoreException.Reason.ALREADY_EXISTS);
+    } catch (StoreException e) {
+      throw new SandboxError(SandboxError.Kind.UNAVAILABLE, e.getMessage() + "; apply again");
     }
   }
 

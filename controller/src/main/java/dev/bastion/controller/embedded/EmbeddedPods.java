@@ -167,11 +167,7 @@ public final class EmbeddedPods implements SandboxPods {
     try {
       spec =
           LocalPodTemplate.map(
-              sandbox.getSpec().getPodTemplate(),
-              sandbox.getSpec().getVolumeClaimTemplates(),
-              sandbox.getSpec().getService(),
-              runtime.kind(),
-              Runtime.getRuntime().availableProcessors());
+              sandbox.getSpec(), runtime.kind(), Runtime.getRuntime().availableProcessors());
     } catch (InvalidManifestException e) {
       throw new PodStartException(e.getMessage());
     }

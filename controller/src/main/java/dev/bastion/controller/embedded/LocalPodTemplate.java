@@ -2,6 +2,7 @@ package dev.bastion.controller.embedded;
 
 import dev.bastion.controller.model.InvalidManifestException;
 import dev.bastion.controller.model.ManifestText;
+import dev.bastion.controller.model.PodShape;
 import dev.bastion.controller.model.PodTemplate;
 import dev.bastion.controller.model.VolumeClaimTemplate;
 import dev.bastion.controller.runtime.RuntimeKind;
@@ -101,6 +102,16 @@ public final class LocalPodTemplate {
           .because("sandboxes run Linux", "os");
 
   private LocalPodTemplate() {}
+
+  /** What a Sandbox's or template's pod means on this machine; see the other {@code map}. */
+  public static LocalSandboxSpec map(PodShape shape, RuntimeKind serverRuntime, int hostCores) {
+    return map(
+        shape.getPodTemplate(),
+        shape.getVolumeClaimTemplates(),
+        shape.getService(),
+        serverRuntime,
+        hostCores);
+  }
 
   /**
    * What {@code podTemplate} and its Sandbox's other fields mean on this machine.

@@ -5,7 +5,7 @@ import java.util.List;
 
 /** What a Sandbox should be. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class SandboxSpec {
+public class SandboxSpec implements PodShape {
 
   /** The pod to run (required). */
   private PodTemplate podTemplate;

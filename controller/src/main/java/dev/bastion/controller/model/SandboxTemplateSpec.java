@@ -5,7 +5,7 @@ import java.util.List;
 
 /** The blueprint of sandboxes plus what claims may add and how the network is policed. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class SandboxTemplateSpec {
+public class SandboxTemplateSpec implements PodShape {
 
   /** The pod to run (required). */
   private PodTemplate podTemplate;

@@ -21,7 +21,7 @@ import dev.bastion.controller.reconcile.ControllerLoop;
 import dev.bastion.controller.reconcile.Timestamps;
 import dev.bastion.controller.store.ObjectKey;
 import dev.bastion.controller.store.ResourceStore;
-import dev.bastion.controller.store.StoreException;
+import dev.bastion.controller.store.Retries;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -317,25 +317,24 @@ public final class SandboxService {
 
   private Future<Void> setMode(String tenant, String id, OperatingMode mode) {
     return blocking(
-        () -> {
-          retryOnConflict(
-              () -> {
-                Sandbox sandbox = owned(tenant, id);
-                SandboxPhase phase = SandboxViews.phase(sandbox);
-                if (mode == OperatingMode.Suspended
-                    && phase != SandboxPhase.READY
-                    && phase != SandboxPhase.SUSPENDED) {
-                  throw precondition(
-                      "only a READY sandbox can be suspended; " + id + " is " + phase);
-                }
-                if (mode == OperatingMode.Running && phase == SandboxPhase.TERMINATED) {
-                  throw precondition("sandbox " + id + " has expired and cannot be resumed");
-                }
-                sandbox.getSpec().setOperatingMode(mode);
-                store.update(sandbox);
-              });
-          return null;
-        });
+        () ->
+            Retries.onConflict(
+                () -> {
+                  Sandbox sandbox = owned(tenant, id);
+                  SandboxPhase phase = SandboxViews.phase(sandbox);
+                  if (mode == OperatingMode.Suspended
+                      && phase != SandboxPhase.READY
+                      && phase != SandboxPhase.SUSPENDED) {
+                    throw precondition(
+                        "only a READY sandbox can be suspended; " + id + " is " + phase);
+                  }
+                  if (mode == OperatingMode.Running && phase == SandboxPhase.TERMINATED) {
+                    throw precondition("sandbox " + id + " has expired and cannot be resumed");
+                  }
+                  sandbox.getSpec().setOperatingMode(mode);
+                  store.update(sandbox);
+                  return null;
+                }));
   }
 
   /**
@@ -456,19 +455,6 @@ public final class SandboxService {
     }
     extra.forEach((name, value) -> merged.put(name, new EnvVar(name, value, null)));
     return new ArrayList<>(merged.values());
-  }
-
-  private static void retryOnConflict(Runnable write) {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        write.run();
-        return;
-      } catch (StoreException e) {
-        if (!StoreException.isConflict(e) || attempt == 5) {
-          throw e;
-        }
-      }
-    }
   }
 
   private <T extends io.fabric8.kubernetes.client.CustomResource<?, ?>> void deleteQuietly(
