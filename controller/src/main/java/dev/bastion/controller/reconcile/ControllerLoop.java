@@ -113,15 +113,17 @@ public final class ControllerLoop {
                     false));
   }
 
+  /** Stops queuing and starting passes; passes already running finish on their own. */
   public synchronized void stop() {
     stopped = true;
-    if (worker != null) {
-      worker.close();
-    }
     vertx.cancelTimer(resyncTimer);
     timers.values().forEach(t -> vertx.cancelTimer(t.id()));
     timers.clear();
     queue.clear();
+    if (worker != null) {
+      worker.close();
+      worker = null;
+    }
   }
 
   /** Queues every object of every registered kind. */
