@@ -144,14 +144,13 @@ public final class WarmPoolReconciler implements Reconciler {
   private boolean holdsRefillForClaims(ObjectKey key, SandboxWarmPool pool, Instant now) {
     String poolName = pool.getMetadata().getName();
     boolean waiting =
-        !store
-            .list(
+        store.count(
                 SandboxClaim.class,
                 pool.getMetadata().getNamespace(),
                 (SandboxClaim claim) ->
                     poolName.equals(claim.getSpec().getWarmPoolRef().getName())
                         && (claim.getStatus() == null || claim.getStatus().getConditions() == null))
-            .isEmpty();
+            > 0;
     Hold hold = holds.get(key);
     if (waiting) {
       hold = hold == null ? new Hold(now, now) : new Hold(hold.since(), now);

@@ -82,8 +82,10 @@ final class ResourceFiles {
 
   /**
    * Replaces the object's file atomically. {@code durable}: also fsync the file and its directory
-   * before returning, so the write survives a power loss; without it a crash may bring back the
-   * previous version (still whole).
+   * before returning, so the write survives a power loss. Without it, a power loss may bring back
+   * the previous version; that it is still whole relies on the file system flushing a file's data
+   * before a rename that replaces it (ext4's default, {@code auto_da_alloc}). Where that does not
+   * hold, the file may come back empty and is set aside at load, losing the object.
    */
   void write(String plural, String namespace, String name, String json, boolean durable) {
     Path dir = root.resolve(plural);
