@@ -1,6 +1,7 @@
 package dev.bastion.gateway;
 
 import dev.bastion.gateway.cli.ApplyCommand;
+import dev.bastion.gateway.cli.AuditCommand;
 import dev.bastion.gateway.cli.DeleteCommand;
 import dev.bastion.gateway.cli.GetCommand;
 import dev.bastion.gateway.server.ServeCommand;
@@ -13,7 +14,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "bastion 0.1.0",
     description = "Runs untrusted, LLM-generated code for AI agents in gVisor sandboxes.",
-    subcommands = {ServeCommand.class, ApplyCommand.class, GetCommand.class, DeleteCommand.class})
+    subcommands = {
+      ServeCommand.class,
+      ApplyCommand.class,
+      GetCommand.class,
+      DeleteCommand.class,
+      AuditCommand.class
+    })
 public final class Main implements Runnable {
 
   @Override

@@ -2,13 +2,8 @@ package dev.bastion.gateway.cli;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -24,11 +19,6 @@ import picocli.CommandLine.ParameterException;
     description = "Creates or updates resources from YAML files, like kubectl apply.")
 public final class ApplyCommand extends ClientCommand {
 
-  /** The largest file apply sends: the server takes at most 1 MiB per request. */
-  static final int MAX_FILE_BYTES = 1024 * 1024;
-
-  private static final String STDIN = "-";
-
   @Option(
       names = {"-f", "--filename"},
       required = true,
@@ -43,13 +33,13 @@ public final class ApplyCommand extends ClientCommand {
 
   @Override
   int run(BastionHttp http, PrintWriter out, PrintWriter err) throws CliException {
-    if (files.stream().filter(STDIN::equals).count() > 1) {
+    if (files.stream().filter(ManifestFile.STDIN::equals).count() > 1) {
       throw new ParameterException(spec.commandLine(), "-f - (stdin) may be given only once");
     }
     // Every file is read before the first is sent, so a typo in the last one applies nothing.
     List<byte[]> bodies = new ArrayList<>();
     for (String file : files) {
-      bodies.add(read(file));
+      bodies.add(ManifestFile.read(file, stdin).bytes());
     }
     for (byte[] body : bodies) {
       JsonArray results = http.apply(body).getJsonArray("results", new JsonArray());
@@ -65,24 +55,5 @@ public final class ApplyCommand extends ClientCommand {
       }
     }
     return 0;
-  }
-
-  private byte[] read(String file) throws CliException {
-    String shown = STDIN.equals(file) ? "stdin" : file;
-    byte[] bytes;
-    try (InputStream in = STDIN.equals(file) ? stdin.get() : Files.newInputStream(Path.of(file))) {
-      // One byte past the limit is enough to know the file is too large.
-      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
-    } catch (NoSuchFileException e) {
-      throw new CliException("cannot read " + shown + ": no such file");
-    } catch (AccessDeniedException e) {
-      throw new CliException("cannot read " + shown + ": permission denied");
-    } catch (IOException e) {
-      throw new CliException("cannot read " + shown + ": " + e.getMessage());
-    }
-    if (bytes.length > MAX_FILE_BYTES) {
-      throw new CliException(shown + " is larger than 1 MiB, the most one apply accepts");
-    }
-    return bytes;
   }
 }

@@ -1,8 +1,8 @@
 package dev.bastion.gateway.cli;
 
 /**
- * A failure the CLI reports as one {@code error: <message>} line and exit code 1: the message is
- * written for the user, so no stack trace accompanies it.
+ * A failure the CLI reports as one {@code error: <message>} line: the message is written for the
+ * user, so no stack trace accompanies it. Client commands then exit 1, {@code audit} exits 2.
  */
 final class CliException extends Exception {
 

@@ -116,13 +116,14 @@ class BastionHttpTest {
   @Test
   void applyRefusesAFileOverOneMebibyteBeforeSendingAnything() throws IOException {
     Path small = Files.writeString(dir.resolve("small.yaml"), "kind: SandboxTemplate\n");
-    Path big = Files.write(dir.resolve("big.yaml"), new byte[ApplyCommand.MAX_FILE_BYTES + 1]);
+    Path big = Files.write(dir.resolve("big.yaml"), new byte[ManifestFile.MAX_BYTES + 1]);
 
     Run run = bastion("apply", "-f", small.toString(), "-f", big.toString());
 
     assertThat(run.exitCode()).isEqualTo(1);
     assertThat(run.err())
-        .isEqualTo("error: " + big + " is larger than 1 MiB, the most one apply accepts\n");
+        .isEqualTo(
+            "error: " + big + " is larger than 1 MiB, the most Bastion reads from one file\n");
     assertThat(requests).isEmpty();
   }
 
