@@ -10,6 +10,8 @@ import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.model.SandboxTemplate;
 import dev.bastion.controller.model.SandboxWarmPool;
+import dev.bastion.controller.model.ToolPolicy;
+import dev.bastion.controller.policy.PoliciesInForce;
 import dev.bastion.controller.reconcile.ClaimReconciler;
 import dev.bastion.controller.reconcile.ControllerLoop;
 import dev.bastion.controller.reconcile.Expectations;
@@ -48,7 +50,12 @@ public final class EmbeddedController {
 
   /** The kinds the embedded store holds. */
   public static final List<Class<? extends CustomResource<?, ?>>> KINDS =
-      List.of(Sandbox.class, SandboxTemplate.class, SandboxWarmPool.class, SandboxClaim.class);
+      List.of(
+          Sandbox.class,
+          SandboxTemplate.class,
+          SandboxWarmPool.class,
+          SandboxClaim.class,
+          ToolPolicy.class);
 
   // Workers per kind: starts are CPU-bound (about two core-seconds each on this machine kind), so
   // more than a few at once only slows each; claim passes take milliseconds, mostly an fsync.
@@ -63,6 +70,7 @@ public final class EmbeddedController {
   private final ControllerLoop loop;
   private final SandboxService sandboxes;
   private final ResourceAdmin admin;
+  private final PoliciesInForce policies;
   private final AgentSandboxMetrics metrics;
   private final WorkerExecutor apiWorkers;
   private String deployment;
@@ -73,6 +81,7 @@ public final class EmbeddedController {
       ControllerLoop loop,
       SandboxService sandboxes,
       ResourceAdmin admin,
+      PoliciesInForce policies,
       AgentSandboxMetrics metrics,
       WorkerExecutor apiWorkers) {
     this.vertx = vertx;
@@ -80,6 +89,7 @@ public final class EmbeddedController {
     this.loop = loop;
     this.sandboxes = sandboxes;
     this.admin = admin;
+    this.policies = policies;
     this.metrics = metrics;
     this.apiWorkers = apiWorkers;
   }
@@ -145,7 +155,8 @@ public final class EmbeddedController {
     SandboxService sandboxes =
         new SandboxService(vertx, apiWorkers, store, loop, pods, options, clock);
     ResourceAdmin admin = new ResourceAdmin(store, object -> checkLocally(object, runtime.kind()));
-    return new EmbeddedController(vertx, store, loop, sandboxes, admin, metrics, apiWorkers);
+    return new EmbeddedController(
+        vertx, store, loop, sandboxes, admin, new PoliciesInForce(store), metrics, apiWorkers);
   }
 
   /** Starts reconciling. */
@@ -169,6 +180,11 @@ public final class EmbeddedController {
 
   public ResourceAdmin admin() {
     return admin;
+  }
+
+  /** The ToolPolicies in force, kept current as they are applied and deleted. */
+  public PoliciesInForce policies() {
+    return policies;
   }
 
   /** Runs blocking admin work on the API pool. */

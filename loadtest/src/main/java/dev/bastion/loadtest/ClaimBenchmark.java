@@ -5,10 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,11 +14,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Warm claims against cold creates, in one run on one server: sequential warm claims (the pool
- * refilled between them, so no refill competes with the claim measured), cold creates, then a burst
- * of as many concurrent claims as the pool holds, and how long the pool takes to refill.
+ * refilled between them, so no refill competes with the claim measured), cold creates, then bursts
+ * of as many concurrent claims as the pool holds, each on a refilled pool, and how long the pool
+ * takes to refill ({@code --bursts N}, default 1: more bursts give more samples from one run).
  *
  * <p>{@code java -cp loadtest/target/loadtest.jar dev.bastion.loadtest.ClaimBenchmark [--smoke]
- * [--pool N] [--claims N] [--warmup N] [--colds N] [--repo DIR] [--out FILE]}
+ * [--pool N] [--claims N] [--warmup N] [--colds N] [--bursts N] [--repo DIR] [--out FILE]}
  */
 public final class ClaimBenchmark {
 
@@ -30,14 +27,11 @@ public final class ClaimBenchmark {
   private static final Duration FILL_TIMEOUT = Duration.ofMinutes(15);
 
   private final BastionClient client;
-  private final HttpClient http = HttpClient.newHttpClient();
-  private final int port;
-  private final String token;
+  private final ResourceHttp resources;
 
-  private ClaimBenchmark(BastionClient client, int port, String token) {
+  private ClaimBenchmark(BastionClient client, ResourceHttp resources) {
     this.client = client;
-    this.port = port;
-    this.token = token;
+    this.resources = resources;
   }
 
   public static void main(String[] args) throws Exception {
@@ -45,6 +39,7 @@ public final class ClaimBenchmark {
     int claims = 30;
     int colds = 5;
     int warmup = 10;
+    int bursts = 1;
     Path repo = Path.of(".");
     Path out = null;
     for (int i = 0; i < args.length; i++) {
@@ -54,11 +49,13 @@ public final class ClaimBenchmark {
           claims = 3;
           colds = 1;
           warmup = 1;
+          bursts = 1;
         }
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
         case "--pool" -> pool = Integer.parseInt(args[++i]);
         case "--claims" -> claims = Integer.parseInt(args[++i]);
         case "--colds" -> colds = Integer.parseInt(args[++i]);
+        case "--bursts" -> bursts = Integer.parseInt(args[++i]);
         case "--repo" -> repo = Path.of(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         default -> {
@@ -75,7 +72,8 @@ public final class ClaimBenchmark {
         BastionClient client =
             BastionClient.connect(gateway.port(), GatewayProcess.token(stateDir))) {
       ClaimBenchmark benchmark =
-          new ClaimBenchmark(client, gateway.port(), GatewayProcess.token(stateDir));
+          new ClaimBenchmark(
+              client, new ResourceHttp(gateway.port(), GatewayProcess.token(stateDir)));
       long filling = System.nanoTime();
       benchmark.awaitPoolReady(pool);
       report.put(
@@ -89,7 +87,11 @@ public final class ClaimBenchmark {
       report.put(
           "warm_claim", benchmark.sequentialClaims(claims, pool).put("warmup_claims", warmup));
       report.put("cold_create", new ColdCreateBenchmark(client).measure(colds));
-      report.put("burst", benchmark.burst(pool));
+      JsonArray measured = new JsonArray();
+      for (int i = 0; i < bursts; i++) {
+        measured.add(benchmark.burst(pool));
+      }
+      report.put("bursts", measured);
       // Pool members outlive a server stop by design: delete the pool so its members go too.
       benchmark.deletePool(stateDir);
     } catch (Exception e) {
@@ -163,18 +165,8 @@ public final class ClaimBenchmark {
         .put("cpu_idle_before", idle);
   }
 
-  private void deletePool(Path stateDir) throws IOException, InterruptedException {
-    HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + port + "/v1/resources/swp/" + POOL))
-                .header("authorization", "Bearer " + token)
-                .DELETE()
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != 200) {
-      throw new IllegalStateException("deleting the pool: HTTP " + response.statusCode());
-    }
+  private void deletePool(Path stateDir) throws InterruptedException, IOException {
+    resources.delete("swp", POOL);
     long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
     while (!Containers.list(stateDir).isEmpty()) {
       if (System.nanoTime() > deadline) {
@@ -196,28 +188,8 @@ public final class ClaimBenchmark {
   }
 
   private int readyReplicas() {
-    try {
-      HttpResponse<String> response =
-          http.send(
-              HttpRequest.newBuilder(
-                      URI.create("http://127.0.0.1:" + port + "/v1/resources/swp/" + POOL))
-                  .header("authorization", "Bearer " + token)
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException("resource API answered " + response.statusCode());
-      }
-      JsonObject status =
-          new JsonObject(response.body())
-              .getJsonArray("items")
-              .getJsonObject(0)
-              .getJsonObject("status");
-      return status == null ? 0 : status.getInteger("readyReplicas", 0);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the pool's status: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    JsonObject status =
+        resources.get("swp", POOL).getJsonArray("items").getJsonObject(0).getJsonObject("status");
+    return status == null ? 0 : status.getInteger("readyReplicas", 0);
   }
 }

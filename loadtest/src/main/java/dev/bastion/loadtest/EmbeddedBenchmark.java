@@ -108,14 +108,16 @@ public final class EmbeddedBenchmark {
       report.put("cold_create", new ColdCreateBenchmark(client).measure(options.creates()));
       report.put("memory", new IdleMemory(client).measure(options.idle(), gatewayPid));
       try (SandboxLease lease = client.create()) {
-        RunComparison runs =
-            new RunComparison(
-                client, lease.id(), BastionClient.direct(stateDir, lease.id()), options);
-        report.put("run_true", runs.measure(List.of("true"), 1));
-        report.put("run_python", runs.measure(List.of("python3", "-c", "pass"), 1));
+        RunComparison runs = new RunComparison(client, lease.id(), options);
+        RunComparison.Variant gateway = RunComparison.Variant.of(client.gateway());
+        RunComparison.Variant direct =
+            RunComparison.Variant.of(BastionClient.direct(stateDir, lease.id()));
+        report.put("run_true", runs.measure(List.of("true"), 1, gateway, direct));
+        report.put(
+            "run_python", runs.measure(List.of("python3", "-c", "pass"), 1, gateway, direct));
         // Last: it is the heaviest load on one sandbox, and a sandbox it breaks must not cost
         // the other measurements.
-        report.put("run_true_c10", runs.measure(List.of("true"), 10));
+        report.put("run_true_c10", runs.measure(List.of("true"), 10, gateway, direct));
       }
     }
   }

@@ -8,51 +8,70 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Times the same Run through the gateway and directly against the sandbox's sandboxd. The two paths
- * alternate in blocks, with the first path swapped every round, so drift on a shared machine (other
- * builds, GC, the sandbox warming up) hits both alike and the ratio stays fair.
+ * Times the same Run two ways — through the gateway and directly against sandboxd, or through the
+ * gateway with and without a policy. The two variants alternate in blocks, with the first swapped
+ * every round, so drift on a shared machine (other builds, GC, the sandbox warming up) hits both
+ * alike and the ratio stays fair.
  */
 final class RunComparison {
 
+  /**
+   * One way of making the call.
+   *
+   * @param before runs before each of this variant's blocks, untimed (e.g. applies a policy)
+   */
+  record Variant(String name, Endpoint endpoint, Runnable before) {
+    static Variant of(Endpoint endpoint) {
+      return new Variant(endpoint.name(), endpoint, () -> {});
+    }
+  }
+
   private final BastionClient client;
   private final String sandboxId;
-  private final Endpoint gateway;
-  private final Endpoint direct;
   private final BenchmarkOptions options;
 
-  RunComparison(BastionClient client, String sandboxId, Endpoint direct, BenchmarkOptions options) {
+  RunComparison(BastionClient client, String sandboxId, BenchmarkOptions options) {
     this.client = client;
     this.sandboxId = sandboxId;
-    this.gateway = client.gateway();
-    this.direct = direct;
     this.options = options;
   }
 
-  JsonObject measure(List<String> argv, int concurrency) {
-    runBlock(gateway, argv, options.warmup(), concurrency, new LatencyRecorder());
-    runBlock(direct, argv, options.warmup(), concurrency, new LatencyRecorder());
-    LatencyRecorder viaGateway = new LatencyRecorder();
-    LatencyRecorder viaDirect = new LatencyRecorder();
-    long gatewayNanos = 0;
-    long directNanos = 0;
+  /** Report keys: each variant's name, and {@code ratio_p50}/{@code ratio_p99} of first/second. */
+  JsonObject measure(List<String> argv, int concurrency, Variant first, Variant second) {
+    first.before().run();
+    runBlock(first.endpoint(), argv, options.warmup(), concurrency, new LatencyRecorder());
+    second.before().run();
+    runBlock(second.endpoint(), argv, options.warmup(), concurrency, new LatencyRecorder());
+    LatencyRecorder firstLatency = new LatencyRecorder();
+    LatencyRecorder secondLatency = new LatencyRecorder();
+    long firstNanos = 0;
+    long secondNanos = 0;
     for (int done = 0, round = 0; done < options.runs(); done += options.block(), round++) {
       int calls = Math.min(options.block(), options.runs() - done);
-      boolean gatewayFirst = round % 2 == 0;
-      if (gatewayFirst) {
-        gatewayNanos += runBlock(gateway, argv, calls, concurrency, viaGateway);
+      boolean firstFirst = round % 2 == 0;
+      if (firstFirst) {
+        first.before().run();
+        firstNanos += runBlock(first.endpoint(), argv, calls, concurrency, firstLatency);
       }
-      directNanos += runBlock(direct, argv, calls, concurrency, viaDirect);
-      if (!gatewayFirst) {
-        gatewayNanos += runBlock(gateway, argv, calls, concurrency, viaGateway);
+      second.before().run();
+      secondNanos += runBlock(second.endpoint(), argv, calls, concurrency, secondLatency);
+      if (!firstFirst) {
+        first.before().run();
+        firstNanos += runBlock(first.endpoint(), argv, calls, concurrency, firstLatency);
       }
     }
+    JsonObject firstSummary = withThroughput(firstLatency, firstNanos);
+    JsonObject secondSummary = withThroughput(secondLatency, secondNanos);
     return new JsonObject()
         .put("argv", String.join(" ", argv))
         .put("concurrency", concurrency)
-        .put("gateway", withThroughput(viaGateway, gatewayNanos))
-        .put("direct", withThroughput(viaDirect, directNanos))
-        .put("ratio_p50", viaGateway.percentileMs(50) / viaDirect.percentileMs(50))
-        .put("ratio_p99", viaGateway.percentileMs(99) / viaDirect.percentileMs(99));
+        .put(first.name(), firstSummary)
+        .put(second.name(), secondSummary)
+        .put("ratio_p50", firstLatency.percentileMs(50) / secondLatency.percentileMs(50))
+        .put("ratio_p99", firstLatency.percentileMs(99) / secondLatency.percentileMs(99))
+        .put(
+            "ratio_calls_per_s",
+            firstSummary.getDouble("calls_per_s") / secondSummary.getDouble("calls_per_s"));
   }
 
   private static JsonObject withThroughput(LatencyRecorder recorder, long nanos) {

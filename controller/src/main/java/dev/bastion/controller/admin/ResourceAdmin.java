@@ -9,6 +9,8 @@ import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.model.SandboxTemplate;
 import dev.bastion.controller.model.SandboxWarmPool;
+import dev.bastion.controller.model.ToolPolicy;
+import dev.bastion.controller.policy.ToolPolicyCompiler;
 import dev.bastion.controller.sandbox.SandboxError;
 import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.controller.store.ResourceStore;
@@ -49,7 +51,14 @@ public final class ResourceAdmin {
   /** A caller of the admin API. */
   public record Caller(String tenant, boolean admin) {}
 
-  public List<Applied> apply(Caller caller, String yaml) {
+  /**
+   * Applies every object in {@code yaml}, or none when one is refused.
+   *
+   * @param admission asked about each object once it is valid, before any is written; it refuses
+   *     one by throwing a {@link SandboxError} (the gateway asks its policies here, since applying
+   *     a Sandbox or claim creates a sandbox as Sandboxes.Create does)
+   */
+  public List<Applied> apply(Caller caller, String yaml, Consumer<HasMetadata> admission) {
     List<HasMetadata> objects;
     try {
       objects = Manifests.parse(yaml);
@@ -61,6 +70,7 @@ public final class ResourceAdmin {
     }
     for (HasMetadata object : objects) {
       prepare(caller, object);
+      admission.accept(object);
     }
     List<Applied> results = new ArrayList<>();
     for (HasMetadata object : objects) {
@@ -121,6 +131,10 @@ public final class ResourceAdmin {
     object.getMetadata().setNamespace(SandboxService.NAMESPACE);
     try {
       ManifestValidator.check(object);
+      if (object instanceof ToolPolicy policy) {
+        // Refused now, with the CEL error, rather than failing calls later.
+        ToolPolicyCompiler.compile(policy);
+      }
     } catch (InvalidManifestException e) {
       throw SandboxError.invalid(e.getMessage());
     }
@@ -184,9 +198,18 @@ public final class ResourceAdmin {
                     HasMetadata.getKind(type) + " \"" + name + "\" not found"));
   }
 
-  /** Shared kinds are visible to all; a tenant's own objects only to it (and admins). */
+  /**
+   * Templates and pools are visible to all; a tenant's own objects only to it (and admins);
+   * policies only to admins: their rules would show an agent what to try around them.
+   */
   private static boolean canSee(Caller caller, HasMetadata object) {
-    if (caller.admin() || !(object instanceof Sandbox || object instanceof SandboxClaim)) {
+    if (caller.admin()) {
+      return true;
+    }
+    if (object instanceof ToolPolicy) {
+      return false;
+    }
+    if (!(object instanceof Sandbox || object instanceof SandboxClaim)) {
       return true;
     }
     Map<String, String> labels = object.getMetadata().getLabels();
@@ -194,7 +217,10 @@ public final class ResourceAdmin {
   }
 
   private static void requireWriteAccess(Caller caller, HasMetadata object) {
-    boolean shared = object instanceof SandboxTemplate || object instanceof SandboxWarmPool;
+    boolean shared =
+        object instanceof SandboxTemplate
+            || object instanceof SandboxWarmPool
+            || object instanceof ToolPolicy;
     if (shared && !caller.admin()) {
       throw new SandboxError(
           SandboxError.Kind.PERMISSION_DENIED,

@@ -4,6 +4,7 @@ import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.model.SandboxTemplate;
 import dev.bastion.controller.model.SandboxWarmPool;
+import dev.bastion.controller.model.ToolPolicy;
 import dev.bastion.controller.sandbox.SandboxError;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.util.Locale;
@@ -28,7 +29,12 @@ final class ResourceKinds {
           Map.entry("sandboxclaim", SandboxClaim.class),
           Map.entry("sandboxclaims", SandboxClaim.class),
           Map.entry("claim", SandboxClaim.class),
-          Map.entry("claims", SandboxClaim.class));
+          Map.entry("claims", SandboxClaim.class),
+          Map.entry("toolpolicy", ToolPolicy.class),
+          Map.entry("toolpolicies", ToolPolicy.class),
+          Map.entry("tp", ToolPolicy.class),
+          Map.entry("policy", ToolPolicy.class),
+          Map.entry("policies", ToolPolicy.class));
 
   private ResourceKinds() {}
 
@@ -38,7 +44,7 @@ final class ResourceKinds {
       throw SandboxError.invalid(
           "unknown kind \""
               + (name.length() > 40 ? name.substring(0, 40) + "..." : name)
-              + "\": use sandbox, sandboxtemplate, sandboxwarmpool (swp) or sandboxclaim");
+              + "\": use sandbox, sandboxtemplate, sandboxwarmpool (swp), sandboxclaim or toolpolicy (tp)");
     }
     return kind;
   }

@@ -9,7 +9,12 @@ import java.util.stream.Collectors;
 public final class ManifestKinds {
 
   private static final List<Class<? extends HasMetadata>> KINDS =
-      List.of(Sandbox.class, SandboxTemplate.class, SandboxWarmPool.class, SandboxClaim.class);
+      List.of(
+          Sandbox.class,
+          SandboxTemplate.class,
+          SandboxWarmPool.class,
+          SandboxClaim.class,
+          ToolPolicy.class);
 
   private ManifestKinds() {}
 

@@ -47,6 +47,7 @@ public final class ManifestValidator {
       case SandboxTemplate template -> validator.template(template.getSpec());
       case SandboxWarmPool pool -> validator.warmPool(pool.getSpec());
       case SandboxClaim claim -> validator.claim(claim.getSpec());
+      case ToolPolicy policy -> validator.toolPolicy(policy.getSpec());
       default -> {}
     }
     return List.copyOf(validator.problems);
@@ -138,6 +139,17 @@ public final class ManifestValidator {
     templateMetadata("spec.additionalPodMetadata", spec.getAdditionalPodMetadata());
     env(spec.getEnv());
     volumeClaimTemplates("spec.volumeClaimTemplates", spec.getVolumeClaimTemplates());
+  }
+
+  private void toolPolicy(ToolPolicySpec spec) {
+    if (spec == null) {
+      problem("spec", "required");
+      return;
+    }
+    if (spec.getSelector() != null) {
+      labels("spec.selector.matchLabels", spec.getSelector().getMatchLabels());
+    }
+    problems.addAll(ToolPolicyChecks.problems(spec));
   }
 
   private void podTemplate(PodTemplate podTemplate) {

@@ -17,6 +17,7 @@ import dev.bastion.controller.model.SandboxTemplate;
 import dev.bastion.controller.model.SandboxWarmPool;
 import dev.bastion.controller.model.ShutdownPolicy;
 import dev.bastion.controller.model.TemplateMetadata;
+import dev.bastion.controller.policy.PolicyLimits;
 import dev.bastion.controller.reconcile.ControllerLoop;
 import dev.bastion.controller.reconcile.Timestamps;
 import dev.bastion.controller.store.ObjectKey;
@@ -135,8 +136,11 @@ public final class SandboxService {
   /**
    * Creates a sandbox — cold from a template, or by claiming from a warm pool — and completes when
    * it is READY, or fails with the reason it cannot be.
+   *
+   * @param maxSandboxes a policy's bound on the tenant's sandboxes, besides the server's own
    */
-  public Future<SandboxView> create(CreateRequest request) {
+  public Future<SandboxView> create(
+      CreateRequest request, Optional<PolicyLimits.Bound> maxSandboxes) {
     Duration lifetime =
         request.timeoutSeconds() == 0
             ? options.defaultLifetime()
@@ -148,15 +152,32 @@ public final class SandboxService {
     }
     Instant shutdown = clock.instant().plus(lifetime);
     if (!request.template().isEmpty()) {
-      return blocking(() -> createFromTemplate(request, shutdown))
+      return blocking(() -> createFromTemplate(request, shutdown, maxSandboxes))
           .compose(name -> awaitReady(request.tenant(), name));
     }
-    return blocking(() -> createClaim(request, shutdown))
+    return blocking(() -> createClaim(request, shutdown, maxSandboxes))
         .compose(claim -> awaitClaimed(claim))
         .compose(name -> awaitReady(request.tenant(), name));
   }
 
-  private String createFromTemplate(CreateRequest request, Instant shutdown) {
+  /**
+   * The template a create request would use: its own, or its warm pool's; empty when the pool does
+   * not exist (the create itself then says so).
+   */
+  public String templateOf(CreateRequest request) {
+    return request.template().isEmpty() ? templateOfPool(request.warmPool()) : request.template();
+  }
+
+  /** The template warm pool {@code pool} builds its members from; empty when it does not exist. */
+  public String templateOfPool(String pool) {
+    return store
+        .get(SandboxWarmPool.class, NAMESPACE, pool)
+        .map(found -> found.getSpec().getSandboxTemplateRef().getName())
+        .orElse("");
+  }
+
+  private String createFromTemplate(
+      CreateRequest request, Instant shutdown, Optional<PolicyLimits.Bound> maxSandboxes) {
     SandboxTemplate template =
         store
             .get(SandboxTemplate.class, NAMESPACE, request.template())
@@ -172,11 +193,16 @@ public final class SandboxService {
     for (Container container : sandbox.getSpec().getPodTemplate().getSpec().getContainers()) {
       container.setEnv(withEnv(container.getEnv(), request.env()));
     }
-    withinQuota(request.tenant(), sandbox.getMetadata().getName(), () -> store.create(sandbox));
+    withinQuota(
+        request.tenant(),
+        maxSandboxes,
+        sandbox.getMetadata().getName(),
+        () -> store.create(sandbox));
     return sandbox.getMetadata().getName();
   }
 
-  private SandboxClaim createClaim(CreateRequest request, Instant shutdown) {
+  private SandboxClaim createClaim(
+      CreateRequest request, Instant shutdown, Optional<PolicyLimits.Bound> maxSandboxes) {
     if (store.get(SandboxWarmPool.class, NAMESPACE, request.warmPool()).isEmpty()) {
       throw SandboxError.invalid(
           "unknown warm pool '" + Labels.abbreviate(request.warmPool()) + "'");
@@ -212,7 +238,7 @@ public final class SandboxService {
       spec.setEnv(env);
     }
     claim.setSpec(spec);
-    return withinQuota(request.tenant(), meta.getName(), () -> store.create(claim));
+    return withinQuota(request.tenant(), maxSandboxes, meta.getName(), () -> store.create(claim));
   }
 
   /** The name of the sandbox serving {@code claim}, once it has one. */
@@ -408,7 +434,8 @@ public final class SandboxService {
    * reservation are made under the tenant's lock; the write itself (an fsync) is not, so one
    * tenant's burst of creates is not serialised on the disk.
    */
-  private <T> T withinQuota(String tenant, String name, Callable<T> create) {
+  private <T> T withinQuota(
+      String tenant, Optional<PolicyLimits.Bound> policyMax, String name, Callable<T> create) {
     Set<String> reserved = reservations.computeIfAbsent(tenant, t -> ConcurrentHashMap.newKeySet());
     synchronized (reserved) {
       // A set, so an object both reserved and already stored is counted once. Claims count until
@@ -426,14 +453,20 @@ public final class SandboxService {
               labels ->
                   tenant.equals(labels.get(AgentLabels.TENANT))
                       && !labels.containsKey(AgentLabels.CLAIM)));
-      if (held.size() >= options.maxSandboxesPerTenant()) {
+      long max = options.maxSandboxesPerTenant();
+      String limit = Long.toString(max);
+      if (policyMax.isPresent() && policyMax.get().value() < max) {
+        max = policyMax.get().value();
+        limit = policyMax.get().describe();
+      }
+      if (held.size() >= max) {
         throw new SandboxError(
             SandboxError.Kind.RESOURCE_EXHAUSTED,
             "sandbox quota reached: "
                 + held.size()
-                + " of "
-                + options.maxSandboxesPerTenant()
-                + " in use; delete some first");
+                + " in use of "
+                + limit
+                + "; delete some first");
       }
       reserved.add(name);
     }

@@ -210,7 +210,7 @@ class ManifestsTest {
     String supported =
         "supported are agents.x-k8s.io/v1beta1 Sandbox, extensions.agents.x-k8s.io/v1beta1"
             + " SandboxTemplate, extensions.agents.x-k8s.io/v1beta1 SandboxWarmPool,"
-            + " extensions.agents.x-k8s.io/v1beta1 SandboxClaim";
+            + " extensions.agents.x-k8s.io/v1beta1 SandboxClaim, bastion.dev/v1alpha1 ToolPolicy";
     assertThatThrownBy(() -> Manifests.parse("apiVersion: v1\nkind: Pod\nmetadata: {name: p}"))
         .hasMessage("document 1: unknown kind \"Pod\" of apiVersion \"v1\": " + supported);
     assertThatThrownBy(

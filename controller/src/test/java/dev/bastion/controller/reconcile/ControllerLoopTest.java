@@ -87,12 +87,14 @@ class ControllerLoopTest {
   @Test
   void slowPassesOfOneKindNeverHoldTheWorkersOfAnother() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch workersBusy = new CountDownLatch(2);
     AtomicInteger slowStarted = new AtomicInteger();
     Reconciler slowStarts =
         reconciler(
             "Sandbox",
             () -> {
               slowStarted.incrementAndGet();
+              workersBusy.countDown();
               await(release);
             });
     CountDownLatch claimed = new CountDownLatch(1);
@@ -105,6 +107,7 @@ class ControllerLoopTest {
     for (int i = 0; i < 5; i++) {
       loop.enqueue(new ObjectKey("Sandbox", "default", "s" + i));
     }
+    assertThat(workersBusy.await(10, TimeUnit.SECONDS)).isTrue();
     loop.enqueue(new ObjectKey("SandboxClaim", "default", "c"));
 
     assertThat(claimed.await(10, TimeUnit.SECONDS))

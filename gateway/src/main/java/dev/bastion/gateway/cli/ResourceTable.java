@@ -63,7 +63,7 @@ final class ResourceTable {
     return lines;
   }
 
-  // Templates, tool policies and kinds this CLI does not know yet show NAME and AGE only.
+  // Templates and kinds this CLI does not know yet show NAME and AGE only.
   private static List<Column> kindColumns(String kind) {
     return switch (kind == null ? "" : kind) {
       case "Sandbox" -> List.of(readyColumn(), reasonColumn());
@@ -83,6 +83,21 @@ final class ResourceTable {
               new Column(
                   "TEMPLATE",
                   item -> orNone(text(at(item, "spec", "sandboxTemplateRef", "name")))));
+      case "ToolPolicy" ->
+          List.of(
+              new Column(
+                  "DEFAULT",
+                  item -> {
+                    String action = text(at(item, "spec", "defaultAction"));
+                    return action == null ? "Allow" : action;
+                  }),
+              new Column(
+                  "RULES",
+                  item ->
+                      Integer.toString(
+                          at(item, "spec", "rules") instanceof JsonArray rules
+                              ? rules.size()
+                              : 0)));
       default -> List.of();
     };
   }

@@ -10,9 +10,11 @@ import dev.bastion.api.v1.ReadFileRequest;
 import dev.bastion.api.v1.RemoveFileRequest;
 import dev.bastion.api.v1.StatFileRequest;
 import dev.bastion.api.v1.WatchFilesRequest;
+import dev.bastion.controller.policy.ToolCall;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.Service;
+import java.util.List;
 
 /** The Files service, forwarded to the sandbox's sandboxd, which confines paths to /workspace. */
 public final class FilesApi implements Service {
@@ -33,46 +35,85 @@ public final class FilesApi implements Service {
     return FilesGrpcService.SERVICE_DESCRIPTOR;
   }
 
+  /**
+   * Each method is decided as one of the Files tools, named for what it reveals or changes: Stat
+   * and Watch reveal what List does, MakeDir writes, and Move removes its source and writes its
+   * destination, so a rule about either path holds for a move too.
+   */
   @Override
   public void bind(GrpcServer server) {
     forwarder.bind(
         server,
         FilesGrpcService.Read,
-        Route.plain(FilesGrpcClient.Read, ReadFileRequest::getSandboxId));
+        Route.transfer(
+            FilesGrpcClient.Read,
+            ReadFileRequest::getSandboxId,
+            request -> ToolCall.onPath("files.read", request.getPath(), request.getLimit()),
+            (sandbox, limits, request) ->
+                request.toBuilder()
+                    .setLimit(RequestLimits.readBytes(request.getLimit(), limits))
+                    .build(),
+            request -> 0,
+            chunk -> chunk.getData().size()));
     forwarder.bind(
         server,
         FilesGrpcService.Write,
-        Route.plain(
+        Route.transfer(
             FilesGrpcClient.Write,
             first -> {
               if (!first.hasHeader()) {
                 throw GrpcErrors.invalid("the first Write message must be header");
               }
               return first.getHeader().getSandboxId();
-            }));
+            },
+            first -> ToolCall.onPath("files.write", first.getHeader().getPath(), 0),
+            (sandbox, limits, first) -> first,
+            request -> request.hasData() ? request.getData().size() : 0,
+            info -> 0));
     forwarder.bind(
         server,
         FilesGrpcService.List,
-        Route.plain(FilesGrpcClient.List, ListFilesRequest::getSandboxId));
+        Route.plain(
+            FilesGrpcClient.List,
+            ListFilesRequest::getSandboxId,
+            request -> ToolCall.onPath("files.list", request.getPath(), 0)));
     forwarder.bind(
         server,
         FilesGrpcService.Stat,
-        Route.plain(FilesGrpcClient.Stat, StatFileRequest::getSandboxId));
+        Route.plain(
+            FilesGrpcClient.Stat,
+            StatFileRequest::getSandboxId,
+            request -> ToolCall.onPath("files.list", request.getPath(), 0)));
     forwarder.bind(
         server,
         FilesGrpcService.Remove,
-        Route.plain(FilesGrpcClient.Remove, RemoveFileRequest::getSandboxId));
+        Route.plain(
+            FilesGrpcClient.Remove,
+            RemoveFileRequest::getSandboxId,
+            request -> ToolCall.onPath("files.remove", request.getPath(), 0)));
     forwarder.bind(
         server,
         FilesGrpcService.MakeDir,
-        Route.plain(FilesGrpcClient.MakeDir, MakeDirRequest::getSandboxId));
+        Route.plain(
+            FilesGrpcClient.MakeDir,
+            MakeDirRequest::getSandboxId,
+            request -> ToolCall.onPath("files.write", request.getPath(), 0)));
     forwarder.bind(
         server,
         FilesGrpcService.Move,
-        Route.plain(FilesGrpcClient.Move, MoveFileRequest::getSandboxId));
+        Route.plainMaking(
+            FilesGrpcClient.Move,
+            MoveFileRequest::getSandboxId,
+            request ->
+                List.of(
+                    ToolCall.onPath("files.remove", request.getSource(), 0),
+                    ToolCall.onPath("files.write", request.getDestination(), 0))));
     forwarder.bind(
         server,
         FilesGrpcService.Watch,
-        Route.plain(FilesGrpcClient.Watch, WatchFilesRequest::getSandboxId));
+        Route.plain(
+            FilesGrpcClient.Watch,
+            WatchFilesRequest::getSandboxId,
+            request -> ToolCall.onPath("files.list", request.getPath(), 0)));
   }
 }

@@ -4,6 +4,7 @@ import dev.bastion.controller.sandbox.SandboxPhase;
 import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.controller.sandbox.SandboxView;
 import dev.bastion.gateway.auth.Tenant;
+import dev.bastion.gateway.policy.ToolGate;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
@@ -24,7 +25,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Flow control holds end to end: when the agent reads slowly the gateway stops reading from
  * sandboxd (so HTTP/2 windows fill and sandboxd stops reading the process), and when sandboxd is
  * slow to take stdin the gateway stops reading from the agent. Nothing is buffered without bound.
- * Cancellation travels both ways. All of it runs on the call's event loop.
+ * Cancellation travels both ways. Policy decides the call on its first message, before anything
+ * reaches the sandbox, and holds it to its limits while it runs ({@link CallGuard}). All of it runs
+ * on the call's event loop.
  */
 final class ForwardedCall<Req, Resp> {
 
@@ -37,8 +40,10 @@ final class ForwardedCall<Req, Resp> {
   private final GrpcClient client;
   private final SandboxService sandboxes;
   private final CallerTenant callers;
+  private final ToolGate gate;
 
   private String sandboxId;
+  private CallGuard<Req, Resp> guard;
   private GrpcClientRequest<Req, Resp> outbound;
   private boolean connecting;
   private boolean inboundEnded;
@@ -50,13 +55,15 @@ final class ForwardedCall<Req, Resp> {
       Route<Req, Resp> route,
       GrpcClient client,
       SandboxService sandboxes,
-      CallerTenant callers) {
+      CallerTenant callers,
+      ToolGate gate) {
     this.inbound = inbound;
     this.response = inbound.response();
     this.route = route;
     this.client = client;
     this.sandboxes = sandboxes;
     this.callers = callers;
+    this.gate = gate;
   }
 
   void start() {
@@ -70,6 +77,12 @@ final class ForwardedCall<Req, Resp> {
 
   private void onInboundMessage(Req message) {
     if (outbound != null) {
+      try {
+        guard.onRequest(message);
+      } catch (RuntimeException e) {
+        finish(GrpcErrors.toStatus(e));
+        return;
+      }
       outbound.write(message);
       if (outbound.writeQueueFull()) {
         inbound.pause();
@@ -90,7 +103,9 @@ final class ForwardedCall<Req, Resp> {
       Tenant tenant = callers.of(inbound);
       sandboxId = SandboxesApi.requireId(route.sandboxIdOf().apply(message));
       socket = sandboxes.socketOfReady(tenant.name(), sandboxId);
-      first = route.prepare().apply(sandboxes.get(tenant.name(), sandboxId), message);
+      guard =
+          CallGuard.admit(gate, route, tenant, sandboxes.get(tenant.name(), sandboxId), message);
+      first = guard.first();
     } catch (RuntimeException e) {
       finish(GrpcErrors.toStatus(e));
       return;
@@ -145,6 +160,12 @@ final class ForwardedCall<Req, Resp> {
           if (finished) {
             return;
           }
+          try {
+            guard.onResponse(message);
+          } catch (RuntimeException e) {
+            finish(GrpcErrors.toStatus(e));
+            return;
+          }
           response.write(message);
           if (response.writeQueueFull()) {
             answer.pause();
@@ -176,6 +197,7 @@ final class ForwardedCall<Req, Resp> {
   /** The agent went away: stop the sandbox side too (sandboxd kills untagged processes). */
   private void onInboundCancelled() {
     finished = true;
+    release();
     if (outbound != null) {
       outbound.cancel();
     }
@@ -219,6 +241,7 @@ final class ForwardedCall<Req, Resp> {
   private void finishOk() {
     if (!finished) {
       finished = true;
+      release();
       response.end();
     }
   }
@@ -226,10 +249,17 @@ final class ForwardedCall<Req, Resp> {
   private void finish(StatusException status) {
     if (!finished) {
       finished = true;
+      release();
       GrpcErrors.fail(response, status);
       if (outbound != null && !sandboxAnswered) {
         outbound.cancel();
       }
+    }
+  }
+
+  private void release() {
+    if (guard != null) {
+      guard.close();
     }
   }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.Descriptors;
 import dev.bastion.api.v1.ConnectRequest;
 import dev.bastion.api.v1.ExecEvent;
 import dev.bastion.api.v1.ExecRequest;
+import dev.bastion.api.v1.ExecStart;
 import dev.bastion.api.v1.Exited;
 import dev.bastion.api.v1.ListProcessesRequest;
 import dev.bastion.api.v1.ProcessesGrpcClient;
@@ -11,6 +12,7 @@ import dev.bastion.api.v1.ProcessesGrpcService;
 import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.SignalRequest;
+import dev.bastion.controller.policy.ToolCall;
 import dev.bastion.controller.sandbox.SandboxView;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
@@ -44,7 +46,7 @@ public final class ProcessesApi implements Service {
   @Override
   public void bind(GrpcServer server) {
     Route<ExecRequest, ExecEvent> exec =
-        new Route<>(
+        Route.process(
             ProcessesGrpcClient.Exec,
             first -> {
               if (!first.hasStart()) {
@@ -52,13 +54,24 @@ public final class ProcessesApi implements Service {
               }
               return first.getStart().getSandboxId();
             },
-            (sandbox, first) ->
-                first.toBuilder()
-                    .setStart(
-                        first.getStart().toBuilder()
-                            .clearEnv()
-                            .putAllEnv(withSandboxEnv(sandbox, first.getStart().getEnvMap())))
-                    .build(),
+            first -> {
+              ExecStart start = first.getStart();
+              return ToolCall.process(
+                  "process.exec", start.getArgvList(), start.getEnvMap(), start.getCwd(), 0);
+            },
+            (sandbox, limits, first) -> {
+              ExecStart start = first.getStart();
+              return first.toBuilder()
+                  .setStart(
+                      start.toBuilder()
+                          .clearEnv()
+                          .putAllEnv(withSandboxEnv(sandbox, start.getEnvMap()))
+                          .setTimeoutSeconds(
+                              RequestLimits.timeoutSeconds(start.getTimeoutSeconds(), limits))
+                          .setMaxOutputBytes(
+                              RequestLimits.outputBytes(start.getMaxOutputBytes(), limits)))
+                  .build();
+            },
             sandbox ->
                 Optional.of(
                     ExecEvent.newBuilder()
@@ -69,13 +82,24 @@ public final class ProcessesApi implements Service {
                                 .setOomKilled(true))
                         .build()));
     Route<RunRequest, RunResult> run =
-        new Route<>(
+        Route.process(
             ProcessesGrpcClient.Run,
             RunRequest::getSandboxId,
-            (sandbox, request) ->
+            request ->
+                ToolCall.process(
+                    "process.run",
+                    request.getArgvList(),
+                    request.getEnvMap(),
+                    request.getCwd(),
+                    request.getStdin().size()),
+            (sandbox, limits, request) ->
                 request.toBuilder()
                     .clearEnv()
                     .putAllEnv(withSandboxEnv(sandbox, request.getEnvMap()))
+                    .setTimeoutSeconds(
+                        RequestLimits.timeoutSeconds(request.getTimeoutSeconds(), limits))
+                    .setMaxOutputBytes(
+                        RequestLimits.outputBytes(request.getMaxOutputBytes(), limits))
                     .build(),
             sandbox ->
                 Optional.of(
@@ -89,15 +113,24 @@ public final class ProcessesApi implements Service {
     forwarder.bind(
         server,
         ProcessesGrpcService.Connect,
-        Route.plain(ProcessesGrpcClient.Connect, ConnectRequest::getSandboxId));
+        Route.plain(
+            ProcessesGrpcClient.Connect,
+            ConnectRequest::getSandboxId,
+            request -> ToolCall.of("process.connect")));
     forwarder.bind(
         server,
         ProcessesGrpcService.List,
-        Route.plain(ProcessesGrpcClient.List, ListProcessesRequest::getSandboxId));
+        Route.plain(
+            ProcessesGrpcClient.List,
+            ListProcessesRequest::getSandboxId,
+            request -> ToolCall.of("process.list")));
     forwarder.bind(
         server,
         ProcessesGrpcService.Signal,
-        Route.plain(ProcessesGrpcClient.Signal, SignalRequest::getSandboxId));
+        Route.plain(
+            ProcessesGrpcClient.Signal,
+            SignalRequest::getSandboxId,
+            request -> ToolCall.of("process.signal")));
   }
 
   /** The sandbox's environment with the call's own on top. */

@@ -1,6 +1,7 @@
 package dev.bastion.gateway.grpc;
 
 import dev.bastion.controller.sandbox.SandboxService;
+import dev.bastion.gateway.policy.ToolGate;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.GrpcServer;
@@ -11,17 +12,21 @@ public final class SandboxdForwarder {
   private final GrpcClient client;
   private final SandboxService sandboxes;
   private final CallerTenant callers;
+  private final ToolGate gate;
 
-  public SandboxdForwarder(GrpcClient client, SandboxService sandboxes, CallerTenant callers) {
+  public SandboxdForwarder(
+      GrpcClient client, SandboxService sandboxes, CallerTenant callers, ToolGate gate) {
     this.client = client;
     this.sandboxes = sandboxes;
     this.callers = callers;
+    this.gate = gate;
   }
 
   /** Serves {@code method} by relaying each call along {@code route}. */
   <Req, Resp> void bind(
       GrpcServer server, ServiceMethod<Req, Resp> method, Route<Req, Resp> route) {
     server.callHandler(
-        method, request -> new ForwardedCall<>(request, route, client, sandboxes, callers).start());
+        method,
+        request -> new ForwardedCall<>(request, route, client, sandboxes, callers, gate).start());
   }
 }

@@ -5,10 +5,15 @@ import dev.bastion.api.v1.CreateSandboxRequest;
 import dev.bastion.api.v1.DeleteSandboxResponse;
 import dev.bastion.api.v1.ListSandboxesResponse;
 import dev.bastion.api.v1.SandboxesGrpcService;
+import dev.bastion.controller.policy.Limit;
+import dev.bastion.controller.policy.PolicyDecision;
+import dev.bastion.controller.policy.ToolCall;
 import dev.bastion.controller.sandbox.CreateRequest;
 import dev.bastion.controller.sandbox.LabelSelector;
 import dev.bastion.controller.sandbox.SandboxService;
+import dev.bastion.controller.sandbox.SandboxView;
 import dev.bastion.gateway.auth.Tenant;
+import dev.bastion.gateway.policy.ToolGate;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
@@ -16,15 +21,21 @@ import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.Service;
 import java.util.function.BiFunction;
 
-/** The Sandboxes service: lifecycle of the caller's own sandboxes. */
+/**
+ * The Sandboxes service: lifecycle of the caller's own sandboxes. Each call is decided by policy
+ * after the sandbox is found to be the caller's (another tenant's is NOT_FOUND, whatever policies
+ * say) and before anything changes.
+ */
 public final class SandboxesApi implements Service {
 
   private final SandboxService sandboxes;
   private final CallerTenant callers;
+  private final ToolGate gate;
 
-  public SandboxesApi(SandboxService sandboxes, CallerTenant callers) {
+  public SandboxesApi(SandboxService sandboxes, CallerTenant callers, ToolGate gate) {
     this.sandboxes = sandboxes;
     this.callers = callers;
+    this.gate = gate;
   }
 
   @Override
@@ -44,10 +55,17 @@ public final class SandboxesApi implements Service {
         request ->
             unary(
                 request,
-                (tenant, create) ->
-                    sandboxes
-                        .create(toCreateRequest(tenant, create))
-                        .map(SandboxMessages::toProto)));
+                (tenant, create) -> {
+                  CreateRequest wanted = toCreateRequest(tenant, create);
+                  PolicyDecision decision =
+                      gate.admit(
+                          tenant,
+                          new ToolGate.Target("", wanted.labels(), sandboxes.templateOf(wanted)),
+                          ToolCall.of("sandboxes.create"));
+                  return sandboxes
+                      .create(wanted, decision.limits().get(Limit.MAX_SANDBOXES))
+                      .map(SandboxMessages::toProto);
+                }));
     server.callHandler(
         SandboxesGrpcService.Get,
         request ->
@@ -56,7 +74,7 @@ public final class SandboxesApi implements Service {
                 (tenant, get) ->
                     Future.succeededFuture(
                         SandboxMessages.toProto(
-                            sandboxes.get(tenant.name(), requireId(get.getSandboxId()))))));
+                            admitted(tenant, get.getSandboxId(), "sandboxes.get")))));
     server.callHandler(
         SandboxesGrpcService.List,
         request ->
@@ -64,6 +82,7 @@ public final class SandboxesApi implements Service {
                 request,
                 (tenant, list) -> {
                   LabelSelector selector = LabelSelector.parse(list.getLabelSelector());
+                  gate.admit(tenant, ToolGate.Target.NONE, ToolCall.of("sandboxes.list"));
                   ListSandboxesResponse.Builder response = ListSandboxesResponse.newBuilder();
                   sandboxes
                       .list(tenant.name(), selector)
@@ -77,7 +96,9 @@ public final class SandboxesApi implements Service {
                 request,
                 (tenant, delete) ->
                     sandboxes
-                        .delete(tenant.name(), requireId(delete.getSandboxId()))
+                        .delete(
+                            tenant.name(),
+                            admitted(tenant, delete.getSandboxId(), "sandboxes.delete").id())
                         .map(DeleteSandboxResponse.getDefaultInstance())));
     server.callHandler(
         SandboxesGrpcService.Suspend,
@@ -86,7 +107,9 @@ public final class SandboxesApi implements Service {
                 request,
                 (tenant, suspend) ->
                     sandboxes
-                        .suspend(tenant.name(), requireId(suspend.getSandboxId()))
+                        .suspend(
+                            tenant.name(),
+                            admitted(tenant, suspend.getSandboxId(), "sandboxes.suspend").id())
                         .map(SandboxMessages::toProto)));
     server.callHandler(
         SandboxesGrpcService.Resume,
@@ -95,8 +118,17 @@ public final class SandboxesApi implements Service {
                 request,
                 (tenant, resume) ->
                     sandboxes
-                        .resume(tenant.name(), requireId(resume.getSandboxId()))
+                        .resume(
+                            tenant.name(),
+                            admitted(tenant, resume.getSandboxId(), "sandboxes.resume").id())
                         .map(SandboxMessages::toProto)));
+  }
+
+  /** The caller's sandbox {@code id}, once policy has allowed {@code tool} on it. */
+  private SandboxView admitted(Tenant tenant, String id, String tool) {
+    SandboxView sandbox = sandboxes.get(tenant.name(), requireId(id));
+    gate.admit(tenant, ToolGate.Target.of(sandbox), ToolCall.of(tool));
+    return sandbox;
   }
 
   private static CreateRequest toCreateRequest(Tenant tenant, CreateSandboxRequest create) {

@@ -3,9 +3,13 @@ package dev.bastion.gateway.http;
 import dev.bastion.controller.EmbeddedController;
 import dev.bastion.controller.admin.ResourceAdmin;
 import dev.bastion.controller.model.ModelSerialization;
+import dev.bastion.controller.model.Sandbox;
+import dev.bastion.controller.model.SandboxClaim;
+import dev.bastion.controller.policy.ToolCall;
 import dev.bastion.controller.sandbox.SandboxError;
 import dev.bastion.gateway.auth.Authenticator;
 import dev.bastion.gateway.auth.Tenant;
+import dev.bastion.gateway.policy.ToolGate;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -13,9 +17,12 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.StatusException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
 
@@ -35,10 +42,12 @@ public final class ResourceApi {
 
   private final EmbeddedController controller;
   private final Authenticator authenticator;
+  private final ToolGate gate;
 
-  public ResourceApi(EmbeddedController controller, Authenticator authenticator) {
+  public ResourceApi(EmbeddedController controller, Authenticator authenticator, ToolGate gate) {
     this.controller = controller;
     this.authenticator = authenticator;
+    this.gate = gate;
   }
 
   /** Whether {@code path} is this API's. */
@@ -57,7 +66,7 @@ public final class ResourceApi {
         new ResourceAdmin.Caller(tenant.get().name(), tenant.get().admin());
     String path = request.path();
     if (path.equals("/v1/apply") && request.method() == HttpMethod.POST) {
-      apply(request, caller);
+      apply(request, caller, tenant.get());
       return;
     }
     request.resume();
@@ -84,7 +93,7 @@ public final class ResourceApi {
     }
   }
 
-  private void apply(HttpServerRequest request, ResourceAdmin.Caller caller) {
+  private void apply(HttpServerRequest request, ResourceAdmin.Caller caller, Tenant tenant) {
     String length = request.getHeader("content-length");
     if (length != null && parseLong(length) > MAX_BODY) {
       fail(request, 413, "INVALID_ARGUMENT", "the file is larger than 1 MiB");
@@ -116,7 +125,7 @@ public final class ResourceApi {
                     JsonArray results = new JsonArray();
                     controller
                         .admin()
-                        .apply(caller, yaml)
+                        .apply(caller, yaml, object -> admitCreation(tenant, object))
                         .forEach(
                             applied ->
                                 results.add(
@@ -128,6 +137,33 @@ public final class ResourceApi {
                   }));
         });
     request.resume();
+  }
+
+  /**
+   * A Sandbox or claim applied here makes a sandbox as Sandboxes.Create does, so the same policy
+   * decides it: otherwise apply would be a way around a rule on sandboxes.create.
+   */
+  private void admitCreation(Tenant tenant, HasMetadata object) {
+    String template;
+    if (object instanceof SandboxClaim claim) {
+      template = controller.sandboxes().templateOfPool(claim.getSpec().getWarmPoolRef().getName());
+    } else if (object instanceof Sandbox) {
+      template = "";
+    } else {
+      return;
+    }
+    Map<String, String> labels =
+        object.getMetadata().getLabels() == null ? Map.of() : object.getMetadata().getLabels();
+    try {
+      gate.admit(
+          tenant, new ToolGate.Target("", labels, template), ToolCall.of("sandboxes.create"));
+    } catch (StatusException refused) {
+      throw new SandboxError(
+          refused.status() == GrpcStatus.PERMISSION_DENIED
+              ? SandboxError.Kind.PERMISSION_DENIED
+              : SandboxError.Kind.RESOURCE_EXHAUSTED,
+          refused.message());
+    }
   }
 
   private static JsonObject list(List<HasMetadata> objects) {

@@ -16,6 +16,8 @@ import dev.bastion.gateway.grpc.SandboxdForwarder;
 import dev.bastion.gateway.grpc.SandboxesApi;
 import dev.bastion.gateway.http.HttpEndpoints;
 import dev.bastion.gateway.http.ResourceApi;
+import dev.bastion.gateway.policy.AuditLog;
+import dev.bastion.gateway.policy.ToolGate;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -43,10 +45,13 @@ import java.util.function.Consumer;
 /** Assembles and starts Bastion in embedded mode: sandboxes on this machine, gateway on a port. */
 public final class BastionServer {
 
-  /** The sandbox runtime's blocking work (runsc, file trees) runs on this pool, by name. */
-  private final Vertx vertx;
+  // Policy decisions are audited to a file rotated at this size, keeping this many old files.
+  private static final long AUDIT_ROTATE_BYTES = 64L * 1024 * 1024;
+  private static final int AUDIT_KEEP = 5;
 
+  private final Vertx vertx;
   private final EmbeddedController controller;
+  private final AuditLog audit;
   private final StateDirLock lock;
   private final int port;
   private final String generatedToken;
@@ -54,11 +59,13 @@ public final class BastionServer {
   private BastionServer(
       Vertx vertx,
       EmbeddedController controller,
+      AuditLog audit,
       StateDirLock lock,
       int port,
       String generatedToken) {
     this.vertx = vertx;
     this.controller = controller;
+    this.audit = audit;
     this.lock = lock;
     this.port = port;
     this.generatedToken = generatedToken;
@@ -108,6 +115,7 @@ public final class BastionServer {
   private static BastionServer startLocked(
       ServerConfig config, RootFilesystem rootfs, Path rootfsPath, StateDirLock lock) {
     Tokens tokens = loadTokens(config);
+    AuditLog audit = null;
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx =
         Vertx.builder()
@@ -128,23 +136,30 @@ public final class BastionServer {
       SandboxService sandboxes = controller.sandboxes();
       Authenticator authenticator = new Authenticator(tokens.file());
       CallerTenant callers = new CallerTenant(authenticator);
+      audit = openAuditLog(config);
+      ToolGate gate =
+          new ToolGate(controller.policies(), audit, metrics, Clock.systemUTC(), System::nanoTime);
       GrpcClient sandboxdClient = sandboxdClient(vertx);
-      SandboxdForwarder forwarder = new SandboxdForwarder(sandboxdClient, sandboxes, callers);
+      SandboxdForwarder forwarder = new SandboxdForwarder(sandboxdClient, sandboxes, callers, gate);
       HttpEndpoints endpoints =
-          new HttpEndpoints(rootfs::isReady, metrics, new ResourceApi(controller, authenticator));
+          new HttpEndpoints(
+              rootfs::isReady, metrics, new ResourceApi(controller, authenticator, gate));
       int instances = 2 * Runtime.getRuntime().availableProcessors();
       await(
           vertx.deployVerticle(
               () ->
                   new GatewayVerticle(
-                      config, v -> grpcServer(v, sandboxes, callers, forwarder), endpoints),
+                      config, v -> grpcServer(v, sandboxes, callers, gate, forwarder), endpoints),
               new DeploymentOptions().setInstances(instances)));
       // Reconciling starts last: filling the warm pool keeps both cores busy for seconds, and the
       // gateway's verticles should not be deployed (class loading and all) under that load.
       await(controller.start());
-      return new BastionServer(vertx, controller, lock, config.port(), tokens.generated());
+      return new BastionServer(vertx, controller, audit, lock, config.port(), tokens.generated());
     } catch (RuntimeException e) {
       vertx.close();
+      if (audit != null) {
+        audit.close();
+      }
       throw e;
     }
   }
@@ -168,12 +183,24 @@ public final class BastionServer {
                 Clock.systemUTC()));
   }
 
+  private static AuditLog openAuditLog(ServerConfig config) {
+    try {
+      return new AuditLog(config.auditLog(), AUDIT_ROTATE_BYTES, AUDIT_KEEP);
+    } catch (IOException e) {
+      throw new StartupException("cannot open the audit log " + config.auditLog() + ": " + e);
+    }
+  }
+
   private static GrpcServer grpcServer(
-      Vertx vertx, SandboxService sandboxes, CallerTenant callers, SandboxdForwarder forwarder) {
+      Vertx vertx,
+      SandboxService sandboxes,
+      CallerTenant callers,
+      ToolGate gate,
+      SandboxdForwarder forwarder) {
     GrpcServer server =
         GrpcServer.server(
             vertx, new GrpcServerOptions().setMaxMessageSize(ServerConfig.MAX_MESSAGE_BYTES));
-    server.addService(new SandboxesApi(sandboxes, callers));
+    server.addService(new SandboxesApi(sandboxes, callers, gate));
     server.addService(new ProcessesApi(forwarder));
     server.addService(new FilesApi(forwarder));
     server.addService(HealthService.create(vertx));
@@ -221,6 +248,8 @@ public final class BastionServer {
   public void close() {
     await(controller.stop());
     await(vertx.close());
+    // After the gateway stopped: every decision made is in the queue, and close() writes it out.
+    audit.close();
     lock.close();
   }
 }

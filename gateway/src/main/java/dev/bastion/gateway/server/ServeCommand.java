@@ -59,6 +59,13 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Ready sandboxes the warm pool 'python' keeps (default ${DEFAULT-VALUE}).")
   int warm = 2;
 
+  @Option(
+      names = "--audit-log",
+      description =
+          "Where every policy decision is appended as a JSON line (default: STATE-DIR/audit.jsonl;"
+              + " rotated at 64 MiB, 5 kept).")
+  Path auditLog;
+
   @Option(names = "--sandboxd-jar", description = "The sandboxd jar mounted into sandboxes.")
   Path sandboxdJar = Path.of(System.getProperty("bastion.sandboxd.jar", "sandboxd.jar"));
 
@@ -84,7 +91,16 @@ public final class ServeCommand implements Callable<Integer> {
     }
     ServerConfig config =
         new ServerConfig(
-            host, port, stateDir, tokensFile, kind, cacheDir, mirror, sandboxdJar, warm);
+            host,
+            port,
+            stateDir,
+            tokensFile,
+            kind,
+            cacheDir,
+            mirror,
+            sandboxdJar,
+            warm,
+            auditLog != null ? auditLog : stateDir.resolve("audit.jsonl"));
     BastionServer server;
     try {
       server = BastionServer.start(config, line -> System.out.println("bastion: " + line));

@@ -14,6 +14,7 @@ import java.nio.file.Path;
  * @param mirror the Debian mirror for building the root filesystem
  * @param sandboxdJar the sandboxd jar mounted into every sandbox
  * @param warmReplicas ready sandboxes the shipped warm pool {@code python} keeps
+ * @param auditLog the file policy decisions are appended to
  */
 public record ServerConfig(
     String host,
@@ -24,7 +25,8 @@ public record ServerConfig(
     Path cacheDir,
     String mirror,
     Path sandboxdJar,
-    int warmReplicas) {
+    int warmReplicas,
+    Path auditLog) {
 
   /** Largest gRPC message an agent may send: a 4 MiB payload plus framing. */
   public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024 + 16 * 1024;

@@ -75,7 +75,7 @@ class ResourceTableTest {
   }
 
   @Test
-  void templatesToolPoliciesAndUnknownKindsShowNameAndAge() {
+  void templatesAndUnknownKindsShowNameAndAge() {
     JsonArray items =
         new JsonArray(
             """
@@ -84,11 +84,28 @@ class ResourceTableTest {
              {"metadata": {"name": "no-time"}}]
             """);
 
-    for (String kind : new String[] {"SandboxTemplate", "ToolPolicy", "Gadget"}) {
+    for (String kind : new String[] {"SandboxTemplate", "Gadget"}) {
       assertThat(ResourceTable.render(kind, items, false, NOW))
           .as(kind)
           .containsExactly("NAME      AGE", "python    60m", "no-time   <unknown>");
     }
+  }
+
+  @Test
+  void toolPoliciesShowTheirDefaultAndRuleCount() {
+    JsonArray items =
+        new JsonArray(
+            """
+            [{"metadata": {"name": "agents", "creationTimestamp": "2025-06-01T11:00:00Z"},
+              "spec": {"defaultAction": "Deny", "rules": [{"name": "a"}, {"name": "b"}]}},
+             {"metadata": {"name": "open", "creationTimestamp": "2025-06-01T11:00:00Z"},
+              "spec": {}}]
+            """);
+    assertThat(ResourceTable.render("ToolPolicy", items, false, NOW))
+        .containsExactly(
+            "NAME     DEFAULT   RULES   AGE",
+            "agents   Deny      2       60m",
+            "open     Allow     0       60m");
   }
 
   @Test

@@ -17,6 +17,7 @@ import dev.bastion.api.v1.ListProcessesRequest;
 import dev.bastion.api.v1.ListProcessesResponse;
 import dev.bastion.api.v1.ListSandboxesRequest;
 import dev.bastion.api.v1.ListSandboxesResponse;
+import dev.bastion.api.v1.MoveFileRequest;
 import dev.bastion.api.v1.ReadFileRequest;
 import dev.bastion.api.v1.RemoveFileRequest;
 import dev.bastion.api.v1.RemoveFileResponse;
@@ -143,6 +144,12 @@ final class Api implements AutoCloseable {
           MethodDescriptor.MethodType.UNARY,
           RemoveFileRequest.getDefaultInstance(),
           RemoveFileResponse.getDefaultInstance());
+  static final MethodDescriptor<MoveFileRequest, FileInfo> MOVE =
+      method(
+          "bastion.v1.Files/Move",
+          MethodDescriptor.MethodType.UNARY,
+          MoveFileRequest.getDefaultInstance(),
+          FileInfo.getDefaultInstance());
 
   private final ManagedChannel channel;
 

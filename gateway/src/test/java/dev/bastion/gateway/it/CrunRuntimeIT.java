@@ -10,7 +10,6 @@ import dev.bastion.api.v1.Sandbox;
 import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.gateway.server.BastionServer;
-import dev.bastion.gateway.server.ServerConfig;
 import io.grpc.Channel;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -37,16 +36,7 @@ class CrunRuntimeIT {
     Path state = dir.resolve("state");
     BastionServer server =
         BastionServer.start(
-            new ServerConfig(
-                "127.0.0.1",
-                port,
-                state,
-                dir.resolve("tokens"),
-                RuntimeKind.CRUN,
-                SandboxHost.CACHE_DIR,
-                SandboxHost.MIRROR,
-                SandboxHost.sandboxdJar(),
-                0),
+            SandboxHost.config(port, state, dir.resolve("tokens"), RuntimeKind.CRUN, 0),
             System.out::println);
     try (Api api = new Api(port)) {
       Channel dave = api.as(TOKEN);

@@ -84,16 +84,7 @@ class GatewayIT {
     }
     server =
         BastionServer.start(
-            new ServerConfig(
-                "127.0.0.1",
-                port,
-                stateDir.resolve("state"),
-                tokens,
-                RuntimeKind.GVISOR,
-                SandboxHost.CACHE_DIR,
-                SandboxHost.MIRROR,
-                SandboxHost.sandboxdJar(),
-                2),
+            SandboxHost.config(port, stateDir.resolve("state"), tokens, RuntimeKind.GVISOR, 2),
             System.out::println);
     api = new Api(port);
     alice = api.as(ALICE);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.RootFilesystem;
 import dev.bastion.controller.runtime.RuntimeKind;
+import dev.bastion.gateway.server.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -20,6 +21,21 @@ final class SandboxHost {
   static final String MIRROR = "http://deb.debian.org/debian";
 
   private SandboxHost() {}
+
+  /** A server on loopback {@code port} keeping its state (and audit log) in {@code state}. */
+  static ServerConfig config(int port, Path state, Path tokens, RuntimeKind runtime, int warm) {
+    return new ServerConfig(
+        "127.0.0.1",
+        port,
+        state,
+        tokens,
+        runtime,
+        CACHE_DIR,
+        MIRROR,
+        sandboxdJar(),
+        warm,
+        state.resolve("audit.jsonl"));
+  }
 
   static Path sandboxdJar() {
     Path jar =

@@ -10,15 +10,11 @@ import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.Sandbox;
 import dev.bastion.api.v1.SuspendSandboxRequest;
 import dev.bastion.controller.runtime.RuntimeKind;
-import dev.bastion.gateway.Main;
 import dev.bastion.gateway.server.BastionServer;
-import dev.bastion.gateway.server.ServerConfig;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +25,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Warm pools, claims and the admin CLI against a real embedded server with gVisor sandboxes: a
@@ -57,16 +52,7 @@ class WarmPoolIT {
     }
     server =
         BastionServer.start(
-            new ServerConfig(
-                "127.0.0.1",
-                port,
-                dir.resolve("state"),
-                tokens,
-                RuntimeKind.GVISOR,
-                SandboxHost.CACHE_DIR,
-                SandboxHost.MIRROR,
-                SandboxHost.sandboxdJar(),
-                2),
+            SandboxHost.config(port, dir.resolve("state"), tokens, RuntimeKind.GVISOR, 2),
             System.out::println);
     api = new Api(port);
     erin = api.as(ERIN);
@@ -102,14 +88,7 @@ class WarmPoolIT {
 
     awaitPoolReady("python", 2);
     assertThat(poolMembers("python")).doesNotContain(sandbox.getId());
-    String metrics =
-        java.net.http.HttpClient.newHttpClient()
-            .send(
-                java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
-                    .build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString())
-            .body();
+    String metrics = ServerCli.metrics(server.port());
     assertThat(metrics)
         .contains(
             "agent_sandbox_claim_startup_latency_ms_count{launch_type=\"warm\",sandbox_template=\"python\"}")
@@ -278,21 +257,7 @@ class WarmPoolIT {
     return cliOutput(token, 1, args)[1];
   }
 
-  /** Runs the real CLI in-process; returns stdout and stderr. */
   private static String[] cliOutput(String token, int expectedExit, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = new CommandLine(new Main());
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    String[] full = new String[args.length + 4];
-    System.arraycopy(args, 0, full, 0, args.length);
-    full[args.length] = "--server";
-    full[args.length + 1] = "http://127.0.0.1:" + server.port();
-    full[args.length + 2] = "--token";
-    full[args.length + 3] = token;
-    int exit = cli.execute(full);
-    assertThat(exit).as("exit of %s: %s", String.join(" ", args), err).isEqualTo(expectedExit);
-    return new String[] {out.toString(), err.toString()};
+    return ServerCli.run(server.port(), token, expectedExit, args);
   }
 }

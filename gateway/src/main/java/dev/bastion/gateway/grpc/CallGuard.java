@@ -1,0 +1,101 @@
+package dev.bastion.gateway.grpc;
+
+import dev.bastion.controller.policy.Limit;
+import dev.bastion.controller.policy.PolicyDecision;
+import dev.bastion.controller.policy.PolicyLimits;
+import dev.bastion.controller.policy.ToolCall;
+import dev.bastion.controller.sandbox.SandboxView;
+import dev.bastion.gateway.auth.Tenant;
+import dev.bastion.gateway.policy.LimitExceededException;
+import dev.bastion.gateway.policy.ToolGate;
+import io.vertx.grpc.server.StatusException;
+import java.util.Optional;
+
+/**
+ * The policy's side of one forwarded call: decided before anything reaches the sandbox, then held
+ * to its limits while it runs (file bytes both ways, a process slot until it ends).
+ */
+final class CallGuard<Req, Resp> {
+
+  private final ToolGate gate;
+  private final Route<Req, Resp> route;
+  private final Tenant tenant;
+  private final ToolGate.Target target;
+  private final ToolCall call;
+  private final PolicyDecision decision;
+  private final Optional<PolicyLimits.Bound> maxFileBytes;
+  private final ToolGate.ExecSlot slot;
+  private final Req first;
+  private long fileBytes;
+
+  private CallGuard(
+      ToolGate gate, Route<Req, Resp> route, Tenant tenant, SandboxView sandbox, Req message) {
+    this.gate = gate;
+    this.route = route;
+    this.tenant = tenant;
+    this.target = ToolGate.Target.of(sandbox);
+    ToolCall last = null;
+    PolicyDecision decided = null;
+    for (ToolCall toolCall : route.toolCalls().apply(message)) {
+      decided = gate.admit(tenant, target, toolCall);
+      last = toolCall;
+    }
+    this.call = last;
+    this.decision = decided;
+    this.maxFileBytes = decided.limits().get(Limit.MAX_FILE_BYTES);
+    this.slot = route.startsProcess() ? gate.openExec(tenant, target, last, decided) : null;
+    try {
+      this.first = route.prepare().apply(sandbox, decided.limits(), message);
+      countFileBytes(route.requestFileBytes().applyAsLong(first));
+    } catch (RuntimeException e) {
+      close();
+      throw e instanceof LimitExceededException limit ? refuse(limit) : e;
+    }
+  }
+
+  /**
+   * Decides the call whose first message is {@code message}.
+   *
+   * @throws StatusException when a policy denies it or it asks past a limit
+   */
+  static <Req, Resp> CallGuard<Req, Resp> admit(
+      ToolGate gate, Route<Req, Resp> route, Tenant tenant, SandboxView sandbox, Req message) {
+    return new CallGuard<>(gate, route, tenant, sandbox, message);
+  }
+
+  /** The first message to forward, with the limits applied. */
+  Req first() {
+    return first;
+  }
+
+  /** Checks a later request message; throws a status when it goes past a limit. */
+  void onRequest(Req message) {
+    countFileBytes(route.requestFileBytes().applyAsLong(message));
+  }
+
+  /** Checks a response message; throws a status when it goes past a limit. */
+  void onResponse(Resp message) {
+    countFileBytes(route.responseFileBytes().applyAsLong(message));
+  }
+
+  /** Gives back what the call held. Idempotent. */
+  void close() {
+    if (slot != null) {
+      slot.close();
+    }
+  }
+
+  private void countFileBytes(long bytes) {
+    if (bytes == 0 || maxFileBytes.isEmpty()) {
+      return;
+    }
+    fileBytes += bytes;
+    if (fileBytes > maxFileBytes.get().value()) {
+      throw refuse(new LimitExceededException(maxFileBytes.get(), "the file is larger than"));
+    }
+  }
+
+  private StatusException refuse(LimitExceededException e) {
+    return gate.refuse(tenant, target, call, e, decision);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.bastion.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bastion.gateway.Main;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import picocli.CommandLine;
+
+/** The real {@code bastion} CLI, run in-process against a test server, and its /metrics. */
+final class ServerCli {
+
+  private ServerCli() {}
+
+  /** Runs {@code bastion ARGS --server ... --token TOKEN}; returns stdout and stderr. */
+  static String[] run(int port, String token, int expectedExit, String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    String[] full = new String[args.length + 4];
+    System.arraycopy(args, 0, full, 0, args.length);
+    full[args.length] = "--server";
+    full[args.length + 1] = "http://127.0.0.1:" + port;
+    full[args.length + 2] = "--token";
+    full[args.length + 3] = token;
+    int exit = cli.execute(full);
+    assertThat(exit).as("exit of %s: %s", String.join(" ", args), err).isEqualTo(expectedExit);
+    return new String[] {out.toString(), err.toString()};
+  }
+
+  /** The server's Prometheus scrape. */
+  static String metrics(int port) throws IOException, InterruptedException {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+}
