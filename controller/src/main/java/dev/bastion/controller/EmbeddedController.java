@@ -20,6 +20,7 @@ import dev.bastion.controller.reconcile.WarmPoolReconciler;
 import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.controller.runtime.SandboxCgroups;
+import dev.bastion.controller.runtime.WorkspaceVolume;
 import dev.bastion.controller.sandbox.EmbeddedOptions;
 import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.controller.store.LocalResourceStore;
@@ -118,6 +119,7 @@ public final class EmbeddedController {
             rootfs,
             sandboxdJar,
             cgroups,
+            new WorkspaceVolume(),
             clock,
             options.readyTimeout());
     pods.recover(

@@ -15,6 +15,7 @@ import dev.bastion.controller.runtime.RuntimeFailure;
 import dev.bastion.controller.runtime.SandboxCgroups;
 import dev.bastion.controller.runtime.SandboxLimits;
 import dev.bastion.controller.runtime.SandboxPaths;
+import dev.bastion.controller.runtime.WorkspaceVolume;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -53,6 +54,7 @@ public final class EmbeddedPods implements SandboxPods {
   private final Path rootfs;
   private final Path sandboxdJar;
   private final SandboxCgroups cgroups;
+  private final WorkspaceVolume volumes;
   private final Clock clock;
   private final Duration readyTimeout;
   private final ContainerList containerList;
@@ -66,6 +68,7 @@ public final class EmbeddedPods implements SandboxPods {
       Path rootfs,
       Path sandboxdJar,
       SandboxCgroups cgroups,
+      WorkspaceVolume volumes,
       Clock clock,
       Duration readyTimeout) {
     this.runtime = runtime;
@@ -73,6 +76,7 @@ public final class EmbeddedPods implements SandboxPods {
     this.rootfs = rootfs;
     this.sandboxdJar = sandboxdJar;
     this.cgroups = cgroups;
+    this.volumes = volumes;
     this.clock = clock;
     this.readyTimeout = readyTimeout;
     this.containerList = new ContainerList(runtime, Duration.ofSeconds(1));
@@ -119,7 +123,9 @@ public final class EmbeddedPods implements SandboxPods {
       }
       try (Stream<Path> dirs = Files.list(layout.sandboxesDir())) {
         for (Path dir : dirs.toList()) {
-          if (!sandboxes.contains(dir.getFileName().toString())) {
+          String id = dir.getFileName().toString();
+          if (!sandboxes.contains(id)) {
+            volumes.unmount(layout.workspace(id));
             FileTrees.delete(dir);
           }
         }
@@ -172,7 +178,7 @@ public final class EmbeddedPods implements SandboxPods {
       throw new PodStartException(e.getMessage());
     }
     try {
-      prepareDirectories(name, spec.limits());
+      prepareDirectories(name, spec);
       removeContainer(name);
       runtime.start(name, layout.bundle(name), layout.log(name));
       // Only container lists fetched from now on know this container.
@@ -200,6 +206,7 @@ public final class EmbeddedPods implements SandboxPods {
   @Override
   public void remove(String namespace, String name) {
     stop(namespace, name);
+    volumes.unmount(layout.workspace(name));
     try {
       FileTrees.delete(layout.dir(name));
     } catch (IOException e) {
@@ -222,11 +229,11 @@ public final class EmbeddedPods implements SandboxPods {
     }
   }
 
-  private void prepareDirectories(String name, SandboxLimits limits) throws IOException {
+  private void prepareDirectories(String name, LocalSandboxSpec local) throws IOException {
     Path workspace = layout.workspace(name);
     Path socketDir = layout.socketDir(name);
     Path bundle = layout.bundle(name);
-    Files.createDirectories(workspace);
+    volumes.mount(layout.workspaceImage(name), workspace, local.workspaceBytes());
     FileTrees.delete(socketDir);
     Files.createDirectories(socketDir);
     Files.createDirectories(bundle);
@@ -236,7 +243,8 @@ public final class EmbeddedPods implements SandboxPods {
     }
     Files.setPosixFilePermissions(workspace, PosixFilePermissions.fromString("rwxr-x---"));
     Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwx------"));
-    ContainerSpec spec = new ContainerSpec(name, rootfs, sandboxdJar, workspace, socketDir, limits);
+    ContainerSpec spec =
+        new ContainerSpec(name, rootfs, sandboxdJar, workspace, socketDir, local.limits());
     Files.writeString(
         bundle.resolve("config.json"),
         OciBundle.config(spec).encodePrettily(),

@@ -31,8 +31,8 @@ import java.util.Set;
  *       as one machine has no scheduler;
  *   <li>{@code env} name/value pairs: the environment of the sandbox's processes;
  *   <li>at most one volume claim template, mounted at {@value SandboxPaths#WORKSPACE}: the
- *       sandbox's persistent directory. Its {@code resources.requests.storage} is recorded in
- *       {@link LocalSandboxSpec#workspaceBytes()} but not enforced yet;
+ *       sandbox's persistent directory. Its {@code resources.requests.storage} (16Mi to 1Ti,
+ *       default 1Gi) is the size of the workspace's own file system, a hard quota;
  *   <li>security settings that state what every sandbox already is (non-root uid {@value
  *       SandboxPaths#SANDBOX_UID}, no privileges or capabilities, read-only root, the runtime's
  *       syscall filtering) are accepted; any other value is rejected.

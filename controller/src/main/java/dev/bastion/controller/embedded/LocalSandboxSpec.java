@@ -12,9 +12,8 @@ import java.util.Map;
  * @param runtime the OCI runtime of the sandbox
  * @param limits its cgroup limits and /tmp size
  * @param env environment of the sandbox's processes, in the template's order
- * @param workspaceBytes the storage the workspace volume claim template requests, 0 when it
- *     requests none. Not enforced yet: /workspace is a host directory without a quota; it is kept
- *     so that a quota can be added without changing what manifests mean
+ * @param workspaceBytes the size of the workspace's file system: what the workspace volume claim
+ *     template requests, or the default
  */
 public record LocalSandboxSpec(
     RuntimeKind runtime, SandboxLimits limits, Map<String, String> env, long workspaceBytes) {

@@ -16,17 +16,25 @@ import java.util.Set;
 
 /**
  * The volume claim template of a sandbox, which embedded mode maps onto the sandbox's persistent
- * {@value SandboxPaths#WORKSPACE} directory: a host directory, so nothing of a
- * PersistentVolumeClaim applies except its requested size.
+ * {@value SandboxPaths#WORKSPACE}: a file system of its own on this machine, so nothing of a
+ * PersistentVolumeClaim applies except its requested size, which is the workspace's hard quota.
  *
  * @param names the template names a pod volume or volume mount may refer to
- * @param bytes the size requested, 0 when none (recorded, not yet enforced)
+ * @param bytes the workspace's size: the size requested, or {@link #DEFAULT_BYTES}
  */
 record LocalWorkspace(Set<String> names, long bytes) {
 
+  /** A workspace's size when the template requests none. */
+  static final long DEFAULT_BYTES = 1L << 30;
+
+  // An ext4 file system needs a few MiB of its own; the upper bound keeps a typo (Ti for Gi) from
+  // promising more than a machine's disk.
+  static final long MIN_BYTES = 16L << 20;
+  static final long MAX_BYTES = 1L << 40;
+
   private static final String PATH = "spec.volumeClaimTemplates";
   private static final String HOST_DIRECTORY =
-      "the workspace is a host directory, not a PersistentVolumeClaim";
+      "the workspace is a file system on this machine, not a PersistentVolumeClaim";
   private static final Set<String> SPEC_ACCEPTED = Set.of("accessModes", "resources", "volumeMode");
   private static final FieldReasons SPEC_REASONS =
       new FieldReasons()
@@ -46,7 +54,7 @@ record LocalWorkspace(Set<String> names, long bytes) {
 
   static LocalWorkspace of(List<VolumeClaimTemplate> templates, FieldProblems problems) {
     if (templates == null || templates.isEmpty()) {
-      return new LocalWorkspace(Set.of(), 0);
+      return new LocalWorkspace(Set.of(), DEFAULT_BYTES);
     }
     if (templates.size() > 1) {
       problems.add(
@@ -70,7 +78,7 @@ record LocalWorkspace(Set<String> names, long bytes) {
       }
       bytes = Math.max(bytes, size(path + ".spec", templates.get(i).getSpec(), problems));
     }
-    return new LocalWorkspace(Set.copyOf(names), bytes);
+    return new LocalWorkspace(Set.copyOf(names), bytes == 0 ? DEFAULT_BYTES : bytes);
   }
 
   private static void rejectIfSet(String path, Map<String, String> map, FieldProblems problems) {
@@ -124,8 +132,12 @@ record LocalWorkspace(Set<String> names, long bytes) {
     if (amount == null) {
       return 0;
     }
-    if (amount.signum() <= 0 || amount.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-      problems.add(field, "must be a positive size, got " + requests.get("storage"));
+    if (amount.compareTo(BigDecimal.valueOf(MIN_BYTES)) < 0
+        || amount.compareTo(BigDecimal.valueOf(MAX_BYTES)) > 0) {
+      problems.add(
+          field,
+          "must be between 16Mi and 1Ti: the workspace is a file system of that size, got "
+              + requests.get("storage"));
       return 0;
     }
     return amount.setScale(0, RoundingMode.CEILING).longValueExact();

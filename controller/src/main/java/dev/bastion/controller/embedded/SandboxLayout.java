@@ -5,8 +5,8 @@ import java.nio.file.Path;
 
 /**
  * Where a sandbox's host-side files live below the state directory: {@code
- * sandboxes/<id>/workspace} (its /workspace), {@code run/} (sandboxd's socket) and {@code bundle/}
- * (the OCI bundle).
+ * sandboxes/<id>/workspace} (its /workspace, where {@code workspace.img} is mounted), {@code run/}
+ * (sandboxd's socket) and {@code bundle/} (the OCI bundle).
  */
 public final class SandboxLayout {
 
@@ -26,6 +26,11 @@ public final class SandboxLayout {
 
   public Path workspace(String id) {
     return dir(id).resolve("workspace");
+  }
+
+  /** The file system image mounted on the workspace: its size is the workspace's quota. */
+  public Path workspaceImage(String id) {
+    return dir(id).resolve("workspace.img");
   }
 
   public Path socketDir(String id) {

@@ -19,6 +19,7 @@ import dev.cel.parser.CelStandardMacro;
 import dev.cel.runtime.CelEvaluationException;
 import dev.cel.runtime.CelRuntime;
 import dev.cel.runtime.CelRuntimeFactory;
+import dev.cel.runtime.CelStandardFunctions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,16 @@ public final class ToolPolicyCompiler {
 
   private static final CelCompiler COMPILER = compiler();
   private static final CelRuntime RUNTIME =
-      CelRuntimeFactory.standardCelRuntimeBuilder().setOptions(OPTIONS).build();
+      CelRuntimeFactory.standardCelRuntimeBuilder()
+          .setOptions(OPTIONS)
+          // The standard functions but matches, which CachedMatches replaces.
+          .setStandardEnvironmentEnabled(false)
+          .setStandardFunctions(
+              CelStandardFunctions.newBuilder()
+                  .excludeFunctions(CelStandardFunctions.StandardFunction.MATCHES)
+                  .build())
+          .addFunctionBindings(new CachedMatches().bindings())
+          .build();
 
   private ToolPolicyCompiler() {}
 

@@ -50,7 +50,7 @@ class LocalPodTemplateTest {
                 RuntimeKind.GVISOR,
                 new SandboxLimits(512 * MI, 4096, 1000, 256 * MI),
                 Map.of(),
-                0));
+                GI));
   }
 
   @Test
@@ -370,6 +370,21 @@ class LocalPodTemplateTest {
   }
 
   @Test
+  void theWorkspaceSizeDefaultsTo1GiAndIsBounded() {
+    assertThat(map(pod("{containers: [" + main("") + "]}")).workspaceBytes()).isEqualTo(GI);
+    for (String size : List.of("8Mi", "2Ti")) {
+      String vcts =
+          "[{metadata: {name: ws}, spec: {resources: {requests: {storage: " + size + "}}}}]";
+      assertThat(problems(pod("{containers: [" + main("") + "]}", vcts)))
+          .as(size)
+          .containsExactly(
+              "spec.volumeClaimTemplates[0].spec.resources.requests.storage: must be between 16Mi"
+                  + " and 1Ti: the workspace is a file system of that size, got "
+                  + size);
+    }
+  }
+
+  @Test
   void theWorkspaceIsTheOnlyVolume() {
     String vct =
         "[{metadata: {name: data}, spec: {accessModes: [ReadWriteOnce], volumeMode: Filesystem,"
@@ -421,7 +436,7 @@ class LocalPodTemplateTest {
             "spec.volumeClaimTemplates: at most one is allowed in embedded mode, got 2: a sandbox"
                 + " has one persistent directory, /workspace",
             "spec.volumeClaimTemplates[0].metadata.labels: cannot apply in embedded mode (the"
-                + " workspace is a host directory, not a PersistentVolumeClaim)",
+                + " workspace is a file system on this machine, not a PersistentVolumeClaim)",
             "spec.volumeClaimTemplates[0].spec.storageClassName: cannot apply in embedded mode (no"
                 + " storage classes or persistent volumes on one machine)",
             "spec.volumeClaimTemplates[0].spec.accessModes[0]: must be ReadWriteOnce: the"

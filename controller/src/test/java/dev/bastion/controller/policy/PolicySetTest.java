@@ -141,4 +141,27 @@ class PolicySetTest {
     }
     assertThat(decide(LS, policy).allowed()).isTrue();
   }
+
+  @Test
+  void matchesFindsAnywhereAndABadPatternDenies() {
+    CompiledPolicy policy =
+        compiled(
+            "regex",
+            "{rules: ["
+                + rule(
+                    "partial",
+                    "matches(call.cwd, \"space\") && call.cwd.matches(\"^/work\")",
+                    "Deny")
+                + ", "
+                + rule(
+                    "dynamic", "call.argv.size() > 1 && call.argv[1].matches(call.argv[0])", "Deny")
+                + "]}");
+    assertThat(decide(LS, policy).decidedBy()).isEqualTo("regex/partial");
+    ToolCall elsewhere = ToolCall.process("process.exec", List.of("a+", "b"), Map.of(), "/tmp", 0);
+    assertThat(decide(elsewhere, policy).allowed()).isTrue();
+    ToolCall bad = ToolCall.process("process.exec", List.of("(", "b"), Map.of(), "/tmp", 0);
+    PolicyDecision decision = decide(bad, policy);
+    assertThat(decision.allowed()).isFalse();
+    assertThat(decision.decidedBy()).isEqualTo("regex/dynamic");
+  }
 }

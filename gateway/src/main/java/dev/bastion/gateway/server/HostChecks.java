@@ -34,6 +34,11 @@ final class HostChecks {
               + " or apt-get install "
               + (config.runtime() == RuntimeKind.GVISOR ? "runsc" : "crun"));
     }
+    if (!HostCommand.run(List.of("mkfs.ext4", "-V"), Duration.ofSeconds(20)).ok()) {
+      throw new StartupException(
+          "mkfs.ext4 is not installed, and every sandbox's /workspace is an ext4 file system of"
+              + " its own (its size is its quota): apt-get install e2fsprogs");
+    }
     // sun_path holds 108 bytes: sockets below a deep state directory cannot be bound.
     String socket =
         new SandboxLayout(config.stateDir().toAbsolutePath()).socket("sbx-000000000000").toString();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.RootFilesystem;
 import dev.bastion.controller.runtime.RuntimeKind;
+import dev.bastion.controller.runtime.WorkspaceVolume;
 import dev.bastion.gateway.server.ServerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,12 +59,16 @@ final class SandboxHost {
     new RootFilesystem(CACHE_DIR, MIRROR).ensure(line -> System.out.println("[rootfs] " + line));
   }
 
-  /** Removes every container a test server left in its runtime state directory. */
+  /**
+   * Removes every container a test server left in its runtime state directory, and unmounts their
+   * workspaces so the directory can be deleted.
+   */
   static void removeContainers(Path stateDir) {
     ContainerRuntime runtime = new ContainerRuntime(RuntimeKind.GVISOR, stateDir.resolve("gvisor"));
     if (Files.isDirectory(stateDir.resolve("gvisor"))) {
       runtime.list().keySet().forEach(runtime::remove);
     }
+    new WorkspaceVolume().unmountAllUnder(stateDir);
   }
 
   private static void require(boolean condition, String reason) {
