@@ -109,13 +109,24 @@ public final class ResourceAdmin {
     return visible;
   }
 
-  /** Deletes one object; returns its canonical kind. */
-  public String delete(Caller caller, String kind, String name) {
+  /**
+   * Deletes one object; returns its canonical kind.
+   *
+   * @param admission asked about the object before it is deleted, as in {@link #apply}
+   */
+  public String delete(Caller caller, String kind, String name, Consumer<HasMetadata> admission) {
     Class<? extends CustomResource<?, ?>> type = ResourceKinds.resolve(kind);
     HasMetadata object = visible(caller, type, name);
     requireWriteAccess(caller, object);
+    admission.accept(object);
     store.delete(type, SandboxService.NAMESPACE, name, null);
     return object.getKind();
+  }
+
+  /** Whether {@code kind} (as users type it) names Sandboxes or claims: agents' own objects. */
+  public static boolean isAgentKind(String kind) {
+    Class<?> type = ResourceKinds.resolve(kind);
+    return type == Sandbox.class || type == SandboxClaim.class;
   }
 
   private void prepare(Caller caller, HasMetadata object) {

@@ -74,14 +74,34 @@ public final class ResourceApi {
     if (request.method() == HttpMethod.GET && (parts.size() == 1 || parts.size() == 2)) {
       String kind = parts.get(0);
       Optional<String> name = parts.size() == 2 ? Optional.of(parts.get(1)) : Optional.empty();
-      answer(request, controller.blocking(() -> list(controller.admin().get(caller, kind, name))));
+      answer(
+          request,
+          controller.blocking(
+              () -> {
+                if (name.isEmpty() && ResourceAdmin.isAgentKind(kind)) {
+                  admit(tenant.get(), null, "sandboxes.list");
+                }
+                List<HasMetadata> objects = controller.admin().get(caller, kind, name);
+                if (name.isPresent()) {
+                  admit(tenant.get(), objects.get(0), "sandboxes.get");
+                }
+                return list(objects);
+              }));
     } else if (request.method() == HttpMethod.DELETE && parts.size() == 2) {
       answer(
           request,
           controller.blocking(
               () ->
                   new JsonObject()
-                      .put("kind", controller.admin().delete(caller, parts.get(0), parts.get(1)))
+                      .put(
+                          "kind",
+                          controller
+                              .admin()
+                              .delete(
+                                  caller,
+                                  parts.get(0),
+                                  parts.get(1),
+                                  object -> admit(tenant.get(), object, "sandboxes.delete")))
                       .put("name", parts.get(1))
                       .put("action", "deleted")));
     } else {
@@ -125,7 +145,7 @@ public final class ResourceApi {
                     JsonArray results = new JsonArray();
                     controller
                         .admin()
-                        .apply(caller, yaml, object -> admitCreation(tenant, object))
+                        .apply(caller, yaml, object -> admit(tenant, object, "sandboxes.create"))
                         .forEach(
                             applied ->
                                 results.add(
@@ -140,23 +160,28 @@ public final class ResourceApi {
   }
 
   /**
-   * A Sandbox or claim applied here makes a sandbox as Sandboxes.Create does, so the same policy
-   * decides it: otherwise apply would be a way around a rule on sandboxes.create.
+   * Applying, reading or deleting a Sandbox or claim here does what the Sandboxes API does, so the
+   * same policies decide it: otherwise this API would be a way around them. Other kinds are the
+   * operators' (admin-only where it matters) and not decided.
+   *
+   * @param target the object whose labels and template the policy sees; null for a listing
    */
-  private void admitCreation(Tenant tenant, HasMetadata object) {
-    String template;
-    if (object instanceof SandboxClaim claim) {
-      template = controller.sandboxes().templateOfPool(claim.getSpec().getWarmPoolRef().getName());
-    } else if (object instanceof Sandbox) {
-      template = "";
-    } else {
+  private void admit(Tenant tenant, HasMetadata target, String tool) {
+    if (target != null && !(target instanceof Sandbox) && !(target instanceof SandboxClaim)) {
       return;
     }
-    Map<String, String> labels =
-        object.getMetadata().getLabels() == null ? Map.of() : object.getMetadata().getLabels();
+    ToolGate.Target seen = ToolGate.Target.NONE;
+    if (target != null) {
+      String template =
+          target instanceof SandboxClaim claim
+              ? controller.sandboxes().templateOfPool(claim.getSpec().getWarmPoolRef().getName())
+              : "";
+      Map<String, String> labels =
+          target.getMetadata().getLabels() == null ? Map.of() : target.getMetadata().getLabels();
+      seen = new ToolGate.Target(target.getMetadata().getName(), labels, template);
+    }
     try {
-      gate.admit(
-          tenant, new ToolGate.Target("", labels, template), ToolCall.of("sandboxes.create"));
+      gate.admit(tenant, seen, ToolCall.of(tool));
     } catch (StatusException refused) {
       throw new SandboxError(
           refused.status() == GrpcStatus.PERMISSION_DENIED

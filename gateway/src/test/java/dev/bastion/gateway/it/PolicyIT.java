@@ -65,6 +65,9 @@ class PolicyIT {
             call.tool == "sandboxes.create"
             && "tier" in sandbox.labels && sandbox.labels["tier"] == "gpu"
           action: Deny
+        - name: keep-kept
+          when: call.tool == "sandboxes.delete" && "keep" in sandbox.labels
+          action: Deny
         limits: {maxOutputBytes: 1000, maxFileBytes: 2048, maxExecSeconds: 30%s}
       """;
 
@@ -99,6 +102,9 @@ class PolicyIT {
 
   @AfterAll
   static void stop() throws Exception {
+    if (server != null) {
+      cli(OPS, 0, "delete", "toolpolicy", "agents");
+    }
     if (api != null) {
       for (Channel tenant : List.of(alice, bob)) {
         for (Sandbox s :
@@ -252,6 +258,27 @@ class PolicyIT {
           podTemplate: {spec: {runtimeClassName: gvisor, containers: [{name: main, image: bastion/python}]}}
         """);
     assertThat(cli(ALICE, 1, "apply", "-f", sandbox.toString())[1]).contains("no-gpu");
+  }
+
+  @Test
+  void theResourceApiIsDecidedLikeTheSandboxesApi() {
+    String kept =
+        Api.call(
+                alice,
+                Api.CREATE,
+                CreateSandboxRequest.newBuilder()
+                    .setTemplate("python")
+                    .putLabels("keep", "yes")
+                    .build())
+            .getId();
+    assertStatus(
+        () ->
+            Api.call(
+                alice, Api.DELETE, DeleteSandboxRequest.newBuilder().setSandboxId(kept).build()),
+        Status.Code.PERMISSION_DENIED,
+        "keep-kept");
+    assertThat(cli(ALICE, 1, "delete", "sandbox", kept)[1]).contains("keep-kept");
+    assertThat(cli(ALICE, 0, "get", "sandbox", kept)[0]).contains(kept);
   }
 
   @Test
