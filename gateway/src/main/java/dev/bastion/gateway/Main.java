@@ -5,6 +5,7 @@ import dev.bastion.gateway.cli.AuditCommand;
 import dev.bastion.gateway.cli.DeleteCommand;
 import dev.bastion.gateway.cli.GetCommand;
 import dev.bastion.gateway.server.ServeCommand;
+import dev.bastion.loadtest.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,7 +20,8 @@ import picocli.CommandLine.Command;
       ApplyCommand.class,
       GetCommand.class,
       DeleteCommand.class,
-      AuditCommand.class
+      AuditCommand.class,
+      BenchCommand.class
     })
 public final class Main implements Runnable {
 
@@ -29,6 +31,19 @@ public final class Main implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new Main()).execute(args));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The CLI as {@code main} runs it; tests run it in-process. */
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Main());
+    CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+    // bench's flags are ghz's, many and terse: a bad one gets one line, not the whole usage.
+    cli.setParameterExceptionHandler(
+        (error, args) ->
+            error.getCommandLine().getCommand() instanceof BenchCommand
+                ? BenchCommand.usageError(error)
+                : usage.handleParseException(error, args));
+    return cli;
   }
 }

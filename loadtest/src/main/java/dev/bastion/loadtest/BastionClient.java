@@ -26,7 +26,7 @@ import java.util.concurrent.TimeoutException;
  * The benchmark's gRPC client. One client serves both the gateway and the sandboxd sockets, so both
  * paths pay the same client-side costs and only the server side differs.
  */
-final class BastionClient implements AutoCloseable {
+public final class BastionClient implements AutoCloseable {
 
   /** The only built-in template. */
   private static final String TEMPLATE = "python";
@@ -48,17 +48,22 @@ final class BastionClient implements AutoCloseable {
       vertx.close();
       throw new IllegalStateException("Netty's native epoll transport did not load");
     }
-    // One HTTP/2 connection per address with unlimited streams, as the gateway itself uses
-    // towards sandboxd: concurrent calls multiplex instead of opening connections.
-    HttpClientOptions http =
-        new HttpClientOptions()
-            .setProtocolVersion(HttpVersion.HTTP_2)
-            .setHttp2ClearTextUpgrade(false)
-            .setHttp2MultiplexingLimit(-1);
-    GrpcClient client = GrpcClient.client(vertx, new GrpcClientOptions(), http);
+    GrpcClient client = GrpcClient.client(vertx, new GrpcClientOptions(), http2Options());
     Endpoint gateway =
         new Endpoint("gateway", SocketAddress.inetSocketAddress(port, "127.0.0.1"), token);
     return new BastionClient(vertx, client, gateway);
+  }
+
+  /**
+   * HTTP/2 over cleartext with prior knowledge (what the gateway and sandboxd speak), one
+   * connection per address with unlimited streams, as the gateway itself uses towards sandboxd:
+   * concurrent calls multiplex instead of opening connections.
+   */
+  public static HttpClientOptions http2Options() {
+    return new HttpClientOptions()
+        .setProtocolVersion(HttpVersion.HTTP_2)
+        .setHttp2ClearTextUpgrade(false)
+        .setHttp2MultiplexingLimit(-1);
   }
 
   Endpoint gateway() {
