@@ -121,6 +121,13 @@ public final class EmbeddedPods implements SandboxPods {
           cgroups.release(id);
         }
       }
+      // Workspaces of sandboxes that are gone, even when a stop interrupted their removal after
+      // their directory went.
+      for (Path mountPoint : volumes.mountPointsUnder(layout.sandboxesDir())) {
+        if (!sandboxes.contains(mountPoint.getParent().getFileName().toString())) {
+          volumes.unmount(mountPoint);
+        }
+      }
       try (Stream<Path> dirs = Files.list(layout.sandboxesDir())) {
         for (Path dir : dirs.toList()) {
           String id = dir.getFileName().toString();

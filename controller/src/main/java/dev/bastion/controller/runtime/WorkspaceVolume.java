@@ -82,13 +82,14 @@ public final class WorkspaceVolume {
    * sandboxes were left running (pool members outlive a server by design).
    */
   public void unmountAllUnder(Path dir) {
-    String prefix = dir.toAbsolutePath().normalize() + "/";
+    mountPointsUnder(dir).forEach(this::unmount);
+  }
+
+  /** The mount points strictly below {@code dir}, as the kernel lists them. */
+  public List<Path> mountPointsUnder(Path dir) {
     try {
-      for (String mountPoint : mountPoints()) {
-        if (mountPoint.startsWith(prefix)) {
-          unmount(Path.of(mountPoint));
-        }
-      }
+      String prefix = canonical(dir) + "/";
+      return mountPoints().stream().filter(p -> p.startsWith(prefix)).map(Path::of).toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the mount table", e);
     }
@@ -96,7 +97,13 @@ public final class WorkspaceVolume {
 
   /** Whether {@code dir} is a mount point, from the kernel's mount table. */
   boolean isMounted(Path dir) throws IOException {
-    return mountPoints().contains(dir.toAbsolutePath().normalize().toString());
+    return mountPoints().contains(canonical(dir));
+  }
+
+  // The mount table names real paths: a state directory reached through a symbolic link must be
+  // compared by where it really is.
+  private static String canonical(Path dir) throws IOException {
+    return (Files.exists(dir) ? dir.toRealPath() : dir.toAbsolutePath().normalize()).toString();
   }
 
   private List<String> mountPoints() throws IOException {

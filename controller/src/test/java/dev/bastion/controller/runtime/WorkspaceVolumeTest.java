@@ -101,4 +101,15 @@ class WorkspaceVolumeTest {
     assertThat(volumes.isMounted(workspace)).isFalse();
     assertThat(Files.readString(workspace.resolve("old.txt"))).isEqualTo("old");
   }
+
+  @Test
+  void aStateDirectoryReachedThroughASymlinkIsUnmountedToo() throws IOException {
+    Path link = Files.createSymbolicLink(dir.resolve("link"), dir);
+    Path linkedWorkspace = link.resolve("workspace");
+    volumes.mount(link.resolve("workspace.img"), linkedWorkspace, SIZE);
+    assertThat(volumes.isMounted(linkedWorkspace)).isTrue();
+    assertThat(volumes.mountPointsUnder(link)).containsExactly(workspace.toRealPath());
+    volumes.unmountAllUnder(link);
+    assertThat(volumes.isMounted(workspace)).isFalse();
+  }
 }
