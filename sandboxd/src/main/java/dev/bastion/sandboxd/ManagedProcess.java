@@ -13,11 +13,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * One child process and the clients that watch it.
  *
- * <p>Each output pipe is read on its own virtual thread in chunks of at most 32 KiB; chunks are
+ * <p>Each output pipe is read on its own platform thread in chunks of at most 32 KiB; chunks are
  * handed to the event loop, which owns all other state: the replay buffer, the listeners and the
  * exit. The process counts as exited once it has been reaped and both pipes reached EOF, so the
  * {@code exited} event is always the last one. A background child that keeps the pipes open thus
@@ -28,6 +30,16 @@ final class ManagedProcess {
   private static final int CHUNK_BYTES = 32 * 1024;
   private static final int CHUNKS_IN_FLIGHT = 4;
   private static final int MAX_SIGNAL = 64;
+
+  /**
+   * Threads for blocking on the process: pipe reads and writes, kills. Platform threads, not
+   * virtual ones: a read on a pipe pins a virtual thread's carrier for as long as the process keeps
+   * the pipe open, and once the scheduler retired the carriers it had added to make up for that
+   * (after a minute or so of quiet) a long-running process left no carrier for the next process's
+   * readers, whose output then never arrived.
+   */
+  private static final ExecutorService BLOCKING =
+      Executors.newCachedThreadPool(Thread.ofPlatform().name("process-io-", 0).daemon().factory());
 
   private final Process process;
   private final String tag;
@@ -91,12 +103,8 @@ final class ManagedProcess {
     Promise<Void> stdoutDone = Promise.promise();
     Promise<Void> stderrDone = Promise.promise();
     Promise<Integer> reaped = Promise.promise();
-    Thread.ofVirtual()
-        .name("stdout-" + pid())
-        .start(() -> pump(process.getInputStream(), false, stdoutDone));
-    Thread.ofVirtual()
-        .name("stderr-" + pid())
-        .start(() -> pump(process.getErrorStream(), true, stderrDone));
+    BLOCKING.execute(() -> pump(process.getInputStream(), false, stdoutDone));
+    BLOCKING.execute(() -> pump(process.getErrorStream(), true, stderrDone));
     // onExit waits for the child, so it never lingers as a zombie.
     process.onExit().thenRun(() -> context.runOnContext(v -> reaped.complete(process.exitValue())));
     timeoutTimer =
@@ -137,7 +145,7 @@ final class ManagedProcess {
   /** Kills the process and its whole group. */
   void kill() {
     if (running()) {
-      Thread.ofVirtual().start(() -> killer.kill(process.toHandle()));
+      BLOCKING.execute(() -> killer.kill(process.toHandle()));
     }
   }
 
@@ -256,12 +264,11 @@ final class ManagedProcess {
 
   private Future<Void> offLoop(Runnable blocking) {
     Promise<Void> done = Promise.promise();
-    Thread.ofVirtual()
-        .start(
-            () -> {
-              blocking.run();
-              context.runOnContext(v -> done.complete());
-            });
+    BLOCKING.execute(
+        () -> {
+          blocking.run();
+          context.runOnContext(v -> done.complete());
+        });
     return done.future();
   }
 }

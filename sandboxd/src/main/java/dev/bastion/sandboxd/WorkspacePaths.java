@@ -25,6 +25,8 @@ final class WorkspacePaths {
   static final String ROOT = "/workspace";
 
   private static final int MAX_PATH_BYTES = 4096;
+  // NAME_MAX: a longer name is refused here, before the file system fails it as an I/O error.
+  private static final int MAX_NAME_BYTES = 255;
   // Like the kernel's ELOOP limit, so a symlink cycle cannot make resolution spin.
   private static final int MAX_SYMLINK_HOPS = 40;
 
@@ -89,6 +91,11 @@ final class WorkspacePaths {
     }
     Path logical =
         Path.of(clientPath.startsWith("/") ? clientPath : ROOT + "/" + clientPath).normalize();
+    for (Path name : logical) {
+      if (name.toString().getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) {
+        throw GrpcErrors.invalid("a name in the path is longer than " + MAX_NAME_BYTES + " bytes");
+      }
+    }
     Path logicalRoot = Path.of(ROOT);
     if (!logical.startsWith(logicalRoot)) {
       throw outside(clientPath);

@@ -55,6 +55,15 @@ class WorkspacePathsTest {
     assertInvalid("", "path must not be empty");
     assertInvalid("a\0b", "path must not contain NUL bytes");
     assertInvalid("a".repeat(4097), "path is longer than 4096 bytes");
+    assertInvalid("a".repeat(256), "a name in the path is longer than 255 bytes");
+    assertInvalid(
+        "d/" + "\u00e9".repeat(128) + "/f", "a name in the path is longer than 255 bytes");
+  }
+
+  @Test
+  void acceptsNamesOfTheLongestLength() throws Exception {
+    assertThat(paths.resolveFollowing("a".repeat(255)).logical())
+        .isEqualTo("/workspace/" + "a".repeat(255));
   }
 
   @Test

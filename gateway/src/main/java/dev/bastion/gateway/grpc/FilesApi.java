@@ -44,6 +44,7 @@ public final class FilesApi implements Service {
   public void bind(GrpcServer server) {
     forwarder.bind(
         server,
+        descriptor(),
         FilesGrpcService.Read,
         Route.transfer(
             FilesGrpcClient.Read,
@@ -57,6 +58,7 @@ public final class FilesApi implements Service {
             chunk -> chunk.getData().size()));
     forwarder.bind(
         server,
+        descriptor(),
         FilesGrpcService.Write,
         Route.transfer(
             FilesGrpcClient.Write,
@@ -72,6 +74,7 @@ public final class FilesApi implements Service {
             info -> 0));
     forwarder.bind(
         server,
+        descriptor(),
         FilesGrpcService.List,
         Route.plain(
             FilesGrpcClient.List,
@@ -79,6 +82,7 @@ public final class FilesApi implements Service {
             request -> ToolCall.onPath("files.list", request.getPath(), 0)));
     forwarder.bind(
         server,
+        descriptor(),
         FilesGrpcService.Stat,
         Route.plain(
             FilesGrpcClient.Stat,
@@ -86,6 +90,7 @@ public final class FilesApi implements Service {
             request -> ToolCall.onPath("files.list", request.getPath(), 0)));
     forwarder.bind(
         server,
+        descriptor(),
         FilesGrpcService.Remove,
         Route.plain(
             FilesGrpcClient.Remove,
@@ -93,6 +98,7 @@ public final class FilesApi implements Service {
             request -> ToolCall.onPath("files.remove", request.getPath(), 0)));
     forwarder.bind(
         server,
+        descriptor(),
         FilesGrpcService.MakeDir,
         Route.plain(
             FilesGrpcClient.MakeDir,
@@ -100,6 +106,7 @@ public final class FilesApi implements Service {
             request -> ToolCall.onPath("files.write", request.getPath(), 0)));
     forwarder.bind(
         server,
+        descriptor(),
         FilesGrpcService.Move,
         Route.plainMaking(
             FilesGrpcClient.Move,
@@ -110,6 +117,7 @@ public final class FilesApi implements Service {
                     ToolCall.onPath("files.write", request.getDestination(), 0))));
     forwarder.bind(
         server,
+        descriptor(),
         FilesGrpcService.Watch,
         Route.plain(
             FilesGrpcClient.Watch,

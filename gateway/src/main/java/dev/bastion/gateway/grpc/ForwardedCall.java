@@ -5,6 +5,7 @@ import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.controller.sandbox.SandboxView;
 import dev.bastion.gateway.auth.Tenant;
 import dev.bastion.gateway.policy.ToolGate;
+import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
@@ -26,8 +27,9 @@ import java.util.concurrent.TimeUnit;
  * sandboxd (so HTTP/2 windows fill and sandboxd stops reading the process), and when sandboxd is
  * slow to take stdin the gateway stops reading from the agent. Nothing is buffered without bound.
  * Cancellation travels both ways. Policy decides the call on its first message, before anything
- * reaches the sandbox, and holds it to its limits while it runs ({@link CallGuard}). All of it runs
- * on the call's event loop.
+ * reaches the sandbox, and holds it to its limits while it runs ({@link CallGuard}); a call whose
+ * client sends one message must send exactly one, within {@link OneRequest#PATIENCE}. All of it
+ * runs on the call's event loop.
  */
 final class ForwardedCall<Req, Resp> {
 
@@ -37,6 +39,7 @@ final class ForwardedCall<Req, Resp> {
   private final GrpcServerRequest<Req, Resp> inbound;
   private final GrpcServerResponse<Req, Resp> response;
   private final Route<Req, Resp> route;
+  private final boolean oneRequest;
   private final GrpcClient client;
   private final SandboxService sandboxes;
   private final CallerTenant callers;
@@ -49,10 +52,13 @@ final class ForwardedCall<Req, Resp> {
   private boolean inboundEnded;
   private boolean finished;
   private boolean sandboxAnswered;
+  private Vertx vertx;
+  private long silenceTimer = -1;
 
   ForwardedCall(
       GrpcServerRequest<Req, Resp> inbound,
       Route<Req, Resp> route,
+      boolean oneRequest,
       GrpcClient client,
       SandboxService sandboxes,
       CallerTenant callers,
@@ -60,6 +66,7 @@ final class ForwardedCall<Req, Resp> {
     this.inbound = inbound;
     this.response = inbound.response();
     this.route = route;
+    this.oneRequest = oneRequest;
     this.client = client;
     this.sandboxes = sandboxes;
     this.callers = callers;
@@ -67,6 +74,15 @@ final class ForwardedCall<Req, Resp> {
   }
 
   void start() {
+    vertx = Vertx.currentContext().owner();
+    silenceTimer =
+        vertx.setTimer(
+            OneRequest.PATIENCE.toMillis(),
+            id -> {
+              if (!connecting && outbound == null) {
+                finish(OneRequest.silent(inbound));
+              }
+            });
     inbound.handler(this::onInboundMessage);
     inbound.endHandler(ignored -> onInboundEnd());
     // Vert.x reports a client's cancel (RST_STREAM) to the error handler, a broken connection to
@@ -76,6 +92,18 @@ final class ForwardedCall<Req, Resp> {
   }
 
   private void onInboundMessage(Req message) {
+    if (finished) {
+      return;
+    }
+    if (message == null) {
+      finish(Undecodable.status(inbound));
+      return;
+    }
+    if (oneRequest && outbound != null) {
+      // sandboxd acts on the last message of such a call, and policy decided on the first.
+      finish(OneRequest.secondMessage(inbound));
+      return;
+    }
     if (outbound != null) {
       try {
         guard.onRequest(message);
@@ -96,6 +124,7 @@ final class ForwardedCall<Req, Resp> {
       return;
     }
     connecting = true;
+    stopSilenceTimer();
     inbound.pause();
     Req first;
     Path socket;
@@ -191,6 +220,8 @@ final class ForwardedCall<Req, Resp> {
     inboundEnded = true;
     if (outbound != null) {
       outbound.end();
+    } else if (!connecting) {
+      finish(OneRequest.noMessage(inbound));
     }
   }
 
@@ -257,7 +288,15 @@ final class ForwardedCall<Req, Resp> {
     }
   }
 
+  private void stopSilenceTimer() {
+    if (silenceTimer >= 0) {
+      vertx.cancelTimer(silenceTimer);
+      silenceTimer = -1;
+    }
+  }
+
   private void release() {
+    stopSilenceTimer();
     if (guard != null) {
       guard.close();
     }

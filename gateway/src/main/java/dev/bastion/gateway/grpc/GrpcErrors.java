@@ -15,13 +15,20 @@ public final class GrpcErrors {
 
   private static final Logger LOG = Logger.getLogger(GrpcErrors.class.getName());
 
+  /**
+   * The longest status message sent. Messages name what the caller sent (a path, an id), and a
+   * grpc-message header past the client's header limit (8 KiB in grpc-java) breaks the call with a
+   * protocol error instead of telling the caller anything.
+   */
+  static final int MAX_MESSAGE_CHARS = 512;
+
   private GrpcErrors() {}
 
   /** Ends {@code response} with the status that {@code failure} stands for. */
   public static void fail(GrpcServerResponse<?, ?> response, Throwable failure) {
     StatusException status = toStatus(failure);
     try {
-      response.status(status.status()).statusMessage(status.message()).end();
+      response.status(status.status()).statusMessage(bounded(status.message())).end();
     } catch (IllegalStateException alreadyEnded) {
       // The call ended first (e.g. the client cancelled): nobody is left to tell.
     }
@@ -37,6 +44,14 @@ public final class GrpcErrors {
     }
     LOG.log(Level.WARNING, "unexpected failure in a call", failure);
     return new StatusException(GrpcStatus.INTERNAL, "internal error");
+  }
+
+  /** {@code message}, cut to {@link #MAX_MESSAGE_CHARS} with an ellipsis when longer. */
+  static String bounded(String message) {
+    if (message == null || message.length() <= MAX_MESSAGE_CHARS) {
+      return message;
+    }
+    return message.substring(0, MAX_MESSAGE_CHARS - 1) + "\u2026";
   }
 
   static GrpcStatus statusOf(SandboxError.Kind kind) {

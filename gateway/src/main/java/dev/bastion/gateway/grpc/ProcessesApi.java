@@ -108,10 +108,11 @@ public final class ProcessesApi implements Service {
                         .setSignal(SIGKILL)
                         .setOomKilled(true)
                         .build()));
-    forwarder.bind(server, ProcessesGrpcService.Exec, exec);
-    forwarder.bind(server, ProcessesGrpcService.Run, run);
+    forwarder.bind(server, descriptor(), ProcessesGrpcService.Exec, exec);
+    forwarder.bind(server, descriptor(), ProcessesGrpcService.Run, run);
     forwarder.bind(
         server,
+        descriptor(),
         ProcessesGrpcService.Connect,
         Route.plain(
             ProcessesGrpcClient.Connect,
@@ -119,6 +120,7 @@ public final class ProcessesApi implements Service {
             request -> ToolCall.of("process.connect")));
     forwarder.bind(
         server,
+        descriptor(),
         ProcessesGrpcService.List,
         Route.plain(
             ProcessesGrpcClient.List,
@@ -126,6 +128,7 @@ public final class ProcessesApi implements Service {
             request -> ToolCall.of("process.list")));
     forwarder.bind(
         server,
+        descriptor(),
         ProcessesGrpcService.Signal,
         Route.plain(
             ProcessesGrpcClient.Signal,

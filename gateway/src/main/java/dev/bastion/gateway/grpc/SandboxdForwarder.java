@@ -1,5 +1,6 @@
 package dev.bastion.gateway.grpc;
 
+import com.google.protobuf.Descriptors;
 import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.gateway.policy.ToolGate;
 import io.vertx.grpc.client.GrpcClient;
@@ -22,11 +23,17 @@ public final class SandboxdForwarder {
     this.gate = gate;
   }
 
-  /** Serves {@code method} by relaying each call along {@code route}. */
+  /** Serves {@code method} of {@code service} by relaying each call along {@code route}. */
   <Req, Resp> void bind(
-      GrpcServer server, ServiceMethod<Req, Resp> method, Route<Req, Resp> route) {
+      GrpcServer server,
+      Descriptors.ServiceDescriptor service,
+      ServiceMethod<Req, Resp> method,
+      Route<Req, Resp> route) {
+    boolean oneRequest = !service.findMethodByName(method.methodName()).isClientStreaming();
     server.callHandler(
-        method,
-        request -> new ForwardedCall<>(request, route, client, sandboxes, callers, gate).start());
+        Undecodable.asNull(method),
+        request ->
+            new ForwardedCall<>(request, route, oneRequest, client, sandboxes, callers, gate)
+                .start());
   }
 }

@@ -51,7 +51,7 @@ public final class SandboxesApi implements Service {
   @Override
   public void bind(GrpcServer server) {
     server.callHandler(
-        SandboxesGrpcService.Create,
+        Undecodable.asNull(SandboxesGrpcService.Create),
         request ->
             unary(
                 request,
@@ -67,7 +67,7 @@ public final class SandboxesApi implements Service {
                       .map(SandboxMessages::toProto);
                 }));
     server.callHandler(
-        SandboxesGrpcService.Get,
+        Undecodable.asNull(SandboxesGrpcService.Get),
         request ->
             unary(
                 request,
@@ -76,7 +76,7 @@ public final class SandboxesApi implements Service {
                         SandboxMessages.toProto(
                             admitted(tenant, get.getSandboxId(), "sandboxes.get")))));
     server.callHandler(
-        SandboxesGrpcService.List,
+        Undecodable.asNull(SandboxesGrpcService.List),
         request ->
             unary(
                 request,
@@ -90,7 +90,7 @@ public final class SandboxesApi implements Service {
                   return Future.succeededFuture(response.build());
                 }));
     server.callHandler(
-        SandboxesGrpcService.Delete,
+        Undecodable.asNull(SandboxesGrpcService.Delete),
         request ->
             unary(
                 request,
@@ -101,7 +101,7 @@ public final class SandboxesApi implements Service {
                             admitted(tenant, delete.getSandboxId(), "sandboxes.delete").id())
                         .map(DeleteSandboxResponse.getDefaultInstance())));
     server.callHandler(
-        SandboxesGrpcService.Suspend,
+        Undecodable.asNull(SandboxesGrpcService.Suspend),
         request ->
             unary(
                 request,
@@ -112,7 +112,7 @@ public final class SandboxesApi implements Service {
                             admitted(tenant, suspend.getSandboxId(), "sandboxes.suspend").id())
                         .map(SandboxMessages::toProto)));
     server.callHandler(
-        SandboxesGrpcService.Resume,
+        Undecodable.asNull(SandboxesGrpcService.Resume),
         request ->
             unary(
                 request,
@@ -148,10 +148,11 @@ public final class SandboxesApi implements Service {
     return id;
   }
 
-  /** Authenticates, reads the one request, runs {@code call} and answers with its result. */
+  /** Reads the one request, authenticates, runs {@code call} and answers with its result. */
   private <Req, Resp> void unary(
       GrpcServerRequest<Req, Resp> request, BiFunction<Tenant, Req, Future<Resp>> call) {
-    request.handler(
+    OneRequest.await(
+        request,
         message -> {
           Future<Resp> result;
           try {

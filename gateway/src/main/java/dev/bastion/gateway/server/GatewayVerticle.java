@@ -1,5 +1,6 @@
 package dev.bastion.gateway.server;
 
+import dev.bastion.gateway.grpc.GrpcAdmission;
 import dev.bastion.gateway.http.HttpEndpoints;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -51,7 +52,9 @@ final class GatewayVerticle extends VerticleBase {
                 request -> {
                   String type = request.getHeader("content-type");
                   if (type != null && type.startsWith("application/grpc")) {
-                    grpc.handle(request);
+                    if (GrpcAdmission.admit(request)) {
+                      grpc.handle(request);
+                    }
                   } else {
                     endpoints.handle(request);
                   }

@@ -17,6 +17,7 @@ import dev.bastion.api.v1.ListProcessesRequest;
 import dev.bastion.api.v1.ListProcessesResponse;
 import dev.bastion.api.v1.ListSandboxesRequest;
 import dev.bastion.api.v1.ListSandboxesResponse;
+import dev.bastion.api.v1.MakeDirRequest;
 import dev.bastion.api.v1.MoveFileRequest;
 import dev.bastion.api.v1.ReadFileRequest;
 import dev.bastion.api.v1.RemoveFileRequest;
@@ -27,6 +28,7 @@ import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.Sandbox;
 import dev.bastion.api.v1.SignalRequest;
 import dev.bastion.api.v1.SignalResponse;
+import dev.bastion.api.v1.StatFileRequest;
 import dev.bastion.api.v1.SuspendSandboxRequest;
 import dev.bastion.api.v1.WatchFilesRequest;
 import dev.bastion.api.v1.WriteFileRequest;
@@ -40,6 +42,7 @@ import io.grpc.MethodDescriptor;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.MetadataUtils;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -144,6 +147,18 @@ final class Api implements AutoCloseable {
           MethodDescriptor.MethodType.UNARY,
           RemoveFileRequest.getDefaultInstance(),
           RemoveFileResponse.getDefaultInstance());
+  static final MethodDescriptor<StatFileRequest, FileInfo> STAT =
+      method(
+          "bastion.v1.Files/Stat",
+          MethodDescriptor.MethodType.UNARY,
+          StatFileRequest.getDefaultInstance(),
+          FileInfo.getDefaultInstance());
+  static final MethodDescriptor<MakeDirRequest, FileInfo> MAKE_DIR =
+      method(
+          "bastion.v1.Files/MakeDir",
+          MethodDescriptor.MethodType.UNARY,
+          MakeDirRequest.getDefaultInstance(),
+          FileInfo.getDefaultInstance());
   static final MethodDescriptor<MoveFileRequest, FileInfo> MOVE =
       method(
           "bastion.v1.Files/Move",
@@ -179,6 +194,17 @@ final class Api implements AutoCloseable {
 
   static <Req, Resp> Resp call(Channel channel, MethodDescriptor<Req, Resp> method, Req request) {
     return ClientCalls.blockingUnaryCall(channel, method, deadline(120), request);
+  }
+
+  /** Creates a sandbox from {@code template} as {@code as}; returns when it is ready. */
+  static Sandbox create(Channel as, String template) {
+    return call(as, CREATE, CreateSandboxRequest.newBuilder().setTemplate(template).build());
+  }
+
+  /** Runs {@code argv} in {@code sandbox} as {@code as}. */
+  static RunResult run(Channel as, String sandbox, String... argv) {
+    return call(
+        as, RUN, RunRequest.newBuilder().setSandboxId(sandbox).addAllArgv(List.of(argv)).build());
   }
 
   @Override

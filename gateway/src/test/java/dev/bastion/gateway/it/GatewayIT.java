@@ -109,15 +109,11 @@ class GatewayIT {
   }
 
   static Sandbox create(Channel as) {
-    return Api.call(
-        as, Api.CREATE, CreateSandboxRequest.newBuilder().setTemplate("python").build());
+    return Api.create(as, "python");
   }
 
   static RunResult run(String sandbox, String... argv) {
-    return Api.call(
-        alice,
-        Api.RUN,
-        RunRequest.newBuilder().setSandboxId(sandbox).addAllArgv(List.of(argv)).build());
+    return Api.run(alice, sandbox, argv);
   }
 
   @Test
@@ -623,34 +619,12 @@ class GatewayIT {
 
   @Test
   void memoryBombIsReportedAndTheSandboxFails() {
-    String id = create(alice).getId();
-    RunResult result = run(id, "python3", "-c", "x = bytearray(2 * 1024 * 1024 * 1024)");
-    assertThat(result.getOomKilled()).isTrue();
-    Sandbox sandbox =
-        Api.call(alice, Api.GET, GetSandboxRequest.newBuilder().setSandboxId(id).build());
-    assertThat(sandbox.getPhase()).isEqualTo(Sandbox.Phase.FAILED);
-    assertThat(sandbox.getMessage()).startsWith("out of memory");
-    assertStatus(() -> run(id, "true"), Status.Code.FAILED_PRECONDITION, "failed");
+    Containment.memoryBomb(alice, create(alice).getId());
   }
 
   @Test
   void forkBombIsContainedAndReported() throws Exception {
-    String id = create(alice).getId();
-    ExecRecorder recorder = new ExecRecorder();
-    StreamObserver<ExecRequest> requests = exec(alice, recorder);
-    requests.onNext(start(id, "sh", "-c", "f() { f | f & }; f; sleep 60"));
-    requests.onCompleted();
-    assertThatThrownBy(() -> recorder.await(120))
-        .satisfies(
-            e ->
-                assertThat(Status.fromThrowable(e.getCause()).getCode())
-                    .isEqualTo(Status.Code.UNAVAILABLE))
-        .hasMessageContaining("process limit");
-    Sandbox sandbox =
-        Api.call(alice, Api.GET, GetSandboxRequest.newBuilder().setSandboxId(id).build());
-    assertThat(sandbox.getPhase()).isEqualTo(Sandbox.Phase.FAILED);
-    assertThat(sandbox.getMessage()).startsWith("process limit reached");
-    assertThat(run(shared, "true").getExitCode()).as("other sandboxes are unharmed").isZero();
+    Containment.forkBomb(alice, create(alice).getId(), shared);
   }
 
   @Test
@@ -778,6 +752,10 @@ class GatewayIT {
   }
 
   static FileInfo write(Channel as, String sandbox, String path, String content) {
+    return write(as, WriteFileHeader.newBuilder().setSandboxId(sandbox).setPath(path), content);
+  }
+
+  static FileInfo write(Channel as, WriteFileHeader.Builder header, String content) {
     CompletableFuture<FileInfo> result = new CompletableFuture<>();
     StreamObserver<WriteFileRequest> requests =
         ClientCalls.asyncClientStreamingCall(
@@ -796,10 +774,7 @@ class GatewayIT {
               @Override
               public void onCompleted() {}
             });
-    requests.onNext(
-        WriteFileRequest.newBuilder()
-            .setHeader(WriteFileHeader.newBuilder().setSandboxId(sandbox).setPath(path))
-            .build());
+    requests.onNext(WriteFileRequest.newBuilder().setHeader(header).build());
     requests.onNext(
         WriteFileRequest.newBuilder().setData(ByteString.copyFromUtf8(content)).build());
     requests.onCompleted();

@@ -96,8 +96,8 @@ class PolicyIT {
     alice = api.as(ALICE);
     bob = api.as(BOB);
     applyPolicy("");
-    aliceBox = create(alice).getId();
-    bobBox = create(bob).getId();
+    aliceBox = Api.create(alice, "python").getId();
+    bobBox = Api.create(bob, "python").getId();
   }
 
   @AfterAll
@@ -169,7 +169,7 @@ class PolicyIT {
 
   @Test
   void policiesApplyOnlyToTheirTenants() {
-    RunResult result = run(bob, bobBox, "sh", "-c", "command -v curl || echo none");
+    RunResult result = Api.run(bob, bobBox, "sh", "-c", "command -v curl || echo none");
     assertThat(result.getExitCode()).isZero();
   }
 
@@ -356,20 +356,8 @@ class PolicyIT {
     cli(OPS, 0, "apply", "-f", file.toString());
   }
 
-  static Sandbox create(Channel as) {
-    return Api.call(
-        as, Api.CREATE, CreateSandboxRequest.newBuilder().setTemplate("python").build());
-  }
-
   static RunResult run(String sandbox, String... argv) {
-    return run(alice, sandbox, argv);
-  }
-
-  static RunResult run(Channel as, String sandbox, String... argv) {
-    return Api.call(
-        as,
-        Api.RUN,
-        RunRequest.newBuilder().setSandboxId(sandbox).addAllArgv(List.of(argv)).build());
+    return Api.run(alice, sandbox, argv);
   }
 
   static String[] cli(String token, int expectedExit, String... args) {

@@ -7,9 +7,14 @@ import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.RootFilesystem;
 import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.controller.runtime.WorkspaceVolume;
+import dev.bastion.gateway.server.BastionServer;
 import dev.bastion.gateway.server.ServerConfig;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.stream.Stream;
 
 /**
  * What integration tests need from the machine: root, runsc and the sandbox root filesystem. Off CI
@@ -36,6 +41,35 @@ final class SandboxHost {
         sandboxdJar(),
         warm,
         state.resolve("audit.jsonl"));
+  }
+
+  /** Starts a gVisor server on a free loopback port with its state in {@code stateDir}. */
+  static BastionServer start(Path stateDir, Path tokens, int warm) throws IOException {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    return BastionServer.start(
+        config(port, stateDir, tokens, RuntimeKind.GVISOR, warm), System.out::println);
+  }
+
+  /**
+   * Copies each sandbox's own log (sandboxd's output) out of {@code stateDir} into {@code into}.
+   */
+  static void keepLogs(Path stateDir, Path into) throws IOException {
+    Path sandboxes = stateDir.resolve("sandboxes");
+    if (!Files.isDirectory(sandboxes)) {
+      return;
+    }
+    Files.createDirectories(into);
+    try (Stream<Path> dirs = Files.list(sandboxes)) {
+      for (Path log : dirs.map(d -> d.resolve("container.log")).filter(Files::exists).toList()) {
+        Files.copy(
+            log,
+            into.resolve(log.getParent().getFileName() + ".log"),
+            StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
   }
 
   static Path sandboxdJar() {
