@@ -41,18 +41,19 @@ final class RawGrpc implements AutoCloseable {
   record Answer(
       int grpcStatus, String grpcMessage, long resetCode, int httpStatus, int bodyBytes) {}
 
+  private static final HttpClientOptions H2C =
+      new HttpClientOptions()
+          .setProtocolVersion(HttpVersion.HTTP_2)
+          .setHttp2ClearTextUpgrade(false)
+          .setHttp2MultiplexingLimit(-1);
+
   private final Vertx vertx = Vertx.vertx();
   private final HttpClient client;
   private final int port;
 
   RawGrpc(int port) {
     this.port = port;
-    this.client =
-        vertx.createHttpClient(
-            new HttpClientOptions()
-                .setProtocolVersion(HttpVersion.HTTP_2)
-                .setHttp2ClearTextUpgrade(false)
-                .setHttp2MultiplexingLimit(-1));
+    this.client = vertx.createHttpClient(H2C);
   }
 
   /** One gRPC frame: the compressed flag, a length prefix (true or not) and the payload. */
@@ -84,8 +85,11 @@ final class RawGrpc implements AutoCloseable {
       Duration patience)
       throws InterruptedException {
     HttpClientRequest[] sent = new HttpClientRequest[1];
+    // A connection of its own: each case attacks one connection, as a client would its own, and
+    // must not inherit a state an earlier case left on a shared one.
+    HttpClient connection = vertx.createHttpClient(H2C);
     Future<Answer> answer =
-        client
+        connection
             .request(
                 new RequestOptions()
                     .setMethod(HttpMethod.POST)
@@ -105,7 +109,8 @@ final class RawGrpc implements AutoCloseable {
                 failure ->
                     failure instanceof StreamResetException reset
                         ? Future.succeededFuture(new Answer(-1, null, reset.getCode(), 0, 0))
-                        : Future.failedFuture(failure));
+                        : Future.failedFuture(failure))
+            .andThen(done -> connection.close());
     try {
       return answer
           .toCompletionStage()
