@@ -57,6 +57,13 @@ final class BastionHttp implements AutoCloseable {
       throw new CliException(
           "invalid server URL '" + server + "': expected http://HOST:PORT or https://HOST:PORT");
     }
+    if (!token.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
+      // Tokens are printable ASCII; anything else (a line break pasted with it) cannot go in a
+      // header.
+      throw new CliException(
+          "the token contains a space, a line break or another character a header cannot carry:"
+              + " check --token or BASTION_TOKEN");
+    }
     return new BastionHttp(base, token);
   }
 

@@ -93,6 +93,19 @@ class BastionHttpTest {
   }
 
   @Test
+  void aTokenWithALineBreakIsAClearErrorNotAStackTrace() {
+    Run run =
+        bastion("", Map.of("BASTION_SERVER", url, "BASTION_TOKEN", "#\ngood-token"), "get", "swp");
+
+    assertThat(run.exitCode()).isEqualTo(1);
+    assertThat(run.err())
+        .isEqualTo(
+            "error: the token contains a space, a line break or another character a header cannot"
+                + " carry: check --token or BASTION_TOKEN\n");
+    assertThat(requests).isEmpty();
+  }
+
+  @Test
   void applyReadsStdinForDash() {
     Run run = bastion(TEMPLATE_YAML, env(), "apply", "-f", "-");
 
