@@ -192,6 +192,19 @@ final class Api implements AutoCloseable {
     return CallOptions.DEFAULT.withDeadlineAfter(seconds, TimeUnit.SECONDS);
   }
 
+  /** Deletes every sandbox each of {@code tenants} holds: a test's teardown. */
+  static void deleteAllSandboxes(List<Channel> tenants) {
+    for (Channel tenant : tenants) {
+      for (Sandbox sandbox :
+          call(tenant, LIST, ListSandboxesRequest.getDefaultInstance()).getSandboxesList()) {
+        call(
+            tenant,
+            DELETE,
+            DeleteSandboxRequest.newBuilder().setSandboxId(sandbox.getId()).build());
+      }
+    }
+  }
+
   static <Req, Resp> Resp call(Channel channel, MethodDescriptor<Req, Resp> method, Req request) {
     return ClientCalls.blockingUnaryCall(channel, method, deadline(120), request);
   }

@@ -19,7 +19,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.bastion.api.v1.CreateSandboxRequest;
-import dev.bastion.api.v1.DeleteSandboxRequest;
 import dev.bastion.api.v1.ExecEvent;
 import dev.bastion.api.v1.ExecRequest;
 import dev.bastion.api.v1.ListFilesRequest;
@@ -215,16 +214,7 @@ class AttackSuiteIT {
   static void stop() throws Exception {
     SandboxHost.keepLogs(dir.resolve("state"), Path.of("target", "attack-suite-logs"));
     if (api != null) {
-      for (Channel tenant : List.of(alice, bob, carol, eve)) {
-        for (Sandbox s :
-            Api.call(tenant, Api.LIST, ListSandboxesRequest.getDefaultInstance())
-                .getSandboxesList()) {
-          Api.call(
-              tenant,
-              Api.DELETE,
-              DeleteSandboxRequest.newBuilder().setSandboxId(s.getId()).build());
-        }
-      }
+      Api.deleteAllSandboxes(List.of(alice, bob, carol, eve));
       api.close();
     }
     if (server != null) {

@@ -3,7 +3,6 @@ package dev.bastion.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.api.v1.CreateSandboxRequest;
-import dev.bastion.api.v1.DeleteSandboxRequest;
 import dev.bastion.api.v1.ListSandboxesRequest;
 import dev.bastion.api.v1.Sandbox;
 import dev.bastion.controller.runtime.RuntimeKind;
@@ -66,12 +65,7 @@ class BenchSmokeIT {
   @AfterAll
   static void stop() throws Exception {
     if (api != null) {
-      for (Sandbox left : sandboxes()) {
-        Api.call(
-            caller,
-            Api.DELETE,
-            DeleteSandboxRequest.newBuilder().setSandboxId(left.getId()).build());
-      }
+      Api.deleteAllSandboxes(List.of(caller));
       api.close();
     }
     if (server != null) {

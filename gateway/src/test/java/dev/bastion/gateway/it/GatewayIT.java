@@ -95,11 +95,7 @@ class GatewayIT {
   @AfterAll
   static void stop() throws Exception {
     if (api != null && shared != null) {
-      for (Sandbox s :
-          Api.call(alice, Api.LIST, ListSandboxesRequest.getDefaultInstance()).getSandboxesList()) {
-        Api.call(
-            alice, Api.DELETE, DeleteSandboxRequest.newBuilder().setSandboxId(s.getId()).build());
-      }
+      Api.deleteAllSandboxes(List.of(alice));
       api.close();
     }
     if (server != null) {

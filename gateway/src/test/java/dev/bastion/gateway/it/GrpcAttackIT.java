@@ -10,12 +10,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.MethodDescriptor;
-import dev.bastion.api.v1.DeleteSandboxRequest;
 import dev.bastion.api.v1.ExecEvent;
 import dev.bastion.api.v1.ExecRequest;
 import dev.bastion.api.v1.ExecStart;
 import dev.bastion.api.v1.GetSandboxRequest;
-import dev.bastion.api.v1.ListSandboxesRequest;
 import dev.bastion.api.v1.Sandbox;
 import dev.bastion.api.v1.WriteFileHeader;
 import dev.bastion.api.v1.WriteFileRequest;
@@ -105,16 +103,7 @@ class GrpcAttackIT {
   static void stop() throws Exception {
     SandboxHost.keepLogs(dir.resolve("state"), Path.of("target", "grpc-attack-logs"));
     if (api != null) {
-      for (Channel tenant : List.of(alice, carol)) {
-        for (Sandbox s :
-            Api.call(tenant, Api.LIST, ListSandboxesRequest.getDefaultInstance())
-                .getSandboxesList()) {
-          Api.call(
-              tenant,
-              Api.DELETE,
-              DeleteSandboxRequest.newBuilder().setSandboxId(s.getId()).build());
-        }
-      }
+      Api.deleteAllSandboxes(List.of(alice, carol));
       api.close();
     }
     if (raw != null) {

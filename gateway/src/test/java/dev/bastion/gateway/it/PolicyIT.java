@@ -7,11 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.api.v1.CreateSandboxRequest;
 import dev.bastion.api.v1.DeleteSandboxRequest;
-import dev.bastion.api.v1.ListSandboxesRequest;
 import dev.bastion.api.v1.MoveFileRequest;
 import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.RunResult;
-import dev.bastion.api.v1.Sandbox;
 import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.gateway.server.BastionServer;
 import io.grpc.Channel;
@@ -106,16 +104,7 @@ class PolicyIT {
       cli(OPS, 0, "delete", "toolpolicy", "agents");
     }
     if (api != null) {
-      for (Channel tenant : List.of(alice, bob)) {
-        for (Sandbox s :
-            Api.call(tenant, Api.LIST, ListSandboxesRequest.getDefaultInstance())
-                .getSandboxesList()) {
-          Api.call(
-              tenant,
-              Api.DELETE,
-              DeleteSandboxRequest.newBuilder().setSandboxId(s.getId()).build());
-        }
-      }
+      Api.deleteAllSandboxes(List.of(alice, bob));
       api.close();
     }
     if (server != null) {
