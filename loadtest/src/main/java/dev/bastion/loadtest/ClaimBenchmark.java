@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,9 +18,12 @@ import java.util.concurrent.TimeUnit;
  * refilled between them, so no refill competes with the claim measured), cold creates, then bursts
  * of as many concurrent claims as the pool holds, each on a refilled pool, and how long the pool
  * takes to refill ({@code --bursts N}, default 1: more bursts give more samples from one run).
+ * {@code --warmup-bursts N} bursts come first and are reported apart: the first burst after a start
+ * runs code the sequential claims never made hot, which a long-running server has long compiled.
  *
  * <p>{@code java -cp loadtest/target/loadtest.jar dev.bastion.loadtest.ClaimBenchmark [--smoke]
- * [--pool N] [--claims N] [--warmup N] [--colds N] [--bursts N] [--repo DIR] [--out FILE]}
+ * [--pool N] [--claims N] [--warmup N] [--colds N] [--warmup-bursts N] [--bursts N] [--repo DIR]
+ * [--out FILE]}
  */
 public final class ClaimBenchmark {
 
@@ -35,11 +39,20 @@ public final class ClaimBenchmark {
   }
 
   public static void main(String[] args) throws Exception {
+    System.exit(run(args));
+  }
+
+  /**
+   * Runs the benchmark with {@code args}; returns the exit status: 0, 1 on any error (never on a
+   * timing), 2 on a bad argument.
+   */
+  public static int run(String[] args) throws Exception {
     int pool = 50;
     int claims = 30;
     int colds = 5;
     int warmup = 10;
     int bursts = 1;
+    int warmupBursts = 0;
     Path repo = Path.of(".");
     Path out = null;
     for (int i = 0; i < args.length; i++) {
@@ -56,16 +69,20 @@ public final class ClaimBenchmark {
         case "--claims" -> claims = Integer.parseInt(args[++i]);
         case "--colds" -> colds = Integer.parseInt(args[++i]);
         case "--bursts" -> bursts = Integer.parseInt(args[++i]);
+        case "--warmup-bursts" -> warmupBursts = Integer.parseInt(args[++i]);
         case "--repo" -> repo = Path.of(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         default -> {
           System.err.println("ClaimBenchmark: unknown argument " + args[i]);
-          System.exit(2);
+          return 2;
         }
       }
     }
     Report report = new Report();
     report.put("machine", MachineFacts.collect());
+    // The client shares the machine with the server: how its JVM ran is part of the method.
+    report.put(
+        "client_jvm_args", new JsonArray(ManagementFactory.getRuntimeMXBean().getInputArguments()));
     int status = 0;
     Path stateDir = Files.createTempDirectory("bastion-claims-");
     try (GatewayProcess gateway = GatewayProcess.start(repo.toAbsolutePath(), stateDir, pool);
@@ -87,6 +104,11 @@ public final class ClaimBenchmark {
       report.put(
           "warm_claim", benchmark.sequentialClaims(claims, pool).put("warmup_claims", warmup));
       report.put("cold_create", new ColdCreateBenchmark(client).measure(colds));
+      JsonArray unmeasured = new JsonArray();
+      for (int i = 0; i < warmupBursts; i++) {
+        unmeasured.add(benchmark.burst(pool));
+      }
+      report.put("warmup_bursts", unmeasured);
       JsonArray measured = new JsonArray();
       for (int i = 0; i < bursts; i++) {
         measured.add(benchmark.burst(pool));
@@ -98,19 +120,11 @@ public final class ClaimBenchmark {
       report.put("error", e.toString());
       status = 1;
     }
-    List<String> leaked = Containers.list(stateDir);
-    for (String id : leaked) {
-      Containers.forceDelete(stateDir, id);
-    }
-    report.put("leaked_containers", new JsonArray(leaked));
-    if (!leaked.isEmpty()) {
+    if (Containers.removeLeaked(stateDir, report)) {
       status = 1;
     }
-    report.print(System.out);
-    if (out != null) {
-      report.write(out);
-    }
-    System.exit(status);
+    report.emit(out);
+    return status;
   }
 
   /** One claim at a time; the pool is full again before each, as in steady state. */

@@ -34,8 +34,11 @@ public final class Owners {
 
   /** Whether {@code owner} (by uid) controls {@code object}. */
   public static boolean isControlledBy(HasMetadata object, HasMetadata owner) {
-    return controllerOf(object)
-        .map(ref -> ref.getUid().equals(owner.getMetadata().getUid()))
-        .orElse(false);
+    return isControlledBy(object, owner.getMetadata().getUid());
+  }
+
+  /** Whether the owner with uid {@code ownerUid} controls {@code object}. */
+  public static boolean isControlledBy(HasMetadata object, String ownerUid) {
+    return controllerOf(object).map(ref -> ref.getUid().equals(ownerUid)).orElse(false);
   }
 }

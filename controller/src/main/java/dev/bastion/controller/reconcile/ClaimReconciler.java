@@ -94,14 +94,23 @@ public final class ClaimReconciler implements Reconciler {
   private Outcome serve(SandboxClaim claim) {
     String namespace = claim.getMetadata().getNamespace();
     String poolName = claim.getSpec().getWarmPoolRef().getName();
-    Optional<SandboxWarmPool> pool = store.get(SandboxWarmPool.class, namespace, poolName);
+    // Read in place: a burst of claims reads the same pool and template once each.
+    Optional<PoolRef> pool =
+        store.read(
+            SandboxWarmPool.class,
+            namespace,
+            poolName,
+            p ->
+                new PoolRef(
+                    poolName,
+                    p.getMetadata().getUid(),
+                    p.getSpec().getSandboxTemplateRef().getName()));
     if (pool.isEmpty()) {
       return Outcome.failed(
           "WarmPoolNotFound", "warm pool \"" + poolName + "\" does not exist", claim);
     }
-    String templateName = pool.get().getSpec().getSandboxTemplateRef().getName();
-    Optional<SandboxTemplate> template = store.get(SandboxTemplate.class, namespace, templateName);
-    if (template.isEmpty()) {
+    String templateName = pool.get().template();
+    if (!store.exists(SandboxTemplate.class, namespace, templateName)) {
       return Outcome.failed(
           "TemplateNotFound", "template \"" + templateName + "\" does not exist", claim);
     }
@@ -111,6 +120,11 @@ public final class ClaimReconciler implements Reconciler {
         metrics.claimed(claim, templateName, ClaimSandboxes.WARM);
         return new Outcome(adopted, null);
       }
+    }
+    Optional<SandboxTemplate> template = store.get(SandboxTemplate.class, namespace, templateName);
+    if (template.isEmpty()) {
+      return Outcome.failed(
+          "TemplateNotFound", "template \"" + templateName + "\" does not exist", claim);
     }
     Sandbox cold;
     try {
@@ -137,28 +151,35 @@ public final class ClaimReconciler implements Reconciler {
 
   /**
    * Tries the pool's Ready members from a random starting point, so concurrent claims rarely
-   * contend for the same one; a member changed meanwhile (taken by another claim) is skipped.
+   * contend for the same one; a member changed meanwhile (taken by another claim) is skipped. The
+   * handed-over member is built from the stored one read in place, and written under its
+   * resourceVersion, so a member taken between the read and the write is a conflict, not a share.
    */
-  private Optional<Sandbox> adopt(SandboxClaim claim, SandboxWarmPool pool) {
-    String namespace = pool.getMetadata().getNamespace();
-    String poolName = pool.getMetadata().getName();
+  private Optional<Sandbox> adopt(SandboxClaim claim, PoolRef pool) {
+    String namespace = claim.getMetadata().getNamespace();
     // Names only: a burst of claims on a big pool must not copy every member for every claim.
     List<String> candidates =
         new ArrayList<>(
             store.names(
                 Sandbox.class,
                 namespace,
-                labels -> poolName.equals(labels.get(AgentLabels.WARM_POOL))));
+                labels -> pool.name().equals(labels.get(AgentLabels.WARM_POOL))));
     Collections.shuffle(candidates);
     for (String name : candidates) {
-      Optional<Sandbox> candidate = store.get(Sandbox.class, namespace, name);
-      if (candidate.isEmpty()
-          || !Owners.isControlledBy(candidate.get(), pool)
-          || !SandboxConditions.isReady(candidate.get())) {
+      Optional<Sandbox> handedOver =
+          store.read(
+              Sandbox.class,
+              namespace,
+              name,
+              member ->
+                  pool.controls(member) && SandboxConditions.isReady(member)
+                      ? ClaimSandboxes.adopted(member, claim)
+                      : null);
+      if (handedOver.isEmpty()) {
         continue;
       }
       try {
-        return Optional.of(store.update(ClaimSandboxes.adopted(candidate.get(), claim)));
+        return Optional.of(store.update(handedOver.get()));
       } catch (StoreException e) {
         if (!StoreException.isConflict(e) && e.reason() != StoreException.Reason.NOT_FOUND) {
           throw e;
@@ -232,6 +253,13 @@ public final class ClaimReconciler implements Reconciler {
     }
     if (!wasReady && Conditions.isTrue(status.getConditions(), "Ready")) {
       metrics.ready(claim, sandbox.orElseThrow(), now);
+    }
+  }
+
+  /** The claim's pool, as far as serving a claim needs it. */
+  private record PoolRef(String name, String uid, String template) {
+    boolean controls(Sandbox member) {
+      return Owners.isControlledBy(member, uid);
     }
   }
 

@@ -34,7 +34,9 @@ public final class ObjectWaiter {
    * Completes with {@code check}'s answer once it has one for the object (absent when deleted), or
    * fails with {@code onTimeout} after {@code timeout}.
    *
-   * @param check returns empty to keep waiting; it may throw to fail the wait
+   * @param check returns empty to keep waiting; it may throw to fail the wait. It sees the stored
+   *     object itself (see {@link ResourceStore#read}): it must only read it, and what it returns
+   *     must not share the object's state.
    */
   public <T extends CustomResource<?, ?>, R> Future<R> await(
       Class<T> kind,
@@ -102,7 +104,10 @@ public final class ObjectWaiter {
         return;
       }
       try {
-        check.apply(store.get(kind, namespace, name)).ifPresent(promise::tryComplete);
+        // Every change re-checks every waiter of the object: read it in place, not a copy each.
+        check
+            .apply(store.read(kind, namespace, name, Function.identity()))
+            .ifPresent(promise::tryComplete);
       } catch (RuntimeException e) {
         promise.tryFail(e);
       }

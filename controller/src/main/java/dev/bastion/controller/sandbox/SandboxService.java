@@ -98,7 +98,10 @@ public final class SandboxService {
 
   /** The caller's sandbox {@code id}; another tenant's sandbox is NOT_FOUND. */
   public SandboxView get(String tenant, String id) {
-    return view(owned(tenant, id));
+    // Read in place: every Run and Exec asks, and a copy of the Sandbox each time is waste.
+    return store
+        .read(Sandbox.class, NAMESPACE, id, s -> belongsTo(s, tenant) ? view(s) : null)
+        .orElseThrow(() -> SandboxError.notFound(id));
   }
 
   /** The caller's sandboxes matching {@code selector}, oldest first. */
@@ -111,9 +114,7 @@ public final class SandboxService {
 
   /** How many sandboxes, of every tenant, are in {@code phase}. */
   public long count(SandboxPhase phase) {
-    return store.list(Sandbox.class, NAMESPACE, Map.of()).stream()
-        .filter(s -> SandboxViews.phase(s) == phase)
-        .count();
+    return store.count(Sandbox.class, NAMESPACE, s -> SandboxViews.phase(s) == phase);
   }
 
   /**
@@ -171,8 +172,11 @@ public final class SandboxService {
   /** The template warm pool {@code pool} builds its members from; empty when it does not exist. */
   public String templateOfPool(String pool) {
     return store
-        .get(SandboxWarmPool.class, NAMESPACE, pool)
-        .map(found -> found.getSpec().getSandboxTemplateRef().getName())
+        .read(
+            SandboxWarmPool.class,
+            NAMESPACE,
+            pool,
+            found -> found.getSpec().getSandboxTemplateRef().getName())
         .orElse("");
   }
 
@@ -203,7 +207,7 @@ public final class SandboxService {
 
   private SandboxClaim createClaim(
       CreateRequest request, Instant shutdown, Optional<PolicyLimits.Bound> maxSandboxes) {
-    if (store.get(SandboxWarmPool.class, NAMESPACE, request.warmPool()).isEmpty()) {
+    if (!store.exists(SandboxWarmPool.class, NAMESPACE, request.warmPool())) {
       throw SandboxError.invalid(
           "unknown warm pool '" + Labels.abbreviate(request.warmPool()) + "'");
     }
@@ -303,7 +307,7 @@ public final class SandboxService {
             () -> {
               Sandbox sandbox = owned(tenant, id);
               String claim = sandbox.getMetadata().getLabels().get(AgentLabels.CLAIM);
-              if (claim != null && store.get(SandboxClaim.class, NAMESPACE, claim).isPresent()) {
+              if (claim != null && store.exists(SandboxClaim.class, NAMESPACE, claim)) {
                 store.delete(SandboxClaim.class, NAMESPACE, claim, null);
               }
               store.delete(Sandbox.class, NAMESPACE, id, null);
@@ -374,8 +378,7 @@ public final class SandboxService {
     return loop.reconcileNow(new ObjectKey("Sandbox", NAMESPACE, id))
         .compose(
             ignored ->
-                blocking(
-                    () -> store.get(Sandbox.class, NAMESPACE, id).map(this::view).orElse(null)))
+                blocking(() -> store.read(Sandbox.class, NAMESPACE, id, this::view).orElse(null)))
         .compose(
             view -> {
               if (view == null
@@ -402,11 +405,13 @@ public final class SandboxService {
   private Sandbox owned(String tenant, String id) {
     return store
         .get(Sandbox.class, NAMESPACE, id)
-        .filter(
-            s ->
-                s.getMetadata().getLabels() != null
-                    && tenant.equals(s.getMetadata().getLabels().get(AgentLabels.TENANT)))
+        .filter(s -> belongsTo(s, tenant))
         .orElseThrow(() -> SandboxError.notFound(id));
+  }
+
+  private static boolean belongsTo(Sandbox sandbox, String tenant) {
+    Map<String, String> labels = sandbox.getMetadata().getLabels();
+    return labels != null && tenant.equals(labels.get(AgentLabels.TENANT));
   }
 
   private SandboxView view(Sandbox sandbox) {
@@ -418,8 +423,10 @@ public final class SandboxService {
     if (claim != null) {
       claimShutdown =
           store
-              .get(SandboxClaim.class, NAMESPACE, claim)
-              .map(
+              .read(
+                  SandboxClaim.class,
+                  NAMESPACE,
+                  claim,
                   c ->
                       c.getSpec().getLifecycle() == null
                           ? null

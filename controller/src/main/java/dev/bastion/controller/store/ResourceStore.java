@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -22,6 +23,20 @@ import java.util.function.Predicate;
 public interface ResourceStore {
 
   <T extends CustomResource<?, ?>> Optional<T> get(Class<T> kind, String namespace, String name);
+
+  /**
+   * What {@code reader} makes of the object, without copying it: the reader sees the stored object
+   * (or the informer's cached one) and must only read it, never keep or change it. The cheap way to
+   * look at an object many times, as waiters and the claim path do.
+   */
+  <T extends CustomResource<?, ?>, R> Optional<R> read(
+      Class<T> kind, String namespace, String name, Function<? super T, R> reader);
+
+  /** Whether the object exists; copies nothing. */
+  default <T extends CustomResource<?, ?>> boolean exists(
+      Class<T> kind, String namespace, String name) {
+    return read(kind, namespace, name, object -> Boolean.TRUE).isPresent();
+  }
 
   /** The objects of {@code kind} in {@code namespace} whose labels include {@code matchLabels}. */
   <T extends CustomResource<?, ?>> List<T> list(
