@@ -2,12 +2,15 @@ package dev.bastion.loadtest;
 
 import dev.bastion.api.v1.CreateSandboxRequest;
 import dev.bastion.api.v1.DeleteSandboxRequest;
+import dev.bastion.api.v1.ExecRequest;
+import dev.bastion.api.v1.ExecStart;
 import dev.bastion.api.v1.ProcessesGrpcClient;
 import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.Sandbox;
 import dev.bastion.api.v1.SandboxesGrpcClient;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClientOptions;
@@ -15,12 +18,15 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The benchmark's gRPC client. One client serves both the gateway and the sandboxd sockets, so both
@@ -72,9 +78,18 @@ public final class BastionClient implements AutoCloseable {
 
   /** The sandbox's own sandboxd, bypassing the gateway. */
   static Endpoint direct(Path stateDir, String sandboxId) {
-    Path socket = stateDir.resolve("sandboxes").resolve(sandboxId).resolve("run/sandboxd.sock");
     return new Endpoint(
-        "direct", SocketAddress.domainSocketAddress(socket.toAbsolutePath().toString()), null);
+        "direct", SocketAddress.domainSocketAddress(directSocket(stateDir, sandboxId)), null);
+  }
+
+  /** The absolute path of the sandbox's sandboxd socket under the server's state directory. */
+  static String directSocket(Path stateDir, String sandboxId) {
+    return stateDir
+        .resolve("sandboxes")
+        .resolve(sandboxId)
+        .resolve("run/sandboxd.sock")
+        .toAbsolutePath()
+        .toString();
   }
 
   /** Creates a cold sandbox; blocks until it is READY. */
@@ -126,6 +141,63 @@ public final class BastionClient implements AutoCloseable {
                             + endpoint.name()
                             + ": "
                             + result.getStderr().toStringUtf8()));
+  }
+
+  /**
+   * Execs {@code argv} through the gateway and reads its stdout at no more than {@code
+   * bytesPerSecond}: the response stream is paused whenever the client is ahead of its pace and
+   * resumed when the pace catches up, as a slow reader would. Completes with the bytes read and the
+   * exit code.
+   */
+  Future<LargeStreamBenchmark.StreamResult> pacedExec(
+      String sandboxId, List<String> argv, long bytesPerSecond) {
+    ExecRequest start =
+        ExecRequest.newBuilder()
+            .setStart(ExecStart.newBuilder().setSandboxId(sandboxId).addAllArgv(argv))
+            .build();
+    return client
+        .request(gateway.address(), ProcessesGrpcClient.Exec)
+        .compose(
+            request -> {
+              request.headers().set("authorization", "Bearer " + gateway.token());
+              request.write(start);
+              // No stdin: the half-close tells the process so.
+              request.end();
+              return request.response();
+            })
+        .compose(
+            response -> {
+              Promise<LargeStreamBenchmark.StreamResult> done = Promise.promise();
+              AtomicLong received = new AtomicLong();
+              AtomicInteger exitCode = new AtomicInteger(-1);
+              long begin = System.nanoTime();
+              response.handler(
+                  event -> {
+                    if (event.hasExited()) {
+                      exitCode.set(event.getExited().getExitCode());
+                      return;
+                    }
+                    long total = received.addAndGet(event.getStdout().size());
+                    long dueNanos = total * 1_000_000_000L / bytesPerSecond;
+                    long aheadMillis = (dueNanos - (System.nanoTime() - begin)) / 1_000_000;
+                    if (aheadMillis > 0) {
+                      response.pause();
+                      vertx.setTimer(aheadMillis, id -> response.resume());
+                    }
+                  });
+              response.exceptionHandler(done::tryFail);
+              response.endHandler(
+                  ended -> {
+                    if (response.status() != GrpcStatus.OK) {
+                      done.tryFail(
+                          "Exec ended with " + response.status() + ": " + response.statusMessage());
+                      return;
+                    }
+                    done.tryComplete(
+                        new LargeStreamBenchmark.StreamResult(received.get(), exitCode.get()));
+                  });
+              return done.future();
+            });
   }
 
   private <Req, Resp> Future<Resp> call(

@@ -1,5 +1,6 @@
 package dev.bastion.loadtest;
 
+import io.vertx.core.json.JsonArray;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +19,21 @@ final class Containers {
       return List.of(); // runsc never ran here
     }
     return runsc(stateDir, "list", "-quiet").lines().filter(line -> !line.isBlank()).toList();
+  }
+
+  /**
+   * Force-deletes the containers a benchmark left under {@code stateDir} and records them in the
+   * report as {@code leaked_containers}; returns whether there were any (an error: every benchmark
+   * deletes what it made).
+   */
+  static boolean removeLeaked(Path stateDir, Report report)
+      throws IOException, InterruptedException {
+    List<String> leaked = list(stateDir);
+    for (String id : leaked) {
+      forceDelete(stateDir, id);
+    }
+    report.put("leaked_containers", new JsonArray(leaked));
+    return !leaked.isEmpty();
   }
 
   static void forceDelete(Path stateDir, String id) throws IOException, InterruptedException {

@@ -48,10 +48,7 @@ public final class EmbeddedBenchmark {
       report.put("error", error.toString());
       status = 1;
     }
-    report.print(System.out);
-    if (options.out() != null) {
-      report.write(options.out());
-    }
+    report.emit(options.out());
     System.exit(status);
   }
 

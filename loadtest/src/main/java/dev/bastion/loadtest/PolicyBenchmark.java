@@ -5,7 +5,6 @@ import dev.bastion.controller.model.ToolPolicy;
 import dev.bastion.controller.policy.PolicySet;
 import dev.bastion.controller.policy.ToolCall;
 import dev.bastion.controller.policy.ToolPolicyCompiler;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -60,18 +59,10 @@ public final class PolicyBenchmark {
       report.put("error", e.toString());
       status = 1;
     }
-    List<String> leaked = Containers.list(stateDir);
-    for (String id : leaked) {
-      Containers.forceDelete(stateDir, id);
-    }
-    report.put("leaked_containers", new JsonArray(leaked));
-    if (!leaked.isEmpty()) {
+    if (Containers.removeLeaked(stateDir, report)) {
       status = 1;
     }
-    report.print(System.out);
-    if (options.out() != null) {
-      report.write(options.out());
-    }
+    report.emit(options.out());
     System.exit(status);
   }
 

@@ -38,6 +38,14 @@ final class Report {
         : String.valueOf(value);
   }
 
+  /** Prints the report, and writes it to {@code out} as JSON when given. */
+  void emit(Path out) throws IOException {
+    print(System.out);
+    if (out != null) {
+      write(out);
+    }
+  }
+
   void write(Path file) throws IOException {
     Files.writeString(file, root.encodePrettily() + "\n");
   }

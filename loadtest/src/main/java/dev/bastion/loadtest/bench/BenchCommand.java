@@ -47,7 +47,10 @@ public final class BenchCommand implements Callable<Integer> {
   @Parameters(
       index = "0",
       paramLabel = "HOST:PORT",
-      description = "The gateway, e.g. 127.0.0.1:8080 (plaintext HTTP/2).")
+      description =
+          "The gateway, e.g. 127.0.0.1:8080 (plaintext HTTP/2), or a sandbox's sandboxd as"
+              + " unix:STATE/sandboxes/ID/run/sandboxd.sock (its calls carry the sandbox's id but"
+              + " need no token).")
   String host;
 
   @Option(
@@ -240,13 +243,7 @@ public final class BenchCommand implements Callable<Integer> {
    * @throws IllegalArgumentException naming the flag that is wrong
    */
   BenchOptions options() {
-    int colon = host.lastIndexOf(':');
-    if (colon <= 0) {
-      throw new IllegalArgumentException("HOST:PORT expected, not '" + host + "'");
-    }
-    String hostName = host.substring(0, colon).replaceAll("^\\[(.*)]$", "$1");
-    int port = positive(host.substring(colon + 1), "the port of " + host);
-    require(port <= 65535, "the port of " + host + " must be at most 65535");
+    BenchTarget destination = BenchTarget.parse(host);
     require(concurrency >= 1, "-c must be at least 1");
     require(duration.isZero() ? total >= 1 : !duration.isNegative(), "-n must be at least 1");
     require(rps >= 0, "--rps must not be negative");
@@ -276,8 +273,7 @@ public final class BenchCommand implements Callable<Integer> {
       require(!payload.uses("SandboxID"), "{{.SandboxID}} needs --sandboxes N");
     }
     return new BenchOptions(
-        hostName,
-        port,
+        destination,
         method,
         dataJson,
         metadataJson,
@@ -295,16 +291,6 @@ public final class BenchCommand implements Callable<Integer> {
         countErrors,
         sandboxes,
         template);
-  }
-
-  private static int positive(String text, String what) {
-    try {
-      int value = Integer.parseInt(text);
-      require(value > 0, what + " must be a positive number");
-      return value;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(what + " must be a number, not '" + text + "'");
-    }
   }
 
   private static String read(Path file) {

@@ -13,8 +13,7 @@ import java.util.Map;
  * wrong.
  */
 record BenchOptions(
-    String host,
-    int port,
+    BenchTarget destination,
     BenchMethod method,
     String data,
     String metadata,
@@ -36,12 +35,12 @@ record BenchOptions(
   static final String SUMMARY = "summary";
 
   SocketAddress target() {
-    return SocketAddress.inetSocketAddress(port, host);
+    return destination.address();
   }
 
-  /** {@code HOST:PORT} as the run reports it. */
+  /** {@code HOST:PORT} or {@code unix:PATH} as the run reports it. */
   String address() {
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    return destination.text();
   }
 
   /**

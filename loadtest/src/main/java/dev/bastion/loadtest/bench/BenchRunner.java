@@ -3,6 +3,7 @@ package dev.bastion.loadtest.bench;
 import dev.bastion.loadtest.BastionClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Http2Settings;
 import io.vertx.grpc.client.GrpcClient;
@@ -92,7 +93,18 @@ final class BenchRunner {
   }
 
   private BenchReport runWithCleanup() throws BenchException {
-    Vertx vertx = Vertx.vertx();
+    // A Unix socket needs the native transport (epoll), which plain TCP does not.
+    Vertx vertx =
+        Vertx.vertx(
+            new VertxOptions().setPreferNativeTransport(options.destination().isUnixSocket()));
+    if (options.destination().isUnixSocket() && !vertx.isNativeTransportEnabled()) {
+      vertx.close();
+      throw new BenchException(
+          "cannot reach "
+              + options.address()
+              + ": Unix sockets need the native transport, unavailable here: "
+              + vertx.unavailableNativeTransportCause());
+    }
     List<GrpcClient> connections = new ArrayList<>();
     for (int i = 0; i < options.connections(); i++) {
       connections.add(

@@ -45,8 +45,8 @@ class BenchCommandTest {
     assertThat(options.format()).isEqualTo("summary");
     assertThat(options.skipFirst()).isZero();
     assertThat(options.sandboxes()).isZero();
-    assertThat(options.host()).isEqualTo("127.0.0.1");
-    assertThat(options.port()).isEqualTo(8080);
+    assertThat(options.target().host()).isEqualTo("127.0.0.1");
+    assertThat(options.target().port()).isEqualTo(8080);
     assertThat(options.data()).isEqualTo("{}");
   }
 
@@ -96,7 +96,7 @@ class BenchCommandTest {
     assertThat(options.format()).isEqualTo("json");
     assertThat(options.skipFirst()).isEqualTo(10);
     assertThat(options.countErrors()).isTrue();
-    assertThat(options.host()).isEqualTo("::1");
+    assertThat(options.target().host()).isEqualTo("::1");
     assertThat(options.address()).isEqualTo("[::1]:9000");
   }
 
@@ -160,6 +160,16 @@ class BenchCommandTest {
   }
 
   @Test
+  void aSandboxdSocketIsATargetAsGrpcNamesUnixSockets() {
+    BenchOptions relative = parse("--call", RUN, "unix:run/sandboxd.sock");
+    assertThat(relative.target().isDomainSocket()).isTrue();
+    assertThat(relative.target().path()).isEqualTo("run/sandboxd.sock");
+    BenchOptions absolute = parse("--call", RUN, "unix:///srv/s/sandboxd.sock");
+    assertThat(absolute.target().path()).isEqualTo("/srv/s/sandboxd.sock");
+    assertThat(absolute.reportOptions().getString("host")).isEqualTo("unix:/srv/s/sandboxd.sock");
+  }
+
+  @Test
   void badValuesAreNamed() {
     assertThatThrownBy(() -> parse("--call", RUN, "-c", "0", "h:1"))
         .hasMessage("-c must be at least 1");
@@ -168,7 +178,11 @@ class BenchCommandTest {
     assertThatThrownBy(() -> parse("--call", RUN, "-O", "csv", "h:1"))
         .hasMessage("-O must be summary, json or pretty, not 'csv'");
     assertThatThrownBy(() -> parse("--call", RUN, "localhost"))
-        .hasMessage("HOST:PORT expected, not 'localhost'");
+        .hasMessage("HOST:PORT or unix:PATH expected, not 'localhost'");
+    assertThatThrownBy(() -> parse("--call", RUN, "unix:"))
+        .hasMessage("unix: needs the socket's path, as in unix:/run/x.sock");
+    assertThatThrownBy(() -> parse("--call", RUN, "unix://run/x.sock"))
+        .hasMessage("unix:// needs an absolute path, as in unix:///run/x.sock");
     assertThatThrownBy(() -> parse("--call", RUN, "h:http"))
         .hasMessage("the port of h:http must be a number, not 'http'");
     assertThatThrownBy(() -> parse("--call", RUN, "-d", "{}", "-D", "f", "h:1"))

@@ -1,0 +1,84 @@
+package dev.bastion.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bastion.loadtest.ClaimBenchmark;
+import dev.bastion.loadtest.LargeStreamBenchmark;
+import dev.bastion.loadtest.RunOverheadBenchmark;
+import dev.bastion.loadtest.StreamsBenchmark;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The smoke versions of the load scenarios in docs/BENCHMARKS.md, each starting its own server from
+ * this checkout's jars as the full runs do: they fail on any error, a failed call, a wrong byte
+ * count or a leaked container — never on a timing.
+ */
+class ScenarioSmokeIT {
+
+  /** The checkout: the benchmarks run its gateway and sandboxd jars. */
+  static final Path REPO = Path.of("").toAbsolutePath().getParent();
+
+  @TempDir Path dir;
+
+  @BeforeAll
+  static void requireSandboxes() {
+    SandboxHost.require();
+  }
+
+  @Test
+  void runThroughTheGatewayAndDirectlyAtSeveralConcurrencies() throws Exception {
+    JsonObject report = run(RunOverheadBenchmark::run, "run-overhead.json");
+    JsonArray results = report.getJsonArray("run_true");
+    assertThat(results).hasSize(2);
+    for (Object result : results) {
+      JsonObject round = ((JsonObject) result).getJsonArray("rounds").getJsonObject(0);
+      assertThat(round.getJsonObject("gateway").getDouble("rps")).isPositive();
+      assertThat(round.getJsonObject("direct").getDouble("rps")).isPositive();
+    }
+  }
+
+  @Test
+  void aLargeStreamReachesASlowReaderWhole() throws Exception {
+    JsonObject report = run(LargeStreamBenchmark::run, "large-stream.json");
+    assertThat(report.getJsonObject("stream").getLong("bytes")).isEqualTo(32L << 20);
+    assertThat(report.getJsonObject("gateway_memory").getJsonArray("samples")).isNotEmpty();
+  }
+
+  @Test
+  void streamsAreHeldWithALineASecondEach() throws Exception {
+    JsonObject report = run(StreamsBenchmark::run, "streams.json");
+    JsonObject streams = report.getJsonObject("streams");
+    assertThat(streams.getInteger("open")).isEqualTo(10);
+    assertThat(streams.getInteger("errors")).isZero();
+    assertThat(report.getJsonObject("gateway").getDouble("heap_per_stream_kib")).isNotNull();
+  }
+
+  @Test
+  void aBurstOfClaimsIsServedWarm() throws Exception {
+    JsonObject report = run(ClaimBenchmark::run, "claims.json");
+    JsonObject burst = report.getJsonArray("bursts").getJsonObject(0);
+    assertThat(burst.getLong("warm")).isEqualTo(burst.getLong("claims"));
+  }
+
+  private interface Benchmark {
+    int run(String[] args) throws Exception;
+  }
+
+  /** Runs the smoke version; exit status 0 and no error or leaked container in its report. */
+  private JsonObject run(Benchmark benchmark, String file) throws Exception {
+    Path out = dir.resolve(file);
+    int status =
+        benchmark.run(new String[] {"--smoke", "--repo", REPO.toString(), "--out", out.toString()});
+    JsonObject report = new JsonObject(Files.readString(out));
+    assertThat(report.getString("error")).as("the benchmark's error").isNull();
+    assertThat(status).isZero();
+    assertThat(report.getJsonArray("leaked_containers")).isEmpty();
+    return report;
+  }
+}
