@@ -13,10 +13,12 @@ import dev.bastion.gateway.grpc.CallerTenant;
 import dev.bastion.gateway.grpc.FilesApi;
 import dev.bastion.gateway.grpc.ProcessesApi;
 import dev.bastion.gateway.grpc.SandboxdAccess;
+import dev.bastion.gateway.grpc.SandboxdCalls;
 import dev.bastion.gateway.grpc.SandboxdForwarder;
 import dev.bastion.gateway.grpc.SandboxesApi;
 import dev.bastion.gateway.http.HttpEndpoints;
 import dev.bastion.gateway.http.ResourceApi;
+import dev.bastion.gateway.mcp.McpEndpoint;
 import dev.bastion.gateway.policy.AuditLog;
 import dev.bastion.gateway.policy.GatedSandboxes;
 import dev.bastion.gateway.policy.ToolGate;
@@ -146,7 +148,10 @@ public final class BastionServer {
       SandboxdForwarder forwarder = new SandboxdForwarder(sandboxd, callers);
       HttpEndpoints endpoints =
           new HttpEndpoints(
-              rootfs::isReady, metrics, new ResourceApi(controller, authenticator, gate));
+              rootfs::isReady,
+              metrics,
+              new ResourceApi(controller, authenticator, gate),
+              McpEndpoint.create(authenticator, gated, new SandboxdCalls(sandboxd)));
       int instances = 2 * Runtime.getRuntime().availableProcessors();
       await(
           vertx.deployVerticle(
