@@ -4,11 +4,11 @@ import dev.bastion.controller.policy.Limit;
 import dev.bastion.controller.policy.PolicyDecision;
 import dev.bastion.controller.policy.PolicyLimits;
 import dev.bastion.controller.policy.ToolCall;
+import dev.bastion.controller.sandbox.SandboxError;
 import dev.bastion.controller.sandbox.SandboxView;
 import dev.bastion.gateway.auth.Tenant;
 import dev.bastion.gateway.policy.LimitExceededException;
 import dev.bastion.gateway.policy.ToolGate;
-import io.vertx.grpc.server.StatusException;
 import java.util.Optional;
 
 /**
@@ -56,7 +56,7 @@ final class CallGuard<Req, Resp> {
   /**
    * Decides the call whose first message is {@code message}.
    *
-   * @throws StatusException when a policy denies it or it asks past a limit
+   * @throws SandboxError when a policy denies it or it asks past a limit
    */
   static <Req, Resp> CallGuard<Req, Resp> admit(
       ToolGate gate, Route<Req, Resp> route, Tenant tenant, SandboxView sandbox, Req message) {
@@ -68,12 +68,12 @@ final class CallGuard<Req, Resp> {
     return first;
   }
 
-  /** Checks a later request message; throws a status when it goes past a limit. */
+  /** Checks a later request message; throws a {@link SandboxError} when it goes past a limit. */
   void onRequest(Req message) {
     countFileBytes(route.requestFileBytes().applyAsLong(message));
   }
 
-  /** Checks a response message; throws a status when it goes past a limit. */
+  /** Checks a response message; throws a {@link SandboxError} when it goes past a limit. */
   void onResponse(Resp message) {
     countFileBytes(route.responseFileBytes().applyAsLong(message));
   }
@@ -95,7 +95,7 @@ final class CallGuard<Req, Resp> {
     }
   }
 
-  private StatusException refuse(LimitExceededException e) {
+  private SandboxError refuse(LimitExceededException e) {
     return gate.refuse(tenant, target, call, e, decision);
   }
 }

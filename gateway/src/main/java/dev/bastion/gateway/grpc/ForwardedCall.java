@@ -1,22 +1,12 @@
 package dev.bastion.gateway.grpc;
 
-import dev.bastion.controller.sandbox.SandboxPhase;
-import dev.bastion.controller.sandbox.SandboxService;
-import dev.bastion.controller.sandbox.SandboxView;
-import dev.bastion.gateway.auth.Tenant;
-import dev.bastion.gateway.policy.ToolGate;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 import io.vertx.grpc.server.StatusException;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,17 +23,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class ForwardedCall<Req, Resp> {
 
-  /** How long a broken stream waits for the runtime to confirm whether the sandbox died. */
-  private static final Duration VERDICT_PATIENCE = Duration.ofSeconds(2);
-
   private final GrpcServerRequest<Req, Resp> inbound;
   private final GrpcServerResponse<Req, Resp> response;
   private final Route<Req, Resp> route;
   private final boolean oneRequest;
-  private final GrpcClient client;
-  private final SandboxService sandboxes;
+  private final SandboxdAccess access;
   private final CallerTenant callers;
-  private final ToolGate gate;
 
   private String sandboxId;
   private CallGuard<Req, Resp> guard;
@@ -59,18 +44,14 @@ final class ForwardedCall<Req, Resp> {
       GrpcServerRequest<Req, Resp> inbound,
       Route<Req, Resp> route,
       boolean oneRequest,
-      GrpcClient client,
-      SandboxService sandboxes,
-      CallerTenant callers,
-      ToolGate gate) {
+      SandboxdAccess access,
+      CallerTenant callers) {
     this.inbound = inbound;
     this.response = inbound.response();
     this.route = route;
     this.oneRequest = oneRequest;
-    this.client = client;
-    this.sandboxes = sandboxes;
+    this.access = access;
     this.callers = callers;
-    this.gate = gate;
   }
 
   void start() {
@@ -126,21 +107,18 @@ final class ForwardedCall<Req, Resp> {
     connecting = true;
     stopSilenceTimer();
     inbound.pause();
-    Req first;
-    Path socket;
+    SandboxdAccess.Admitted<Req, Resp> admitted;
     try {
-      Tenant tenant = callers.of(inbound);
-      sandboxId = SandboxesApi.requireId(route.sandboxIdOf().apply(message));
-      socket = sandboxes.socketOfReady(tenant.name(), sandboxId);
-      guard =
-          CallGuard.admit(gate, route, tenant, sandboxes.get(tenant.name(), sandboxId), message);
-      first = guard.first();
+      admitted = access.admit(callers.of(inbound), route, message);
     } catch (RuntimeException e) {
       finish(GrpcErrors.toStatus(e));
       return;
     }
-    client
-        .request(SocketAddress.domainSocketAddress(socket.toString()), route.target())
+    sandboxId = admitted.sandboxId();
+    guard = admitted.guard();
+    Req first = guard.first();
+    access
+        .connect(admitted, route)
         .onComplete(
             connected -> {
               if (connected.succeeded()) {
@@ -235,36 +213,22 @@ final class ForwardedCall<Req, Resp> {
   }
 
   /**
-   * The stream to sandboxd broke. Ask the manager whether the sandbox died, so the agent hears why
-   * (an out-of-memory stop is reported in the call's own terms where it has them).
+   * The stream to sandboxd broke: the agent hears why (an out-of-memory stop in the call's own
+   * terms where it has them).
    */
   private void onSandboxLost() {
     if (finished) {
       return;
     }
-    sandboxes
-        .verifyAfterLoss(sandboxId, VERDICT_PATIENCE)
+    access
+        .lastWords(sandboxId, route)
         .onComplete(
-            verified -> {
-              SandboxView record = verified.succeeded() ? verified.result() : null;
-              if (record == null || record.phase() == SandboxPhase.READY) {
-                finish(
-                    new StatusException(
-                        GrpcStatus.UNAVAILABLE, "lost the connection to sandbox " + sandboxId));
-                return;
-              }
-              Optional<Resp> last =
-                  SandboxService.failedFromOutOfMemory(record)
-                      ? route.onOutOfMemory().apply(record)
-                      : Optional.empty();
-              if (last.isPresent()) {
-                response.write(last.get());
+            verdict -> {
+              if (verdict.succeeded()) {
+                response.write(verdict.result());
                 finishOk();
               } else {
-                finish(
-                    new StatusException(
-                        GrpcStatus.UNAVAILABLE,
-                        "sandbox " + sandboxId + " stopped: " + record.message()));
+                finish(GrpcErrors.toStatus(verdict.cause()));
               }
             });
   }

@@ -67,7 +67,7 @@ public final class ProcessesApi implements Service {
                           .clearEnv()
                           .putAllEnv(withSandboxEnv(sandbox, start.getEnvMap()))
                           .setTimeoutSeconds(
-                              RequestLimits.timeoutSeconds(start.getTimeoutSeconds(), limits))
+                              RequestLimits.timeoutSeconds(start.getTimeoutSeconds(), 0, limits))
                           .setMaxOutputBytes(
                               RequestLimits.outputBytes(start.getMaxOutputBytes(), limits)))
                   .build();
@@ -81,35 +81,8 @@ public final class ProcessesApi implements Service {
                                 .setSignal(SIGKILL)
                                 .setOomKilled(true))
                         .build()));
-    Route<RunRequest, RunResult> run =
-        Route.process(
-            ProcessesGrpcClient.Run,
-            RunRequest::getSandboxId,
-            request ->
-                ToolCall.process(
-                    "process.run",
-                    request.getArgvList(),
-                    request.getEnvMap(),
-                    request.getCwd(),
-                    request.getStdin().size()),
-            (sandbox, limits, request) ->
-                request.toBuilder()
-                    .clearEnv()
-                    .putAllEnv(withSandboxEnv(sandbox, request.getEnvMap()))
-                    .setTimeoutSeconds(
-                        RequestLimits.timeoutSeconds(request.getTimeoutSeconds(), limits))
-                    .setMaxOutputBytes(
-                        RequestLimits.outputBytes(request.getMaxOutputBytes(), limits))
-                    .build(),
-            sandbox ->
-                Optional.of(
-                    RunResult.newBuilder()
-                        .setExitCode(128 + SIGKILL)
-                        .setSignal(SIGKILL)
-                        .setOomKilled(true)
-                        .build()));
     forwarder.bind(server, descriptor(), ProcessesGrpcService.Exec, exec);
-    forwarder.bind(server, descriptor(), ProcessesGrpcService.Run, run);
+    forwarder.bind(server, descriptor(), ProcessesGrpcService.Run, run("process.run", 0));
     forwarder.bind(
         server,
         descriptor(),
@@ -134,6 +107,41 @@ public final class ProcessesApi implements Service {
             ProcessesGrpcClient.Signal,
             SignalRequest::getSandboxId,
             request -> ToolCall.of("process.signal")));
+  }
+
+  /**
+   * How a Run is forwarded, decided as the tool {@code tool}.
+   *
+   * @param defaultTimeoutSeconds the timeout of a Run that asks for none (0: none), lowered to
+   *     maxExecSeconds where a policy sets it
+   */
+  static Route<RunRequest, RunResult> run(String tool, long defaultTimeoutSeconds) {
+    return Route.process(
+        ProcessesGrpcClient.Run,
+        RunRequest::getSandboxId,
+        request ->
+            ToolCall.process(
+                tool,
+                request.getArgvList(),
+                request.getEnvMap(),
+                request.getCwd(),
+                request.getStdin().size()),
+        (sandbox, limits, request) ->
+            request.toBuilder()
+                .clearEnv()
+                .putAllEnv(withSandboxEnv(sandbox, request.getEnvMap()))
+                .setTimeoutSeconds(
+                    RequestLimits.timeoutSeconds(
+                        request.getTimeoutSeconds(), defaultTimeoutSeconds, limits))
+                .setMaxOutputBytes(RequestLimits.outputBytes(request.getMaxOutputBytes(), limits))
+                .build(),
+        sandbox ->
+            Optional.of(
+                RunResult.newBuilder()
+                    .setExitCode(128 + SIGKILL)
+                    .setSignal(SIGKILL)
+                    .setOomKilled(true)
+                    .build()));
   }
 
   /** The sandbox's environment with the call's own on top. */

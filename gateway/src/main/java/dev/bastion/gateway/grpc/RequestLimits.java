@@ -14,20 +14,18 @@ final class RequestLimits {
   private RequestLimits() {}
 
   /**
-   * The timeout to ask sandboxd for: the request's own, or maxExecSeconds when it asks for none.
+   * The timeout to ask sandboxd for: the request's own; when it asks for none, {@code fallback} (0:
+   * none) or maxExecSeconds, the lower that is set.
    *
    * @throws LimitExceededException when the request asks for longer than maxExecSeconds
    */
-  static long timeoutSeconds(long requested, PolicyLimits limits) {
+  static long timeoutSeconds(long requested, long fallback, PolicyLimits limits) {
     Optional<PolicyLimits.Bound> max = limits.get(Limit.MAX_EXEC_SECONDS);
-    if (max.isEmpty()) {
-      return requested;
-    }
-    if (requested > max.get().value()) {
+    if (max.isPresent() && requested > max.get().value()) {
       throw new LimitExceededException(
           max.get(), "timeout_seconds " + requested + " is longer than");
     }
-    return requested == 0 ? max.get().value() : requested;
+    return requested == 0 ? lower(fallback, max, 0) : requested;
   }
 
   /** The output cap to ask sandboxd for: the request's own or maxOutputBytes, the lower. */

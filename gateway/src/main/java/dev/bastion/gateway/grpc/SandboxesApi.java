@@ -5,15 +5,10 @@ import dev.bastion.api.v1.CreateSandboxRequest;
 import dev.bastion.api.v1.DeleteSandboxResponse;
 import dev.bastion.api.v1.ListSandboxesResponse;
 import dev.bastion.api.v1.SandboxesGrpcService;
-import dev.bastion.controller.policy.Limit;
-import dev.bastion.controller.policy.PolicyDecision;
-import dev.bastion.controller.policy.ToolCall;
 import dev.bastion.controller.sandbox.CreateRequest;
 import dev.bastion.controller.sandbox.LabelSelector;
-import dev.bastion.controller.sandbox.SandboxService;
-import dev.bastion.controller.sandbox.SandboxView;
 import dev.bastion.gateway.auth.Tenant;
-import dev.bastion.gateway.policy.ToolGate;
+import dev.bastion.gateway.policy.GatedSandboxes;
 import io.vertx.core.Future;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
@@ -22,20 +17,17 @@ import io.vertx.grpc.server.Service;
 import java.util.function.BiFunction;
 
 /**
- * The Sandboxes service: lifecycle of the caller's own sandboxes. Each call is decided by policy
- * after the sandbox is found to be the caller's (another tenant's is NOT_FOUND, whatever policies
- * say) and before anything changes.
+ * The Sandboxes service: lifecycle of the caller's own sandboxes, each call decided as the tool
+ * {@code sandboxes.<method>} (see {@link GatedSandboxes}).
  */
 public final class SandboxesApi implements Service {
 
-  private final SandboxService sandboxes;
+  private final GatedSandboxes sandboxes;
   private final CallerTenant callers;
-  private final ToolGate gate;
 
-  public SandboxesApi(SandboxService sandboxes, CallerTenant callers, ToolGate gate) {
+  public SandboxesApi(GatedSandboxes sandboxes, CallerTenant callers) {
     this.sandboxes = sandboxes;
     this.callers = callers;
-    this.gate = gate;
   }
 
   @Override
@@ -55,17 +47,10 @@ public final class SandboxesApi implements Service {
         request ->
             unary(
                 request,
-                (tenant, create) -> {
-                  CreateRequest wanted = toCreateRequest(tenant, create);
-                  PolicyDecision decision =
-                      gate.admit(
-                          tenant,
-                          new ToolGate.Target("", wanted.labels(), sandboxes.templateOf(wanted)),
-                          ToolCall.of("sandboxes.create"));
-                  return sandboxes
-                      .create(wanted, decision.limits().get(Limit.MAX_SANDBOXES))
-                      .map(SandboxMessages::toProto);
-                }));
+                (tenant, create) ->
+                    sandboxes
+                        .create(tenant, toCreateRequest(tenant, create), "sandboxes.create")
+                        .map(SandboxMessages::toProto)));
     server.callHandler(
         Undecodable.asNull(SandboxesGrpcService.Get),
         request ->
@@ -74,7 +59,7 @@ public final class SandboxesApi implements Service {
                 (tenant, get) ->
                     Future.succeededFuture(
                         SandboxMessages.toProto(
-                            admitted(tenant, get.getSandboxId(), "sandboxes.get")))));
+                            sandboxes.get(tenant, get.getSandboxId(), "sandboxes.get")))));
     server.callHandler(
         Undecodable.asNull(SandboxesGrpcService.List),
         request ->
@@ -82,10 +67,9 @@ public final class SandboxesApi implements Service {
                 request,
                 (tenant, list) -> {
                   LabelSelector selector = LabelSelector.parse(list.getLabelSelector());
-                  gate.admit(tenant, ToolGate.Target.NONE, ToolCall.of("sandboxes.list"));
                   ListSandboxesResponse.Builder response = ListSandboxesResponse.newBuilder();
                   sandboxes
-                      .list(tenant.name(), selector)
+                      .list(tenant, selector, "sandboxes.list")
                       .forEach(r -> response.addSandboxes(SandboxMessages.toProto(r)));
                   return Future.succeededFuture(response.build());
                 }));
@@ -96,9 +80,7 @@ public final class SandboxesApi implements Service {
                 request,
                 (tenant, delete) ->
                     sandboxes
-                        .delete(
-                            tenant.name(),
-                            admitted(tenant, delete.getSandboxId(), "sandboxes.delete").id())
+                        .delete(tenant, delete.getSandboxId(), "sandboxes.delete")
                         .map(DeleteSandboxResponse.getDefaultInstance())));
     server.callHandler(
         Undecodable.asNull(SandboxesGrpcService.Suspend),
@@ -107,9 +89,7 @@ public final class SandboxesApi implements Service {
                 request,
                 (tenant, suspend) ->
                     sandboxes
-                        .suspend(
-                            tenant.name(),
-                            admitted(tenant, suspend.getSandboxId(), "sandboxes.suspend").id())
+                        .suspend(tenant, suspend.getSandboxId(), "sandboxes.suspend")
                         .map(SandboxMessages::toProto)));
     server.callHandler(
         Undecodable.asNull(SandboxesGrpcService.Resume),
@@ -118,17 +98,8 @@ public final class SandboxesApi implements Service {
                 request,
                 (tenant, resume) ->
                     sandboxes
-                        .resume(
-                            tenant.name(),
-                            admitted(tenant, resume.getSandboxId(), "sandboxes.resume").id())
+                        .resume(tenant, resume.getSandboxId(), "sandboxes.resume")
                         .map(SandboxMessages::toProto)));
-  }
-
-  /** The caller's sandbox {@code id}, once policy has allowed {@code tool} on it. */
-  private SandboxView admitted(Tenant tenant, String id, String tool) {
-    SandboxView sandbox = sandboxes.get(tenant.name(), requireId(id));
-    gate.admit(tenant, ToolGate.Target.of(sandbox), ToolCall.of(tool));
-    return sandbox;
   }
 
   private static CreateRequest toCreateRequest(Tenant tenant, CreateSandboxRequest create) {
@@ -139,13 +110,6 @@ public final class SandboxesApi implements Service {
         create.getLabelsMap(),
         create.getEnvMap(),
         create.getTimeoutSeconds());
-  }
-
-  static String requireId(String id) {
-    if (id.isEmpty()) {
-      throw GrpcErrors.invalid("sandbox_id is required");
-    }
-    return id;
   }
 
   /** Reads the one request, authenticates, runs {@code call} and answers with its result. */

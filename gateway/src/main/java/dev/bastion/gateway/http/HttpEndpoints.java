@@ -1,13 +1,14 @@
 package dev.bastion.gateway.http;
 
+import dev.bastion.gateway.mcp.McpHttpTransport;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.function.BooleanSupplier;
 
 /**
- * The plain HTTP endpoints beside gRPC: liveness, readiness, Prometheus metrics, and the resource
- * API of {@code bastion apply/get/delete}.
+ * The plain HTTP endpoints beside gRPC: liveness, readiness, Prometheus metrics, the resource API
+ * of {@code bastion apply/get/delete}, and MCP.
  */
 public final class HttpEndpoints {
 
@@ -16,18 +17,27 @@ public final class HttpEndpoints {
   private final BooleanSupplier ready;
   private final PrometheusMeterRegistry metrics;
   private final ResourceApi resources;
+  private final McpHttpTransport mcp;
 
   /**
    * @param ready whether the server can create sandboxes right now
    */
   public HttpEndpoints(
-      BooleanSupplier ready, PrometheusMeterRegistry metrics, ResourceApi resources) {
+      BooleanSupplier ready,
+      PrometheusMeterRegistry metrics,
+      ResourceApi resources,
+      McpHttpTransport mcp) {
     this.ready = ready;
     this.metrics = metrics;
     this.resources = resources;
+    this.mcp = mcp;
   }
 
   public void handle(HttpServerRequest request) {
+    if (request.path().equals(McpHttpTransport.PATH)) {
+      mcp.handle(request);
+      return;
+    }
     if (ResourceApi.handles(request.path())) {
       resources.handle(request);
       return;

@@ -12,13 +12,10 @@ import dev.bastion.gateway.auth.Tenant;
 import dev.bastion.gateway.policy.ToolGate;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -114,49 +111,36 @@ public final class ResourceApi {
   }
 
   private void apply(HttpServerRequest request, ResourceAdmin.Caller caller, Tenant tenant) {
-    String length = request.getHeader("content-length");
-    if (length != null && parseLong(length) > MAX_BODY) {
-      fail(request, 413, "INVALID_ARGUMENT", "the file is larger than 1 MiB");
-      request.connection().close();
-      return;
-    }
-    Buffer body = Buffer.buffer();
-    request.handler(
-        chunk -> {
-          if (body.length() + chunk.length() > MAX_BODY) {
-            if (!request.response().ended()) {
-              fail(request, 413, "INVALID_ARGUMENT", "the file is larger than 1 MiB");
-              request.connection().close();
-            }
-            return;
-          }
-          body.appendBuffer(chunk);
-        });
-    request.endHandler(
-        done -> {
-          if (request.response().ended()) {
-            return;
-          }
-          String yaml = body.toString(StandardCharsets.UTF_8);
-          answer(
-              request,
-              controller.blocking(
-                  () -> {
-                    JsonArray results = new JsonArray();
-                    controller
-                        .admin()
-                        .apply(caller, yaml, object -> admit(tenant, object, "sandboxes.create"))
-                        .forEach(
-                            applied ->
-                                results.add(
-                                    new JsonObject()
-                                        .put("kind", applied.kind())
-                                        .put("name", applied.name())
-                                        .put("action", applied.action())));
-                    return new JsonObject().put("results", results);
-                  }));
-        });
-    request.resume();
+    BoundedBody.read(request, MAX_BODY)
+        .onComplete(
+            read -> {
+              if (read.failed()) {
+                if (read.cause() instanceof BoundedBody.TooLarge) {
+                  fail(request, 413, "INVALID_ARGUMENT", "the file is larger than 1 MiB");
+                  request.connection().close();
+                }
+                return;
+              }
+              String yaml = read.result().toString(StandardCharsets.UTF_8);
+              answer(
+                  request,
+                  controller.blocking(
+                      () -> {
+                        JsonArray results = new JsonArray();
+                        controller
+                            .admin()
+                            .apply(
+                                caller, yaml, object -> admit(tenant, object, "sandboxes.create"))
+                            .forEach(
+                                applied ->
+                                    results.add(
+                                        new JsonObject()
+                                            .put("kind", applied.kind())
+                                            .put("name", applied.name())
+                                            .put("action", applied.action())));
+                        return new JsonObject().put("results", results);
+                      }));
+            });
   }
 
   /**
@@ -180,15 +164,7 @@ public final class ResourceApi {
           target.getMetadata().getLabels() == null ? Map.of() : target.getMetadata().getLabels();
       seen = new ToolGate.Target(target.getMetadata().getName(), labels, template);
     }
-    try {
-      gate.admit(tenant, seen, ToolCall.of(tool));
-    } catch (StatusException refused) {
-      throw new SandboxError(
-          refused.status() == GrpcStatus.PERMISSION_DENIED
-              ? SandboxError.Kind.PERMISSION_DENIED
-              : SandboxError.Kind.RESOURCE_EXHAUSTED,
-          refused.message());
-    }
+    gate.admit(tenant, seen, ToolCall.of(tool));
   }
 
   private static JsonObject list(List<HasMetadata> objects) {
@@ -246,13 +222,5 @@ public final class ResourceApi {
     return java.util.Arrays.stream(path.split("/", -1))
         .map(s -> URLDecoder.decode(s, StandardCharsets.UTF_8))
         .toList();
-  }
-
-  private static long parseLong(String value) {
-    try {
-      return Long.parseLong(value.strip());
-    } catch (NumberFormatException e) {
-      return Long.MAX_VALUE;
-    }
   }
 }

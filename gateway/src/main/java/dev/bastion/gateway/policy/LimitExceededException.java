@@ -2,7 +2,7 @@ package dev.bastion.gateway.policy;
 
 import dev.bastion.controller.policy.PolicyLimits;
 
-/** A call went, or asked to go, past a policy's limit; {@link ToolGate} turns it into a status. */
+/** A call went, or asked to go, past a policy's limit; {@link ToolGate} turns it into an error. */
 public final class LimitExceededException extends RuntimeException {
 
   private final transient PolicyLimits.Bound bound;

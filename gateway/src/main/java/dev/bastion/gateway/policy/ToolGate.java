@@ -5,13 +5,12 @@ import dev.bastion.controller.policy.PoliciesInForce;
 import dev.bastion.controller.policy.PolicyDecision;
 import dev.bastion.controller.policy.PolicyLimits;
 import dev.bastion.controller.policy.ToolCall;
+import dev.bastion.controller.sandbox.SandboxError;
 import dev.bastion.controller.sandbox.SandboxView;
 import dev.bastion.gateway.auth.Tenant;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.grpc.common.GrpcStatus;
-import io.vertx.grpc.server.StatusException;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
@@ -20,7 +19,8 @@ import java.util.function.LongSupplier;
 /**
  * Where every tool call is decided before it reaches a sandbox: the policies in force, the tenant's
  * call rate and running processes, and one audit line and metric per decision. Cheap and
- * non-blocking, so it runs on the call's event loop.
+ * non-blocking, so it runs on the call's event loop. Refusals are {@link SandboxError}s, which
+ * every front end (gRPC, MCP, the resource API) turns into its own kind of error.
  */
 public final class ToolGate {
 
@@ -73,8 +73,8 @@ public final class ToolGate {
   /**
    * Decides {@code call}; returns the decision, whose limits the call must then keep.
    *
-   * @throws StatusException PERMISSION_DENIED naming the rule, or RESOURCE_EXHAUSTED naming the
-   *     rate limit
+   * @throws SandboxError PERMISSION_DENIED naming the rule, or RESOURCE_EXHAUSTED naming the rate
+   *     limit
    */
   public PolicyDecision admit(Tenant tenant, Target target, ToolCall call) {
     long start = nanoTime.getAsLong();
@@ -91,7 +91,7 @@ public final class ToolGate {
               + "\""
               + (decision.message().isEmpty() ? "" : ": " + decision.message());
       record(tenant, target, call, DENY, decision.decidedBy(), message, decision, nanos);
-      throw new StatusException(GrpcStatus.PERMISSION_DENIED, message);
+      throw new SandboxError(SandboxError.Kind.PERMISSION_DENIED, message);
     }
     Optional<PolicyLimits.Bound> perMinute = decision.limits().get(Limit.CALLS_PER_MINUTE);
     if (perMinute.isPresent() && !rate.tryAcquire(tenant.name(), perMinute.get().value())) {
@@ -118,7 +118,7 @@ public final class ToolGate {
   /**
    * Takes one of the tenant's process slots for a call that starts a process.
    *
-   * @throws StatusException RESOURCE_EXHAUSTED naming maxConcurrentExecs
+   * @throws SandboxError RESOURCE_EXHAUSTED naming maxConcurrentExecs
    */
   public ExecSlot openExec(Tenant tenant, Target target, ToolCall call, PolicyDecision decision) {
     Optional<PolicyLimits.Bound> max = decision.limits().get(Limit.MAX_CONCURRENT_EXECS);
@@ -146,13 +146,13 @@ public final class ToolGate {
     };
   }
 
-  /** Records that an admitted call went past a limit, and the status that tells the agent so. */
-  public StatusException refuse(
+  /** Records that an admitted call went past a limit, and the error that tells the agent so. */
+  public SandboxError refuse(
       Tenant tenant, Target target, ToolCall call, LimitExceededException e, PolicyDecision d) {
     return refuse(tenant, target, call, e, d, 0);
   }
 
-  private StatusException refuse(
+  private SandboxError refuse(
       Tenant tenant,
       Target target,
       ToolCall call,
@@ -160,7 +160,7 @@ public final class ToolGate {
       PolicyDecision decision,
       long nanos) {
     record(tenant, target, call, LIMIT, e.bound().limit().field(), e.getMessage(), decision, nanos);
-    return new StatusException(GrpcStatus.RESOURCE_EXHAUSTED, e.getMessage());
+    return new SandboxError(SandboxError.Kind.RESOURCE_EXHAUSTED, e.getMessage());
   }
 
   private void record(

@@ -12,11 +12,15 @@ import dev.bastion.gateway.auth.TokenFile;
 import dev.bastion.gateway.grpc.CallerTenant;
 import dev.bastion.gateway.grpc.FilesApi;
 import dev.bastion.gateway.grpc.ProcessesApi;
+import dev.bastion.gateway.grpc.SandboxdAccess;
+import dev.bastion.gateway.grpc.SandboxdCalls;
 import dev.bastion.gateway.grpc.SandboxdForwarder;
 import dev.bastion.gateway.grpc.SandboxesApi;
 import dev.bastion.gateway.http.HttpEndpoints;
 import dev.bastion.gateway.http.ResourceApi;
+import dev.bastion.gateway.mcp.McpEndpoint;
 import dev.bastion.gateway.policy.AuditLog;
+import dev.bastion.gateway.policy.GatedSandboxes;
 import dev.bastion.gateway.policy.ToolGate;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -139,17 +143,21 @@ public final class BastionServer {
       audit = openAuditLog(config);
       ToolGate gate =
           new ToolGate(controller.policies(), audit, metrics, Clock.systemUTC(), System::nanoTime);
-      GrpcClient sandboxdClient = sandboxdClient(vertx);
-      SandboxdForwarder forwarder = new SandboxdForwarder(sandboxdClient, sandboxes, callers, gate);
+      SandboxdAccess sandboxd = new SandboxdAccess(sandboxdClient(vertx), sandboxes, gate);
+      GatedSandboxes gated = new GatedSandboxes(sandboxes, gate);
+      SandboxdForwarder forwarder = new SandboxdForwarder(sandboxd, callers);
       HttpEndpoints endpoints =
           new HttpEndpoints(
-              rootfs::isReady, metrics, new ResourceApi(controller, authenticator, gate));
+              rootfs::isReady,
+              metrics,
+              new ResourceApi(controller, authenticator, gate),
+              McpEndpoint.create(authenticator, gated, new SandboxdCalls(sandboxd)));
       int instances = 2 * Runtime.getRuntime().availableProcessors();
       await(
           vertx.deployVerticle(
               () ->
                   new GatewayVerticle(
-                      config, v -> grpcServer(v, sandboxes, callers, gate, forwarder), endpoints),
+                      config, v -> grpcServer(v, gated, callers, forwarder), endpoints),
               new DeploymentOptions().setInstances(instances)));
       // Reconciling starts last: filling the warm pool keeps both cores busy for seconds, and the
       // gateway's verticles should not be deployed (class loading and all) under that load.
@@ -192,15 +200,11 @@ public final class BastionServer {
   }
 
   private static GrpcServer grpcServer(
-      Vertx vertx,
-      SandboxService sandboxes,
-      CallerTenant callers,
-      ToolGate gate,
-      SandboxdForwarder forwarder) {
+      Vertx vertx, GatedSandboxes sandboxes, CallerTenant callers, SandboxdForwarder forwarder) {
     GrpcServer server =
         GrpcServer.server(
             vertx, new GrpcServerOptions().setMaxMessageSize(ServerConfig.MAX_MESSAGE_BYTES));
-    server.addService(new SandboxesApi(sandboxes, callers, gate));
+    server.addService(new SandboxesApi(sandboxes, callers));
     server.addService(new ProcessesApi(forwarder));
     server.addService(new FilesApi(forwarder));
     server.addService(HealthService.create(vertx));

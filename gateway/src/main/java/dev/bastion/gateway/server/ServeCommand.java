@@ -120,7 +120,7 @@ public final class ServeCommand implements Callable<Integer> {
             + host
             + ":"
             + port
-            + " (gRPC h2c, /healthz, /readyz, /metrics),"
+            + " (gRPC h2c, MCP at /mcp, /healthz, /readyz, /metrics),"
             + " runtime "
             + kind.id()
             + ", state in "

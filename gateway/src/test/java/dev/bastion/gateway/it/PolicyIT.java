@@ -20,7 +20,6 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -327,21 +326,7 @@ class PolicyIT {
   }
 
   static JsonObject awaitAuditLine(Predicate<String> wanted) throws Exception {
-    Path log = dir.resolve("state").resolve("audit.jsonl");
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      if (Files.exists(log)) {
-        for (String line : Files.readAllLines(log)) {
-          if (wanted.test(line)) {
-            return new JsonObject(line);
-          }
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("no such audit line in " + log);
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
+    return AuditLines.await(dir.resolve("state").resolve("audit.jsonl"), wanted);
   }
 
   static void applyPolicy(String extraLimits) throws IOException {

@@ -1,0 +1,139 @@
+package dev.bastion.gateway.grpc;
+
+import dev.bastion.gateway.auth.Tenant;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.client.GrpcClientResponse;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.StatusException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A call to sandboxd that the gateway makes itself, with request messages it holds and answers it
+ * collects: the counterpart of {@link ForwardedCall} for callers that are not gRPC streams (MCP
+ * tools). It is admitted, held to its limits and explained when the sandbox is lost exactly as a
+ * forwarded call is. Messages are held in memory, so callers bound their size.
+ */
+final class CollectedCall<Req, Resp> {
+
+  private final SandboxdAccess access;
+  private final Route<Req, Resp> route;
+  private final Promise<List<Resp>> result = Promise.promise();
+  private final List<Resp> answers = new ArrayList<>();
+  private SandboxdAccess.Admitted<Req, Resp> admitted;
+  private GrpcClientRequest<Req, Resp> outbound;
+
+  private CollectedCall(SandboxdAccess access, Route<Req, Resp> route) {
+    this.access = access;
+    this.route = route;
+  }
+
+  /**
+   * Sends {@code messages} (the first decides the call) to the caller's sandbox along {@code route}
+   * and completes with every answer, or fails with a {@link StatusException} or {@link
+   * dev.bastion.controller.sandbox.SandboxError}. Call it on an event loop.
+   */
+  static <Req, Resp> Future<List<Resp>> make(
+      SandboxdAccess access, Tenant tenant, Route<Req, Resp> route, List<Req> messages) {
+    return new CollectedCall<>(access, route).start(tenant, messages);
+  }
+
+  private Future<List<Resp>> start(Tenant tenant, List<Req> messages) {
+    try {
+      admitted = access.admit(tenant, route, messages.get(0));
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    access
+        .connect(admitted, route)
+        .onComplete(
+            connected -> {
+              if (connected.succeeded()) {
+                send(connected.result(), messages.subList(1, messages.size()));
+              } else {
+                onSandboxLost();
+              }
+            });
+    return result.future().andThen(done -> admitted.guard().close());
+  }
+
+  private void send(GrpcClientRequest<Req, Resp> request, List<Req> rest) {
+    outbound = request;
+    request.exceptionHandler(ignored -> onSandboxLost());
+    request
+        .response()
+        .onComplete(
+            answered -> {
+              if (answered.succeeded()) {
+                collect(answered.result());
+              } else {
+                onSandboxLost();
+              }
+            });
+    request.write(admitted.guard().first());
+    for (Req message : rest) {
+      try {
+        admitted.guard().onRequest(message);
+      } catch (RuntimeException e) {
+        fail(e);
+        return;
+      }
+      request.write(message);
+    }
+    request.end();
+  }
+
+  private void collect(GrpcClientResponse<Req, Resp> response) {
+    response.handler(
+        message -> {
+          if (result.future().isComplete()) {
+            return;
+          }
+          try {
+            admitted.guard().onResponse(message);
+          } catch (RuntimeException e) {
+            fail(e);
+            return;
+          }
+          answers.add(message);
+        });
+    response.exceptionHandler(ignored -> onSandboxLost());
+    response.endHandler(
+        ignored -> {
+          if (response.status() == GrpcStatus.OK) {
+            result.tryComplete(answers);
+          } else {
+            result.tryFail(
+                new StatusException(
+                    response.status(),
+                    response.statusMessage() == null ? "" : response.statusMessage()));
+          }
+        });
+  }
+
+  private void onSandboxLost() {
+    if (result.future().isComplete()) {
+      return;
+    }
+    access
+        .lastWords(admitted.sandboxId(), route)
+        .onComplete(
+            verdict -> {
+              if (verdict.succeeded()) {
+                answers.add(verdict.result());
+                result.tryComplete(answers);
+              } else {
+                result.tryFail(verdict.cause());
+              }
+            });
+  }
+
+  /** Ends the call with {@code failure}, and stops the sandbox's side of it. */
+  private void fail(Throwable failure) {
+    if (result.tryFail(failure) && outbound != null) {
+      outbound.cancel();
+    }
+  }
+}

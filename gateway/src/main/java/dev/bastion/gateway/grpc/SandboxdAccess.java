@@ -1,0 +1,98 @@
+package dev.bastion.gateway.grpc;
+
+import dev.bastion.controller.sandbox.SandboxPhase;
+import dev.bastion.controller.sandbox.SandboxService;
+import dev.bastion.controller.sandbox.SandboxView;
+import dev.bastion.gateway.auth.Tenant;
+import dev.bastion.gateway.policy.GatedSandboxes;
+import dev.bastion.gateway.policy.ToolGate;
+import io.vertx.core.Future;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.StatusException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * The way into a caller's sandbox that every call to sandboxd takes, relayed for an agent's gRPC
+ * call ({@link ForwardedCall}) or made by the gateway for an MCP tool ({@link SandboxdCalls}): the
+ * sandbox must be the caller's and READY, policy decides the call before anything reaches it, and a
+ * broken stream is explained by asking the runtime what became of the sandbox.
+ */
+public final class SandboxdAccess {
+
+  /** How long a broken stream waits for the runtime to confirm whether the sandbox died. */
+  private static final Duration VERDICT_PATIENCE = Duration.ofSeconds(2);
+
+  /**
+   * A call that may go ahead.
+   *
+   * @param guard holds the call to its policy's limits; close it when the call ends
+   */
+  record Admitted<Req, Resp>(String sandboxId, Path socket, CallGuard<Req, Resp> guard) {}
+
+  private final GrpcClient client;
+  private final SandboxService sandboxes;
+  private final ToolGate gate;
+
+  public SandboxdAccess(GrpcClient client, SandboxService sandboxes, ToolGate gate) {
+    this.client = client;
+    this.sandboxes = sandboxes;
+    this.gate = gate;
+  }
+
+  /**
+   * Admits the call whose first message is {@code first}.
+   *
+   * @throws dev.bastion.controller.sandbox.SandboxError when the sandbox is not the caller's, not
+   *     READY, or policy refuses the call
+   */
+  <Req, Resp> Admitted<Req, Resp> admit(Tenant tenant, Route<Req, Resp> route, Req first) {
+    String sandboxId = GatedSandboxes.requireId(route.sandboxIdOf().apply(first));
+    Path socket = sandboxes.socketOfReady(tenant.name(), sandboxId);
+    return new Admitted<>(
+        sandboxId,
+        socket,
+        CallGuard.admit(gate, route, tenant, sandboxes.get(tenant.name(), sandboxId), first));
+  }
+
+  /** Opens the admitted call's stream to sandboxd; fails when the sandbox cannot be reached. */
+  <Req, Resp> Future<GrpcClientRequest<Req, Resp>> connect(
+      Admitted<Req, Resp> call, Route<Req, Resp> route) {
+    return client.request(
+        SocketAddress.domainSocketAddress(call.socket().toString()), route.target());
+  }
+
+  /**
+   * What to tell the caller when the stream to {@code sandboxId} broke. The runtime is asked afresh
+   * whether the sandbox died: an out-of-memory stop is the call's last message where the method has
+   * a way to say so; anything else fails the future with UNAVAILABLE and the reason.
+   */
+  <Req, Resp> Future<Resp> lastWords(String sandboxId, Route<Req, Resp> route) {
+    return sandboxes
+        .verifyAfterLoss(sandboxId, VERDICT_PATIENCE)
+        .transform(
+            verified -> {
+              SandboxView record = verified.succeeded() ? verified.result() : null;
+              if (record == null || record.phase() == SandboxPhase.READY) {
+                return Future.failedFuture(
+                    new StatusException(
+                        GrpcStatus.UNAVAILABLE, "lost the connection to sandbox " + sandboxId));
+              }
+              Optional<Resp> last =
+                  SandboxService.failedFromOutOfMemory(record)
+                      ? route.onOutOfMemory().apply(record)
+                      : Optional.empty();
+              return last.map(Future::succeededFuture)
+                  .orElseGet(
+                      () ->
+                          Future.failedFuture(
+                              new StatusException(
+                                  GrpcStatus.UNAVAILABLE,
+                                  "sandbox " + sandboxId + " stopped: " + record.message())));
+            });
+  }
+}

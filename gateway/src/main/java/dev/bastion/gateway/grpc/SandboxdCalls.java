@@ -1,0 +1,86 @@
+package dev.bastion.gateway.grpc;
+
+import com.google.protobuf.ByteString;
+import dev.bastion.api.v1.FileChunk;
+import dev.bastion.api.v1.FileInfo;
+import dev.bastion.api.v1.ListFilesRequest;
+import dev.bastion.api.v1.ListFilesResponse;
+import dev.bastion.api.v1.ReadFileRequest;
+import dev.bastion.api.v1.RunRequest;
+import dev.bastion.api.v1.RunResult;
+import dev.bastion.api.v1.WriteFileHeader;
+import dev.bastion.api.v1.WriteFileRequest;
+import dev.bastion.gateway.auth.Tenant;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Processes and Files calls into a caller's sandbox that the gateway makes on an agent's behalf
+ * (the MCP tools), each decided as the tool the caller names and otherwise taking the same route as
+ * the gRPC method it resembles: same owner check, policy, limits and audit. Call these on an event
+ * loop; each future fails with a {@link io.vertx.grpc.server.StatusException} or a {@link
+ * dev.bastion.controller.sandbox.SandboxError}.
+ */
+public final class SandboxdCalls {
+
+  /** File content goes to sandboxd in messages of this size, as a streaming client would. */
+  private static final int WRITE_CHUNK = 64 * 1024;
+
+  private final SandboxdAccess access;
+
+  public SandboxdCalls(SandboxdAccess access) {
+    this.access = access;
+  }
+
+  /**
+   * Runs a process as {@code Processes.Run} does.
+   *
+   * @param defaultTimeoutSeconds the timeout when the request asks for none (lowered to a policy's
+   *     maxExecSeconds)
+   */
+  public Future<RunResult> run(
+      Tenant tenant, String tool, RunRequest request, long defaultTimeoutSeconds) {
+    return CollectedCall.make(
+            access, tenant, ProcessesApi.run(tool, defaultTimeoutSeconds), List.of(request))
+        .map(SandboxdCalls::single);
+  }
+
+  /** The bytes {@code Files.Read} streams, joined. */
+  public Future<ByteString> read(Tenant tenant, String tool, ReadFileRequest request) {
+    return CollectedCall.make(access, tenant, FilesApi.read(tool), List.of(request))
+        .map(chunks -> ByteString.copyFrom(chunks.stream().map(FileChunk::getData).toList()));
+  }
+
+  /**
+   * Writes {@code content} to the file {@code header} names, atomically, as {@code Files.Write}.
+   */
+  public Future<FileInfo> write(
+      Tenant tenant, String tool, WriteFileHeader header, ByteString content) {
+    List<WriteFileRequest> messages = new ArrayList<>();
+    messages.add(WriteFileRequest.newBuilder().setHeader(header).build());
+    for (int at = 0; at < content.size(); at += WRITE_CHUNK) {
+      messages.add(
+          WriteFileRequest.newBuilder()
+              .setData(content.substring(at, Math.min(content.size(), at + WRITE_CHUNK)))
+              .build());
+    }
+    return CollectedCall.make(access, tenant, FilesApi.write(tool), messages)
+        .map(SandboxdCalls::single);
+  }
+
+  /** Lists a directory as {@code Files.List} does. */
+  public Future<ListFilesResponse> list(Tenant tenant, String tool, ListFilesRequest request) {
+    return CollectedCall.make(access, tenant, FilesApi.list(tool), List.of(request))
+        .map(SandboxdCalls::single);
+  }
+
+  /** The one answer of a call with a single response message. */
+  private static <T> T single(List<T> answers) {
+    if (answers.size() != 1) {
+      throw new IllegalStateException(
+          "sandboxd answered a unary call with " + answers.size() + " messages");
+    }
+    return answers.get(0);
+  }
+}

@@ -1,0 +1,217 @@
+package dev.bastion.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bastion.gateway.server.BastionServer;
+import io.grpc.Channel;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * MCP end to end: the official MCP TypeScript SDK (a client Bastion did not write) drives /mcp on a
+ * real server with gVisor sandboxes, as an agent framework would: it lists the tools, creates a
+ * sandbox, runs code and commands, moves files, meets a ToolPolicy and another tenant's sandbox,
+ * and deletes what it made. The client runs once; each test reads one part of its report.
+ */
+class McpIT {
+
+  static final String OPS = "mcp-ops-token-0123456789";
+  static final String ALICE = "mcp-alice-token-0123456789";
+  static final String BOB = "mcp-bob-token-0123456789";
+
+  static final String POLICY =
+      """
+      apiVersion: bastion.dev/v1alpha1
+      kind: ToolPolicy
+      metadata: {name: agents}
+      spec:
+        tenants: [alice]
+        rules:
+        - name: no-sockets
+          when: call.tool == "run_code" && call.argv.exists(a, a.contains("socket"))
+          action: Deny
+          message: sockets are not allowed
+        - name: no-secrets
+          when: call.tool == "write_file" && call.path.startsWith("/workspace/secrets")
+          action: Deny
+      """;
+
+  @TempDir static Path dir;
+  static BastionServer server;
+  static Api api;
+  static Channel alice;
+  static Channel bob;
+  static String bobBox;
+  static JsonObject report;
+
+  @BeforeAll
+  static void start() throws Exception {
+    SandboxHost.require();
+    McpClient client = McpClient.install(dir.resolve("client"));
+    Path tokens = dir.resolve("tokens");
+    Files.writeString(tokens, OPS + " ops admin\n" + ALICE + " alice\n" + BOB + " bob\n");
+    server = SandboxHost.start(dir.resolve("state"), tokens, 0);
+    int port = server.port();
+    api = new Api(port);
+    alice = api.as(ALICE);
+    bob = api.as(BOB);
+    Path policy = dir.resolve("policy.yaml");
+    Files.writeString(policy, POLICY);
+    ServerCli.run(port, OPS, 0, "apply", "-f", policy.toString());
+    bobBox = Api.create(bob, "python").getId();
+    report =
+        client.drive(
+            Map.of(
+                "BASTION_MCP_URL", "http://127.0.0.1:" + port + "/mcp",
+                "BASTION_TOKEN", ALICE,
+                "OTHER_SANDBOX", bobBox));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (api != null) {
+      Api.deleteAllSandboxes(List.of(alice, bob));
+      api.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    SandboxHost.removeContainers(dir.resolve("state"));
+  }
+
+  @Test
+  void aClientWithoutAValidTokenIsTurnedAway() {
+    JsonObject refusal = report.getJsonObject("unauthenticated");
+    assertThat(refusal.getInteger("status")).isEqualTo(401);
+    assertThat(refusal.getString("message")).contains("a valid bearer token is required");
+  }
+
+  @Test
+  void theEightToolsAreListed() {
+    assertThat(report.getJsonObject("server").getString("name")).isEqualTo("bastion");
+    assertThat(report.getJsonArray("tools").getList())
+        .containsExactly(
+            "create_sandbox",
+            "delete_sandbox",
+            "list_files",
+            "list_sandboxes",
+            "read_file",
+            "run_code",
+            "run_command",
+            "write_file");
+  }
+
+  @Test
+  void aSandboxIsCreatedReady() {
+    JsonObject sandbox = succeeded("create");
+    assertThat(sandbox.getString("phase")).isEqualTo("READY");
+    assertThat(sandbox.getString("template")).isEqualTo("python");
+    assertThat(sandbox.getString("runtime")).isEqualTo("gvisor");
+    assertThat(sandbox.getJsonObject("labels").getMap()).containsEntry("run", "mcp-it");
+  }
+
+  @Test
+  void runCodeAnswersFortyTwo() {
+    JsonObject run = succeeded("run");
+    assertThat(run.getString("stdout")).isEqualTo("42\n");
+    assertThat(run.getInteger("exit_code")).isZero();
+    assertThat(run.getBoolean("timed_out")).isFalse();
+    JsonObject bash = succeeded("bash");
+    assertThat(bash.getString("stderr")).isEqualTo("42\n");
+    assertThat(bash.getInteger("exit_code")).isEqualTo(3);
+  }
+
+  @Test
+  void runCommandTakesItsEnvironmentAndDirectory() {
+    assertThat(succeeded("command").getString("stdout")).isEqualTo("hello /workspace\n");
+  }
+
+  @Test
+  void aTimeoutKillsTheProcess() {
+    JsonObject timeout = succeeded("timeout");
+    assertThat(timeout.getBoolean("timed_out")).isTrue();
+    assertThat(timeout.getLong("duration_ms")).isLessThan(10_000);
+  }
+
+  @Test
+  void filesAreWrittenReadAndListed() {
+    assertThat(succeeded("write").getString("path")).isEqualTo("/workspace/hello.txt");
+    JsonObject read = succeeded("read");
+    assertThat(read.getString("content")).isEqualTo("héllo, wörld\n");
+    assertThat(read.getBoolean("truncated")).isFalse();
+    assertThat(values(succeeded("list").getJsonArray("entries"), "path"))
+        .contains("/workspace/hello.txt");
+  }
+
+  @Test
+  void sandboxesAreListedByLabelAndGoneOnceDeleted() {
+    String id = succeeded("create").getString("id");
+    assertThat(values(succeeded("listed").getJsonArray("sandboxes"), "id")).containsExactly(id);
+    assertThat(succeeded("deleted").getBoolean("deleted")).isTrue();
+    assertThat(succeeded("afterDelete").getJsonArray("sandboxes")).isEmpty();
+  }
+
+  @Test
+  void aPolicyDenialIsAToolErrorNamingTheRule() throws Exception {
+    assertThat(failed("denied"))
+        .isEqualTo(
+            "PERMISSION_DENIED: denied by rule \"no-sockets\" of ToolPolicy \"agents\": sockets"
+                + " are not allowed");
+    // The path is seen as sandboxd resolves it, so ../ does not get around the rule.
+    assertThat(failed("deniedPath")).contains("rule \"no-secrets\"");
+    JsonObject audited =
+        AuditLines.await(
+            dir.resolve("state").resolve("audit.jsonl"),
+            line -> line.contains("\"tool\":\"run_code\"") && line.contains("\"deny\""));
+    assertThat(audited.getString("tenant")).isEqualTo("alice");
+    assertThat(audited.getString("rule")).isEqualTo("agents/no-sockets");
+    assertThat(audited.getJsonObject("args").getJsonArray("argv").getList())
+        .containsExactly("python3", "-c", "import socket");
+  }
+
+  @Test
+  void argumentsOutsideTheSchemaAreAToolError() {
+    assertThat(failed("invalid")).contains("language");
+  }
+
+  @Test
+  void anotherTenantsSandboxIsNotFound() {
+    assertThat(failed("foreignRun")).isEqualTo("NOT_FOUND: sandbox " + bobBox + " not found");
+    assertThat(failed("foreignDelete")).isEqualTo("NOT_FOUND: sandbox " + bobBox + " not found");
+    assertThat(Api.run(bob, bobBox, "true").getExitCode()).isZero();
+  }
+
+  /** The structured result of step {@code step}, which must have succeeded. */
+  private static JsonObject succeeded(String step) {
+    JsonObject outcome = report.getJsonObject(step);
+    assertThat(outcome.getBoolean("isError"))
+        .as("%s: %s", step, outcome.getString("text"))
+        .isFalse();
+    return outcome.getJsonObject("structured");
+  }
+
+  /** The message of step {@code step}, which must have been a tool error. */
+  private static String failed(String step) {
+    JsonObject outcome = report.getJsonObject(step);
+    assertThat(outcome.getBoolean("isError")).as("%s: %s", step, outcome).isTrue();
+    return outcome.getString("text");
+  }
+
+  /** The {@code key} of each object in {@code objects}. */
+  private static List<String> values(JsonArray objects, String key) {
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < objects.size(); i++) {
+      values.add(objects.getJsonObject(i).getString(key));
+    }
+    return values;
+  }
+}
