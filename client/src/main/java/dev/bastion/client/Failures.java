@@ -1,0 +1,52 @@
+package dev.bastion.client;
+
+import dev.bastion.client.BastionException.Code;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.grpc.common.GrpcErrorException;
+import io.vertx.grpc.common.GrpcStatus;
+import java.io.IOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/** Turns whatever a call failed with into the one exception type the SDK throws. */
+final class Failures {
+
+  private Failures() {}
+
+  static BastionException of(Throwable failure) {
+    if (failure instanceof BastionException known) {
+      return known;
+    }
+    if (failure instanceof StatusFailure status) {
+      return new BastionException(code(status.status()), status.getMessage());
+    }
+    if (failure instanceof GrpcErrorException reset) {
+      return new BastionException(
+          code(reset.status()), "the call was reset on the way (" + reset.status() + ")", reset);
+    }
+    if (failure instanceof HttpClosedException || failure instanceof IOException) {
+      return new BastionException(
+          Code.UNAVAILABLE, "lost the connection to the server: " + failure.getMessage(), failure);
+    }
+    return new BastionException(Code.UNKNOWN, String.valueOf(failure), failure);
+  }
+
+  static Code code(GrpcStatus status) {
+    return status == GrpcStatus.OK ? Code.UNKNOWN : Code.valueOf(status.name());
+  }
+
+  /**
+   * A {@code grpc-message} as sent: percent-encoded UTF-8, where a '+' is a plus and not a space; a
+   * malformed one is kept as it came rather than lost.
+   */
+  static String decodeGrpcMessage(String raw) {
+    if (raw == null) {
+      return "";
+    }
+    try {
+      return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException malformed) {
+      return raw;
+    }
+  }
+}
