@@ -197,7 +197,11 @@ final class ForwardedCall<Req, Resp> {
   private void onInboundEnd() {
     inboundEnded = true;
     if (outbound != null) {
-      outbound.end();
+      // A client may half-close after the sandbox has answered (after the exited event): that
+      // stream is already over, and ending it again would fail.
+      if (!sandboxAnswered && !finished) {
+        outbound.end();
+      }
     } else if (!connecting) {
       finish(OneRequest.noMessage(inbound));
     }
