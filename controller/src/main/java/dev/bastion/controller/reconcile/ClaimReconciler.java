@@ -111,8 +111,7 @@ public final class ClaimReconciler implements Reconciler {
     }
     String templateName = pool.get().template();
     if (!store.exists(SandboxTemplate.class, namespace, templateName)) {
-      return Outcome.failed(
-          "TemplateNotFound", "template \"" + templateName + "\" does not exist", claim);
+      return templateNotFound(templateName, claim);
     }
     if (!ClaimSandboxes.needsColdStart(claim)) {
       Optional<Sandbox> adopted = adopt(claim, pool.get());
@@ -123,8 +122,8 @@ public final class ClaimReconciler implements Reconciler {
     }
     Optional<SandboxTemplate> template = store.get(SandboxTemplate.class, namespace, templateName);
     if (template.isEmpty()) {
-      return Outcome.failed(
-          "TemplateNotFound", "template \"" + templateName + "\" does not exist", claim);
+      // Deleted since the check above.
+      return templateNotFound(templateName, claim);
     }
     Sandbox cold;
     try {
@@ -147,6 +146,11 @@ public final class ClaimReconciler implements Reconciler {
               + "\" exists and belongs to something else",
           claim);
     }
+  }
+
+  private static Outcome templateNotFound(String templateName, SandboxClaim claim) {
+    return Outcome.failed(
+        "TemplateNotFound", "template \"" + templateName + "\" does not exist", claim);
   }
 
   /**
