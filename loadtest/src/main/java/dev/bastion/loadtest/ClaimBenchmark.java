@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,48 +82,53 @@ public final class ClaimBenchmark {
     // The client shares the machine with the server: how its JVM ran is part of the method.
     report.put(
         "client_jvm_args", new JsonArray(ManagementFactory.getRuntimeMXBean().getInputArguments()));
-    int status = 0;
-    Path stateDir = Files.createTempDirectory("bastion-claims-");
-    try (GatewayProcess gateway = GatewayProcess.start(repo.toAbsolutePath(), stateDir, pool);
-        BastionClient client =
-            BastionClient.connect(gateway.port(), GatewayProcess.token(stateDir))) {
-      ClaimBenchmark benchmark =
-          new ClaimBenchmark(
-              client, new ResourceHttp(gateway.port(), GatewayProcess.token(stateDir)));
-      long filling = System.nanoTime();
-      benchmark.awaitPoolReady(pool);
-      report.put(
-          "pool",
-          new JsonObject()
-              .put("replicas", pool)
-              .put("initial_fill_s", (System.nanoTime() - filling) / 1e9));
-      // Untimed claims first, so the measured ones see a warmed-up JVM, as a long-running server
-      // does.
-      benchmark.sequentialClaims(warmup, pool);
-      report.put(
-          "warm_claim", benchmark.sequentialClaims(claims, pool).put("warmup_claims", warmup));
-      report.put("cold_create", new ColdCreateBenchmark(client).measure(colds));
-      JsonArray unmeasured = new JsonArray();
-      for (int i = 0; i < warmupBursts; i++) {
-        unmeasured.add(benchmark.burst(pool));
-      }
-      report.put("warmup_bursts", unmeasured);
-      JsonArray measured = new JsonArray();
-      for (int i = 0; i < bursts; i++) {
-        measured.add(benchmark.burst(pool));
-      }
-      report.put("bursts", measured);
-      // Pool members outlive a server stop by design: delete the pool so its members go too.
-      benchmark.deletePool(stateDir);
-    } catch (Exception e) {
-      report.put("error", e.toString());
-      status = 1;
+    Plan plan = new Plan(pool, claims, colds, warmup, warmupBursts, bursts);
+    return OwnServerRun.run(
+        "claims",
+        repo,
+        pool,
+        report,
+        out,
+        (gateway, client, stateDir) -> measure(plan, report, gateway, client, stateDir));
+  }
+
+  /** The counts the flags asked for. */
+  private record Plan(
+      int pool, int claims, int colds, int warmupClaims, int warmupBursts, int bursts) {}
+
+  private static void measure(
+      Plan plan, Report report, GatewayProcess gateway, BastionClient client, Path stateDir)
+      throws Exception {
+    int pool = plan.pool();
+    ClaimBenchmark benchmark =
+        new ClaimBenchmark(
+            client, new ResourceHttp(gateway.port(), GatewayProcess.token(stateDir)));
+    long filling = System.nanoTime();
+    benchmark.awaitPoolReady(pool);
+    report.put(
+        "pool",
+        new JsonObject()
+            .put("replicas", pool)
+            .put("initial_fill_s", (System.nanoTime() - filling) / 1e9));
+    // Untimed claims first, so the measured ones see a warmed-up JVM, as a long-running server
+    // does.
+    benchmark.sequentialClaims(plan.warmupClaims(), pool);
+    report.put(
+        "warm_claim",
+        benchmark.sequentialClaims(plan.claims(), pool).put("warmup_claims", plan.warmupClaims()));
+    report.put("cold_create", new ColdCreateBenchmark(client).measure(plan.colds()));
+    JsonArray unmeasured = new JsonArray();
+    for (int i = 0; i < plan.warmupBursts(); i++) {
+      unmeasured.add(benchmark.burst(pool));
     }
-    if (Containers.removeLeaked(stateDir, report)) {
-      status = 1;
+    report.put("warmup_bursts", unmeasured);
+    JsonArray measured = new JsonArray();
+    for (int i = 0; i < plan.bursts(); i++) {
+      measured.add(benchmark.burst(pool));
     }
-    report.emit(out);
-    return status;
+    report.put("bursts", measured);
+    // Pool members outlive a server stop by design: delete the pool so its members go too.
+    benchmark.deletePool(stateDir);
   }
 
   /** One claim at a time; the pool is full again before each, as in steady state. */

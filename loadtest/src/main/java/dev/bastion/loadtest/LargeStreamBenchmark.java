@@ -2,13 +2,13 @@ package dev.bastion.loadtest;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Issue 7's scenario (c): one process writes a large amount to stdout ({@code head -c N /dev/zero},
@@ -58,85 +58,107 @@ public final class LargeStreamBenchmark {
     }
     Report report = new Report();
     report.put("machine", MachineFacts.collect());
-    int status = 0;
-    Path stateDir = Files.createTempDirectory("bastion-large-stream-");
+    long streamBytes = bytes;
+    long bytesPerSecond = rateMiB * (1L << 20);
+    Duration samplePeriod = Duration.ofSeconds(sampleSeconds);
+    return OwnServerRun.run(
+        "large-stream",
+        repo,
+        0,
+        report,
+        out,
+        (gateway, client, stateDir) -> {
+          try (SandboxLease sandbox = client.create()) {
+            measure(
+                gateway.pid(),
+                client,
+                sandbox.id(),
+                streamBytes,
+                bytesPerSecond,
+                samplePeriod,
+                report);
+          }
+        });
+  }
+
+  /**
+   * Streams {@code bytes} to a reader at {@code bytesPerSecond}, measuring the gateway's memory
+   * every {@code samplePeriod} and once after the end.
+   */
+  private static void measure(
+      long gatewayPid,
+      BastionClient client,
+      String sandboxId,
+      long bytes,
+      long bytesPerSecond,
+      Duration samplePeriod,
+      Report report)
+      throws InterruptedException {
+    GatewayMemory before = GatewayMemory.measure(gatewayPid);
+    List<Sample> during = new CopyOnWriteArrayList<>();
+    long begin = System.nanoTime();
+    Runnable sample =
+        () ->
+            during.add(
+                new Sample((System.nanoTime() - begin) / 1e9, GatewayMemory.measure(gatewayPid)));
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-    try (GatewayProcess gateway = GatewayProcess.start(repo.toAbsolutePath(), stateDir, 0);
-        BastionClient client =
-            BastionClient.connect(gateway.port(), GatewayProcess.token(stateDir));
-        SandboxLease sandbox = client.create()) {
-      GatewayMemory before = GatewayMemory.measure(gateway.pid());
-      long heapBefore = before.heapKiB();
-      long rssBefore = before.rssKiB();
-      AtomicLong heapMax = new AtomicLong(heapBefore);
-      AtomicLong rssMax = new AtomicLong(rssBefore);
-      JsonArray samples = new JsonArray();
-      long begin = System.nanoTime();
-      Runnable sample =
-          () -> {
-            GatewayMemory now = GatewayMemory.measure(gateway.pid());
-            long heap = now.heapKiB();
-            long rss = now.rssKiB();
-            heapMax.accumulateAndGet(heap, Math::max);
-            rssMax.accumulateAndGet(rss, Math::max);
-            synchronized (samples) {
-              samples.add(
-                  new JsonObject()
-                      .put("t_s", (System.nanoTime() - begin) / 1e9)
-                      .put("heap_after_gc_kib", heap)
-                      .put("rss_kib", rss));
-            }
-          };
-      sampler.scheduleWithFixedDelay(sample, sampleSeconds, sampleSeconds, TimeUnit.SECONDS);
-      StreamResult result =
+    StreamResult result;
+    double seconds;
+    try {
+      sampler.scheduleWithFixedDelay(
+          sample, samplePeriod.toMillis(), samplePeriod.toMillis(), TimeUnit.MILLISECONDS);
+      result =
           BastionClient.await(
               client.pacedExec(
-                  sandbox.id(),
+                  sandboxId,
                   List.of("head", "-c", Long.toString(bytes), "/dev/zero"),
-                  rateMiB * (1L << 20)));
-      double seconds = (System.nanoTime() - begin) / 1e9;
+                  bytesPerSecond));
+      seconds = (System.nanoTime() - begin) / 1e9;
       sampler.shutdown();
       sampler.awaitTermination(1, TimeUnit.MINUTES);
-      // One more after the end: a short stream may finish before the first sample.
-      sample.run();
-      if (result.received() != bytes || result.exitCode() != 0) {
-        throw new IllegalStateException(
-            "expected "
-                + bytes
-                + " bytes and exit 0, got "
-                + result.received()
-                + " bytes and exit "
-                + result.exitCode());
-      }
-      report.put(
-          "stream",
-          new JsonObject()
-              .put("bytes", result.received())
-              .put("seconds", seconds)
-              .put("mib_per_s", result.received() / (1024.0 * 1024.0) / seconds)
-              .put("client_rate_mib_per_s", rateMiB)
-              .put("exit_code", result.exitCode()));
-      report.put(
-          "gateway_memory",
-          new JsonObject()
-              .put("heap_after_gc_before_kib", heapBefore)
-              .put("heap_after_gc_max_kib", heapMax.get())
-              .put("heap_growth_kib", heapMax.get() - heapBefore)
-              .put("rss_before_kib", rssBefore)
-              .put("rss_max_kib", rssMax.get())
-              .put("samples", samples));
-    } catch (Exception e) {
-      report.put("error", e.toString());
-      status = 1;
     } finally {
       sampler.shutdownNow();
     }
-    if (Containers.removeLeaked(stateDir, report)) {
-      status = 1;
+    // One more after the end: a short stream may finish before the first sample.
+    sample.run();
+    if (result.received() != bytes || result.exitCode() != 0) {
+      throw new IllegalStateException(
+          "expected "
+              + bytes
+              + " bytes and exit 0, got "
+              + result.received()
+              + " bytes and exit "
+              + result.exitCode());
     }
-    report.emit(out);
-    return status;
+    report.put(
+        "stream",
+        new JsonObject()
+            .put("bytes", result.received())
+            .put("seconds", seconds)
+            .put("mib_per_s", result.received() / (1024.0 * 1024.0) / seconds)
+            .put("client_rate_mib_per_s", bytesPerSecond >> 20)
+            .put("exit_code", result.exitCode()));
+    long heapMax = before.heapKiB();
+    long rssMax = before.rssKiB();
+    JsonArray samples = new JsonArray();
+    for (Sample taken : during) {
+      heapMax = Math.max(heapMax, taken.memory().heapKiB());
+      rssMax = Math.max(rssMax, taken.memory().rssKiB());
+      samples.add(taken.memory().json().put("t_s", taken.seconds()));
+    }
+    report.put(
+        "gateway_memory",
+        new JsonObject()
+            .put("heap_after_gc_before_kib", before.heapKiB())
+            .put("heap_after_gc_max_kib", heapMax)
+            .put("heap_growth_kib", heapMax - before.heapKiB())
+            .put("rss_before_kib", before.rssKiB())
+            .put("rss_max_kib", rssMax)
+            .put("samples", samples));
   }
+
+  /** The gateway's memory {@code seconds} after the stream began. */
+  private record Sample(double seconds, GatewayMemory memory) {}
 
   /** How a paced stream ended: bytes of stdout received and the exit code. */
   record StreamResult(long received, int exitCode) {}

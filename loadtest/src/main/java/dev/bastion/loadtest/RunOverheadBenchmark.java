@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -86,32 +85,34 @@ public final class RunOverheadBenchmark {
             .put("calls_per_measurement", calls)
             .put("rounds", rounds)
             .put("warmup_calls_per_path", warmup));
-    int status = 0;
-    Path stateDir = Files.createTempDirectory("bastion-run-overhead-");
-    try (GatewayProcess gateway = GatewayProcess.start(repo.toAbsolutePath(), stateDir, 0);
-        BastionClient client =
-            BastionClient.connect(gateway.port(), GatewayProcess.token(stateDir));
-        SandboxLease sandbox = client.create()) {
-      RunOverheadBenchmark benchmark =
-          new RunOverheadBenchmark(
-              stateDir, GatewayProcess.token(stateDir), gateway.port(), sandbox.id());
-      // Both paths' JITs (the gateway's, and sandboxd's inside gVisor) warm before measuring.
-      benchmark.bench(Route.GATEWAY, 10, warmup);
-      benchmark.bench(Route.DIRECT, 10, warmup);
-      JsonArray results = new JsonArray();
-      for (int concurrency : concurrencies) {
-        results.add(benchmark.compare(concurrency, Math.max(calls, concurrency), rounds));
-      }
-      report.put("run_true", results);
-    } catch (Exception e) {
-      report.put("error", e.toString());
-      status = 1;
+    Plan plan = new Plan(concurrencies, calls, rounds, warmup);
+    return OwnServerRun.run(
+        "run-overhead",
+        repo,
+        0,
+        report,
+        out,
+        (gateway, client, stateDir) -> {
+          try (SandboxLease sandbox = client.create()) {
+            new RunOverheadBenchmark(
+                    stateDir, GatewayProcess.token(stateDir), gateway.port(), sandbox.id())
+                .measure(plan, report);
+          }
+        });
+  }
+
+  /** What the flags asked for. */
+  private record Plan(List<Integer> concurrencies, int calls, int rounds, int warmup) {}
+
+  private void measure(Plan plan, Report report) {
+    // Both paths' JITs (the gateway's, and sandboxd's inside gVisor) warm before measuring.
+    bench(Route.GATEWAY, 10, plan.warmup());
+    bench(Route.DIRECT, 10, plan.warmup());
+    JsonArray results = new JsonArray();
+    for (int concurrency : plan.concurrencies()) {
+      results.add(compare(concurrency, Math.max(plan.calls(), concurrency), plan.rounds()));
     }
-    if (Containers.removeLeaked(stateDir, report)) {
-      status = 1;
-    }
-    report.emit(out);
-    return status;
+    report.put("run_true", results);
   }
 
   /** The two ways to one sandbox. */

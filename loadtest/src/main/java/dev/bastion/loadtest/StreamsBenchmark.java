@@ -2,7 +2,6 @@ package dev.bastion.loadtest;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,95 +64,103 @@ public final class StreamsBenchmark {
         }
       }
     }
+    Plan plan = new Plan(sandboxes, processes, watchers, holdSeconds);
     Report report = new Report();
     report.put("machine", MachineFacts.collect());
-    int streams = sandboxes * processes * (1 + watchers);
     report.put(
         "method",
         new JsonObject()
             .put("sandboxes", sandboxes)
             .put("processes_per_sandbox", processes)
             .put("connect_streams_per_process", watchers)
-            .put("streams", streams)
+            .put("streams", plan.streams())
             .put("hold_seconds", holdSeconds)
             .put("process", new JsonArray(TICKER)));
-    int status = 0;
-    Path stateDir = Files.createTempDirectory("bastion-streams-");
-    try (GatewayProcess gateway = GatewayProcess.start(repo.toAbsolutePath(), stateDir, 0);
-        BastionClient client =
-            BastionClient.connect(gateway.port(), GatewayProcess.token(stateDir))) {
-      List<SandboxLease> leases = new ArrayList<>();
-      try {
-        for (int i = 0; i < sandboxes; i++) {
-          leases.add(client.create());
-        }
-        GatewayMemory idle = GatewayMemory.measure(gateway.pid());
-        try (StreamFleet fleet =
-            StreamFleet.open(
-                gateway.port(),
-                GatewayProcess.token(stateDir),
-                leases.stream().map(SandboxLease::id).toList(),
-                processes,
-                watchers,
-                Duration.ofSeconds(holdSeconds).plusMinutes(10))) {
-          fleet.awaitFirstLines(Duration.ofMinutes(5));
-          GatewayMemory opened = GatewayMemory.measure(gateway.pid());
-          long cpuBefore = GatewayMemory.cpuTicks(gateway.pid());
-          long holdStart = System.nanoTime();
-          long linesAtStart = fleet.lines();
-          Thread.sleep(Duration.ofSeconds(holdSeconds));
-          double held = (System.nanoTime() - holdStart) / 1e9;
-          long cpu = GatewayMemory.cpuTicks(gateway.pid()) - cpuBefore;
-          GatewayMemory holding = GatewayMemory.measure(gateway.pid());
-          StreamFleet.Tally tally = fleet.tally();
-          report.put(
-              "streams",
-              new JsonObject()
-                  .put("open", tally.open())
-                  .put("errors", tally.errors())
-                  .put("error_samples", new JsonArray(tally.errorSamples()))
-                  .put("held_s", held)
-                  .put("lines_during_hold", tally.lines() - linesAtStart)
-                  .put("fewest_lines_per_stream", tally.fewestLines())
-                  .put("lines_per_stream_per_s", (tally.lines() - linesAtStart) / held / streams));
-          report.put(
-              "gateway",
-              new JsonObject()
-                  .put("idle", idle.json())
-                  .put("streams_opened", opened.json())
-                  .put("end_of_hold", holding.json())
-                  // The larger of the two moments the streams were all open.
-                  .put(
-                      "heap_per_stream_kib",
-                      (double) (Math.max(opened.heapKiB(), holding.heapKiB()) - idle.heapKiB())
-                          / streams)
-                  .put(
-                      "rss_per_stream_kib",
-                      (double) (Math.max(opened.rssKiB(), holding.rssKiB()) - idle.rssKiB())
-                          / streams)
-                  .put("cpu_share_of_one_core", cpu / GatewayMemory.TICKS_PER_SECOND / held));
-          if (tally.errors() > 0 || tally.open() != streams) {
-            throw new IllegalStateException(
-                tally.errors() + " stream errors, " + tally.open() + " of " + streams + " open");
-          }
-          // A line a second for the whole hold, give or take the scheduling of 10,000 timers.
-          if (tally.fewestLines() < holdSeconds * 8L / 10) {
-            throw new IllegalStateException(
-                "a stream got only " + tally.fewestLines() + " lines in " + holdSeconds + " s");
-          }
-        }
-      } finally {
-        leases.forEach(SandboxLease::close);
+    return OwnServerRun.run(
+        "streams",
+        repo,
+        0,
+        report,
+        out,
+        (gateway, client, stateDir) -> measure(plan, report, gateway, client, stateDir));
+  }
+
+  /** What the flags asked for. */
+  private record Plan(int sandboxes, int processes, int watchers, int holdSeconds) {
+    int streams() {
+      return sandboxes * processes * (1 + watchers);
+    }
+  }
+
+  private static void measure(
+      Plan plan, Report report, GatewayProcess gateway, BastionClient client, Path stateDir)
+      throws Exception {
+    int sandboxes = plan.sandboxes();
+    int holdSeconds = plan.holdSeconds();
+    int streams = plan.streams();
+    List<SandboxLease> leases = new ArrayList<>();
+    try {
+      for (int i = 0; i < sandboxes; i++) {
+        leases.add(client.create());
       }
-    } catch (Exception e) {
-      report.put("error", e.toString());
-      status = 1;
+      GatewayMemory idle = GatewayMemory.measure(gateway.pid());
+      try (StreamFleet fleet =
+          StreamFleet.open(
+              gateway.port(),
+              GatewayProcess.token(stateDir),
+              leases.stream().map(SandboxLease::id).toList(),
+              plan.processes(),
+              plan.watchers(),
+              Duration.ofSeconds(holdSeconds).plusMinutes(10))) {
+        fleet.awaitFirstLines(Duration.ofMinutes(5));
+        GatewayMemory opened = GatewayMemory.measure(gateway.pid());
+        long cpuBefore = GatewayMemory.cpuTicks(gateway.pid());
+        long holdStart = System.nanoTime();
+        long linesAtStart = fleet.lines();
+        Thread.sleep(Duration.ofSeconds(holdSeconds));
+        double held = (System.nanoTime() - holdStart) / 1e9;
+        long cpu = GatewayMemory.cpuTicks(gateway.pid()) - cpuBefore;
+        GatewayMemory holding = GatewayMemory.measure(gateway.pid());
+        StreamFleet.Tally tally = fleet.tally();
+        report.put(
+            "streams",
+            new JsonObject()
+                .put("open", tally.open())
+                .put("errors", tally.errors())
+                .put("error_samples", new JsonArray(tally.errorSamples()))
+                .put("held_s", held)
+                .put("lines_during_hold", tally.lines() - linesAtStart)
+                .put("fewest_lines_per_stream", tally.fewestLines())
+                .put("lines_per_stream_per_s", (tally.lines() - linesAtStart) / held / streams));
+        report.put(
+            "gateway",
+            new JsonObject()
+                .put("idle", idle.json())
+                .put("streams_opened", opened.json())
+                .put("end_of_hold", holding.json())
+                // The larger of the two moments the streams were all open.
+                .put(
+                    "heap_per_stream_kib",
+                    (double) (Math.max(opened.heapKiB(), holding.heapKiB()) - idle.heapKiB())
+                        / streams)
+                .put(
+                    "rss_per_stream_kib",
+                    (double) (Math.max(opened.rssKiB(), holding.rssKiB()) - idle.rssKiB())
+                        / streams)
+                .put("cpu_share_of_one_core", cpu / GatewayMemory.TICKS_PER_SECOND / held));
+        if (tally.errors() > 0 || tally.open() != streams) {
+          throw new IllegalStateException(
+              tally.errors() + " stream errors, " + tally.open() + " of " + streams + " open");
+        }
+        // A line a second for the whole hold, give or take the scheduling of 10,000 timers.
+        if (tally.fewestLines() < holdSeconds * 8L / 10) {
+          throw new IllegalStateException(
+              "a stream got only " + tally.fewestLines() + " lines in " + holdSeconds + " s");
+        }
+      }
+    } finally {
+      leases.forEach(SandboxLease::close);
     }
-    if (Containers.removeLeaked(stateDir, report)) {
-      status = 1;
-    }
-    report.emit(out);
-    return status;
   }
 
   private StreamsBenchmark() {}
