@@ -30,8 +30,8 @@ public final class SandboxBlueprint {
     PodTemplate podTemplate = blueprint.getPodTemplate();
     TemplateMetadata podMetadata =
         podTemplate.getMetadata() == null ? new TemplateMetadata() : podTemplate.getMetadata();
-    podMetadata.setLabels(withoutReserved(podMetadata.getLabels()));
-    podMetadata.setAnnotations(withoutReserved(podMetadata.getAnnotations()));
+    podMetadata.setLabels(AgentLabels.withoutReserved(podMetadata.getLabels()));
+    podMetadata.setAnnotations(AgentLabels.withoutReserved(podMetadata.getAnnotations()));
     podTemplate.setMetadata(podMetadata);
     if (podTemplate.getSpec().getAutomountServiceAccountToken() == null) {
       podTemplate.getSpec().setAutomountServiceAccountToken(false);
@@ -71,19 +71,5 @@ public final class SandboxBlueprint {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);
     }
-  }
-
-  private static Map<String, String> withoutReserved(Map<String, String> values) {
-    if (values == null) {
-      return null;
-    }
-    Map<String, String> kept = new HashMap<>();
-    values.forEach(
-        (key, value) -> {
-          if (!AgentLabels.isReserved(key)) {
-            kept.put(key, value);
-          }
-        });
-    return kept;
   }
 }

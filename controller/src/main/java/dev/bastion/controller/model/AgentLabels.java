@@ -1,6 +1,8 @@
 package dev.bastion.controller.model;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Label and annotation keys the Agent Sandbox API and Bastion put on objects. */
 public final class AgentLabels {
@@ -42,6 +44,23 @@ public final class AgentLabels {
   /** Whether a template label or annotation key is reserved and must not reach pods. */
   public static boolean isReserved(String key) {
     return key.startsWith(RESERVED_PREFIX) || key.startsWith(RESERVED_EXTENSIONS_PREFIX);
+  }
+
+  /**
+   * A copy of template labels or annotations without the reserved keys, which only the API's
+   * controllers may set; empty when {@code values} is null. The copy is mutable.
+   */
+  public static Map<String, String> withoutReserved(Map<String, String> values) {
+    Map<String, String> kept = new LinkedHashMap<>();
+    if (values != null) {
+      values.forEach(
+          (key, value) -> {
+            if (!isReserved(key)) {
+              kept.put(key, value);
+            }
+          });
+    }
+    return kept;
   }
 
   /** FNV-1a (32-bit) of {@code name}, as 8 lowercase hex digits. */
