@@ -174,7 +174,8 @@ final class EmbeddedBastion implements BeforeAllCallback, ParameterResolver {
               Path.of(
                   System.getProperty("bastion.sandboxd.jar", "../sandboxd/target/sandboxd.jar")),
               WARM,
-              state.resolve("audit.jsonl"));
+              state.resolve("audit.jsonl"),
+              null);
       try {
         return BastionServer.start(config, line -> System.out.println("[server] " + line));
       } catch (StartupException e) {

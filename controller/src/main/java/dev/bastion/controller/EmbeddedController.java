@@ -6,17 +6,11 @@ import dev.bastion.controller.embedded.EmbeddedPods;
 import dev.bastion.controller.embedded.LocalPodTemplate;
 import dev.bastion.controller.embedded.SandboxLayout;
 import dev.bastion.controller.metrics.AgentSandboxMetrics;
+import dev.bastion.controller.model.ManifestKinds;
 import dev.bastion.controller.model.Sandbox;
-import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.model.SandboxTemplate;
-import dev.bastion.controller.model.SandboxWarmPool;
-import dev.bastion.controller.model.ToolPolicy;
 import dev.bastion.controller.policy.PoliciesInForce;
-import dev.bastion.controller.reconcile.ClaimReconciler;
 import dev.bastion.controller.reconcile.ControllerLoop;
-import dev.bastion.controller.reconcile.Expectations;
-import dev.bastion.controller.reconcile.SandboxReconciler;
-import dev.bastion.controller.reconcile.WarmPoolReconciler;
 import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.controller.runtime.SandboxCgroups;
@@ -24,21 +18,15 @@ import dev.bastion.controller.runtime.WorkspaceVolume;
 import dev.bastion.controller.sandbox.EmbeddedOptions;
 import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.controller.store.LocalResourceStore;
-import dev.bastion.controller.store.ObjectKey;
-import dev.bastion.controller.store.ResourceEvent;
 import dev.bastion.controller.store.ResourceStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.CustomResource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.List;
-import java.util.function.Supplier;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -47,24 +35,7 @@ import java.util.stream.Collectors;
  * worker pools: {@code bastion-controller} for reconciles (container starts take a while) and
  * {@code bastion-api} for agents' calls, so a burst of starts never delays a claim.
  */
-public final class EmbeddedController {
-
-  /** The kinds the embedded store holds. */
-  public static final List<Class<? extends CustomResource<?, ?>>> KINDS =
-      List.of(
-          Sandbox.class,
-          SandboxTemplate.class,
-          SandboxWarmPool.class,
-          SandboxClaim.class,
-          ToolPolicy.class);
-
-  // Workers per kind: starts are CPU-bound (about two core-seconds each on this machine kind), so
-  // more than a few at once only slows each; claim passes take milliseconds, mostly an fsync.
-  private static final int SANDBOX_WORKERS = 4;
-  private static final int POOL_WORKERS = 2;
-  private static final int CLAIM_WORKERS = 4;
-  private static final Duration RESYNC = Duration.ofSeconds(5);
-  private static final String SUFFIX_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+public final class EmbeddedController implements SandboxController {
 
   private final Vertx vertx;
   private final ResourceStore store;
@@ -110,7 +81,9 @@ public final class EmbeddedController {
       int warmReplicas,
       MeterRegistry registry,
       Clock clock) {
-    ResourceStore store = LocalResourceStore.durable(stateDir.resolve("resources"), clock, KINDS);
+    ResourceStore store =
+        LocalResourceStore.durable(
+            stateDir.resolve("resources"), clock, ManifestKinds.customResources());
     DefaultResources.install(store, runtime.kind(), warmReplicas);
     EmbeddedPods pods =
         new EmbeddedPods(
@@ -129,39 +102,18 @@ public final class EmbeddedController {
 
     AgentSandboxMetrics metrics = new AgentSandboxMetrics(registry);
     WorkerExecutor apiWorkers = vertx.createSharedWorkerExecutor("bastion-api", 8);
-    Expectations expectations = new Expectations(clock, Duration.ofMinutes(1));
     ControllerLoop loop =
-        new ControllerLoop(vertx, "bastion-controller", RESYNC)
-            .register(
-                new SandboxReconciler(store, pods, clock, metrics),
-                SANDBOX_WORKERS,
-                () -> store.keys(Sandbox.class))
-            .register(
-                new WarmPoolReconciler(
-                    store, expectations, clock, Duration.ofMinutes(5), suffixes()),
-                POOL_WORKERS,
-                () -> store.keys(SandboxWarmPool.class))
-            .register(
-                new ClaimReconciler(store, clock, metrics),
-                CLAIM_WORKERS,
-                () -> store.keys(SandboxClaim.class))
-            .map("SandboxTemplate", event -> poolsUsing(store, event.namespace(), event.name()))
-            .map(
-                "SandboxWarmPool",
-                // A claim waits on a pool only for it to exist: a pool that exists serves every
-                // claim, warm or cold. Its status changes, one per claim in a burst, wake nobody.
-                event ->
-                    event.change() == ResourceEvent.Change.STATUS
-                        ? List.of()
-                        : claimsOn(store, event.namespace(), event.name()));
+        AgentSandboxLoop.addReconcilers(
+            AgentSandboxLoop.newLoop(vertx), store, pods, clock, metrics);
     SandboxService sandboxes =
-        new SandboxService(vertx, apiWorkers, store, loop, pods, options, clock);
+        new SandboxService(
+            vertx, apiWorkers, store, loop, pods, SandboxService.DEFAULT_NAMESPACE, options, clock);
     ResourceAdmin admin = new ResourceAdmin(store, object -> checkLocally(object, runtime.kind()));
     return new EmbeddedController(
         vertx, store, loop, sandboxes, admin, new PoliciesInForce(store), metrics, apiWorkers);
   }
 
-  /** Starts reconciling. */
+  @Override
   public Future<Void> start() {
     return vertx
         .deployVerticle(new ControllerVerticle(loop, store, metrics))
@@ -170,26 +122,29 @@ public final class EmbeddedController {
   }
 
   /** Stops reconciling; sandboxes keep running and are picked up by the next start. */
+  @Override
   public Future<Void> stop() {
     Future<Void> undeployed =
         deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
     return undeployed.onComplete(done -> apiWorkers.close());
   }
 
+  @Override
   public SandboxService sandboxes() {
     return sandboxes;
   }
 
-  public ResourceAdmin admin() {
-    return admin;
+  @Override
+  public Optional<ResourceAdmin> admin() {
+    return Optional.of(admin);
   }
 
-  /** The ToolPolicies in force, kept current as they are applied and deleted. */
+  @Override
   public PoliciesInForce policies() {
     return policies;
   }
 
-  /** Runs blocking admin work on the API pool. */
+  @Override
   public <T> Future<T> blocking(java.util.concurrent.Callable<T> work) {
     return apiWorkers.executeBlocking(work, false);
   }
@@ -202,42 +157,5 @@ public final class EmbeddedController {
     } else if (object instanceof SandboxTemplate template) {
       LocalPodTemplate.map(template.getSpec(), runtime, cores);
     }
-  }
-
-  private static List<ObjectKey> poolsUsing(
-      ResourceStore store, String namespace, String template) {
-    return store
-        .list(
-            SandboxWarmPool.class,
-            namespace,
-            (SandboxWarmPool p) -> template.equals(p.getSpec().getSandboxTemplateRef().getName()))
-        .stream()
-        .map(p -> new ObjectKey("SandboxWarmPool", namespace, p.getMetadata().getName()))
-        .toList();
-  }
-
-  /** Claims on a pool still waiting for a sandbox: a pool appearing may serve them. */
-  private static List<ObjectKey> claimsOn(ResourceStore store, String namespace, String pool) {
-    return store
-        .list(
-            SandboxClaim.class,
-            namespace,
-            (SandboxClaim c) ->
-                pool.equals(c.getSpec().getWarmPoolRef().getName())
-                    && (c.getStatus() == null || c.getStatus().getSandbox() == null))
-        .stream()
-        .map(c -> new ObjectKey("SandboxClaim", namespace, c.getMetadata().getName()))
-        .toList();
-  }
-
-  private static Supplier<String> suffixes() {
-    SecureRandom random = new SecureRandom();
-    return () -> {
-      StringBuilder suffix = new StringBuilder();
-      for (int i = 0; i < 5; i++) {
-        suffix.append(SUFFIX_ALPHABET.charAt(random.nextInt(SUFFIX_ALPHABET.length())));
-      }
-      return suffix.toString();
-    };
   }
 }

@@ -101,7 +101,8 @@ public final class ResourceAdmin {
       return List.of(visible(caller, type, name.get()));
     }
     List<HasMetadata> visible = new ArrayList<>();
-    for (CustomResource<?, ?> object : store.list(type, SandboxService.NAMESPACE, Map.of())) {
+    for (CustomResource<?, ?> object :
+        store.list(type, SandboxService.DEFAULT_NAMESPACE, Map.of())) {
       if (canSee(caller, object)) {
         visible.add(object);
       }
@@ -119,7 +120,7 @@ public final class ResourceAdmin {
     HasMetadata object = visible(caller, type, name);
     requireWriteAccess(caller, object);
     admission.accept(object);
-    store.delete(type, SandboxService.NAMESPACE, name, null);
+    store.delete(type, SandboxService.DEFAULT_NAMESPACE, name, null);
     return object.getKind();
   }
 
@@ -132,14 +133,14 @@ public final class ResourceAdmin {
   private void prepare(Caller caller, HasMetadata object) {
     requireWriteAccess(caller, object);
     String namespace = object.getMetadata().getNamespace();
-    if (namespace != null && !namespace.equals(SandboxService.NAMESPACE)) {
+    if (namespace != null && !namespace.equals(SandboxService.DEFAULT_NAMESPACE)) {
       throw SandboxError.invalid(
           describe(object)
               + ": embedded mode has one namespace, \""
-              + SandboxService.NAMESPACE
+              + SandboxService.DEFAULT_NAMESPACE
               + "\"");
     }
-    object.getMetadata().setNamespace(SandboxService.NAMESPACE);
+    object.getMetadata().setNamespace(SandboxService.DEFAULT_NAMESPACE);
     try {
       ManifestValidator.check(object);
       if (object instanceof ToolPolicy policy) {
@@ -175,7 +176,7 @@ public final class ResourceAdmin {
     String name = object.getMetadata().getName();
     @SuppressWarnings("unchecked")
     Class<T> type = (Class<T>) object.getClass();
-    Optional<T> existing = store.get(type, SandboxService.NAMESPACE, name);
+    Optional<T> existing = store.get(type, SandboxService.DEFAULT_NAMESPACE, name);
     if (existing.isEmpty()) {
       store.create(object);
       return new Applied(kind, name, "created");
@@ -200,7 +201,7 @@ public final class ResourceAdmin {
   private HasMetadata visible(
       Caller caller, Class<? extends CustomResource<?, ?>> type, String name) {
     return store
-        .get(type, SandboxService.NAMESPACE, name)
+        .get(type, SandboxService.DEFAULT_NAMESPACE, name)
         .filter(o -> canSee(caller, o))
         .orElseThrow(
             () ->

@@ -16,6 +16,8 @@ import dev.bastion.controller.runtime.SandboxCgroups;
 import dev.bastion.controller.runtime.SandboxLimits;
 import dev.bastion.controller.runtime.SandboxPaths;
 import dev.bastion.controller.runtime.WorkspaceVolume;
+import dev.bastion.controller.sandbox.SandboxHosts;
+import dev.bastion.controller.sandbox.SandboxdAddress;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -44,7 +46,7 @@ import java.util.stream.Stream;
  * memory, task limit) is read from its cgroup once and kept next to its workspace, so the reason
  * survives a restart.
  */
-public final class EmbeddedPods implements SandboxPods {
+public final class EmbeddedPods implements SandboxPods, SandboxHosts {
 
   private static final Logger LOG = Logger.getLogger(EmbeddedPods.class.getName());
   private static final String DEATH_FILE = "death-reason";
@@ -82,17 +84,18 @@ public final class EmbeddedPods implements SandboxPods {
     this.containerList = new ContainerList(runtime, Duration.ofSeconds(1));
   }
 
-  /** The runtime every sandbox here runs on ("gvisor", "crun"). */
-  public String runtimeName() {
+  /** Every sandbox here runs on the one runtime ("gvisor", "crun"). */
+  @Override
+  public String runtimeOf(Sandbox sandbox) {
     return runtime.kind().id();
   }
 
-  /** Where sandbox {@code name}'s sandboxd listens. */
-  public Path socket(String name) {
-    return layout.socket(name);
+  @Override
+  public SandboxdAddress sandboxd(Sandbox sandbox) {
+    return new SandboxdAddress.UnixSocket(layout.socket(sandbox.getMetadata().getName()));
   }
 
-  /** Makes the next observation ask the runtime afresh, e.g. because a connection just broke. */
+  @Override
   public void forgetObservations() {
     containerList.invalidate();
     started.replaceAll((name, pod) -> pod.unconfirmed());

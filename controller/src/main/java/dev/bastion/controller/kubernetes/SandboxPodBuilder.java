@@ -38,8 +38,13 @@ import java.util.function.Function;
  */
 public final class SandboxPodBuilder {
 
-  /** Read for owner and group only: the token is a credential. */
-  private static final int TOKEN_FILE_MODE = 0440;
+  /**
+   * Readable by every user in the pod: sandboxd runs as whatever user the image chose (1000 in
+   * Bastion's), and Secret files belong to root unless the pod sets an fsGroup. No secrecy is lost
+   * inside the pod: the agent's code runs as sandboxd's user anyway, and the token opens only this
+   * sandbox's sandboxd, which that code already runs under.
+   */
+  private static final int TOKEN_FILE_MODE = 0444;
 
   /**
    * Seconds between readiness checks. The default (10 s) would add up to that much to every cold

@@ -1,6 +1,7 @@
 package dev.bastion.controller.model;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.CustomResource;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -8,7 +9,7 @@ import java.util.stream.Collectors;
 /** The kinds Bastion reads from manifests: the one list a new kind is added to. */
 public final class ManifestKinds {
 
-  private static final List<Class<? extends HasMetadata>> KINDS =
+  private static final List<Class<? extends CustomResource<?, ?>>> KINDS =
       List.of(
           Sandbox.class,
           SandboxTemplate.class,
@@ -20,6 +21,11 @@ public final class ManifestKinds {
 
   /** Every kind, in the order they are listed to users. */
   public static List<Class<? extends HasMetadata>> all() {
+    return List.copyOf(KINDS);
+  }
+
+  /** Every kind, as the custom resources a store holds. */
+  public static List<Class<? extends CustomResource<?, ?>>> customResources() {
     return KINDS;
   }
 
@@ -28,6 +34,7 @@ public final class ManifestKinds {
     return KINDS.stream()
         .filter(type -> HasMetadata.getApiVersion(type).equals(apiVersion))
         .filter(type -> HasMetadata.getKind(type).equals(kind))
+        .<Class<? extends HasMetadata>>map(type -> type)
         .findFirst();
   }
 

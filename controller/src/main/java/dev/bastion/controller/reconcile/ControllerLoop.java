@@ -58,6 +58,9 @@ public final class ControllerLoop {
   private long resyncTimer = -1;
   private boolean stopped;
 
+  /** Another process reconciles (a Kubernetes replica not holding the lease): nothing runs here. */
+  private boolean standby;
+
   /**
    * @param workerPool the name of the worker pool the passes run on, sized at start to the sum of
    *     the kinds' workers
@@ -98,6 +101,7 @@ public final class ControllerLoop {
     WorkerExecutor pool = vertx.createSharedWorkerExecutor(workerPool, workers);
     synchronized (this) {
       worker = pool;
+      standby = false;
     }
     store.watch(this::onEvent);
     resync();
@@ -148,10 +152,24 @@ public final class ControllerLoop {
     dispatch();
   }
 
-  /** Completes after a pass over {@code key} that started after this call. */
+  /**
+   * Marks the loop as standing by until {@link #start}: another process reconciles, so {@link
+   * #reconcileNow} does not wait for passes that will not run here.
+   */
+  public synchronized void standBy() {
+    standby = true;
+  }
+
+  /**
+   * Completes after a pass over {@code key} that started after this call; at once when this loop
+   * stands by or has stopped (the pass happens elsewhere, on the event the change made).
+   */
   public Future<Void> reconcileNow(ObjectKey key) {
     Promise<Void> done = Promise.promise();
     synchronized (this) {
+      if (standby || stopped) {
+        return Future.succeededFuture();
+      }
       waiting.computeIfAbsent(key, k -> new ArrayList<>()).add(done);
     }
     enqueue(key);

@@ -1,6 +1,7 @@
 package dev.bastion.controller.reconcile;
 
 import dev.bastion.controller.model.Sandbox;
+import java.util.Optional;
 
 /**
  * The running side of Sandboxes: a container on this machine in embedded mode, a Pod on Kubernetes.
@@ -24,4 +25,14 @@ public interface SandboxPods {
 
   /** Removes the pod and the sandbox's volumes: the Sandbox is gone. */
   void remove(String namespace, String name);
+
+  /**
+   * Makes the sandbox's Service exist when {@code wanted} (it asks for one and has not expired) and
+   * not otherwise. One machine has no Services (templates asking for one are refused there).
+   *
+   * @return the Service when the sandbox has one
+   */
+  default Optional<ServiceAddress> syncService(Sandbox sandbox, boolean wanted) {
+    return Optional.empty();
+  }
 }

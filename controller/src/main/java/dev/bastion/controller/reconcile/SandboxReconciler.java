@@ -77,8 +77,13 @@ public final class SandboxReconciler implements Reconciler {
       pod = PodObservation.absent();
     }
 
-    writeStatus(
-        sandbox, SandboxStatusBuilder.build(sandbox, pod, wantsPod, expired, startError), now);
+    boolean wantsService = !expired && Boolean.TRUE.equals(sandbox.getSpec().getService());
+    Optional<ServiceAddress> service = pods.syncService(sandbox, wantsService);
+
+    SandboxStatus status = SandboxStatusBuilder.build(sandbox, pod, wantsPod, expired, startError);
+    status.setService(service.map(ServiceAddress::name).orElse(null));
+    status.setServiceFQDN(service.map(ServiceAddress::fqdn).orElse(null));
+    writeStatus(sandbox, status, now);
 
     Requeue requeue = Requeue.never();
     if (startError != null) {
@@ -100,10 +105,6 @@ public final class SandboxReconciler implements Reconciler {
     desired.setConditions(
         Conditions.merge(
             current == null ? null : current.getConditions(), desired.getConditions(), now));
-    if (current != null) {
-      desired.setService(current.getService());
-      desired.setServiceFQDN(current.getServiceFQDN());
-    }
     sandbox.setStatus(desired);
     try {
       store.updateStatus(sandbox);

@@ -1,7 +1,6 @@
 package dev.bastion.controller.sandbox;
 
 import dev.bastion.controller.desired.SandboxBlueprint;
-import dev.bastion.controller.embedded.EmbeddedPods;
 import dev.bastion.controller.model.AgentLabels;
 import dev.bastion.controller.model.ClaimEnvVar;
 import dev.bastion.controller.model.ClaimLifecycle;
@@ -30,7 +29,6 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,8 +50,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SandboxService {
 
-  /** Embedded mode keeps every object in one namespace; tenants are told apart by a label. */
-  public static final String NAMESPACE = "default";
+  /**
+   * The namespace of embedded mode, which keeps every object in one. On Kubernetes the gateway
+   * serves one namespace too. Tenants are told apart by a label.
+   */
+  public static final String DEFAULT_NAMESPACE = "default";
 
   private static final Duration VERDICT_RETRY = Duration.ofMillis(200);
   private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -63,7 +64,8 @@ public final class SandboxService {
   private final ResourceStore store;
   private final ControllerLoop loop;
   private final ObjectWaiter waiter;
-  private final EmbeddedPods pods;
+  private final SandboxHosts hosts;
+  private final String namespace;
   private final EmbeddedOptions options;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
@@ -76,7 +78,8 @@ public final class SandboxService {
       WorkerExecutor worker,
       ResourceStore store,
       ControllerLoop loop,
-      EmbeddedPods pods,
+      SandboxHosts hosts,
+      String namespace,
       EmbeddedOptions options,
       Clock clock) {
     this.vertx = vertx;
@@ -84,14 +87,10 @@ public final class SandboxService {
     this.store = store;
     this.loop = loop;
     this.waiter = new ObjectWaiter(vertx, store);
-    this.pods = pods;
+    this.hosts = hosts;
+    this.namespace = namespace;
     this.options = options;
     this.clock = clock;
-  }
-
-  /** The runtime every sandbox here runs on ("gvisor", "crun"). */
-  public String runtimeName() {
-    return pods.runtimeName();
   }
 
   // ---------------------------------------------------------------- queries
@@ -100,13 +99,13 @@ public final class SandboxService {
   public SandboxView get(String tenant, String id) {
     // Read in place: every Run and Exec asks, and a copy of the Sandbox each time is waste.
     return store
-        .read(Sandbox.class, NAMESPACE, id, s -> belongsTo(s, tenant) ? view(s) : null)
+        .read(Sandbox.class, namespace, id, s -> belongsTo(s, tenant) ? view(s) : null)
         .orElseThrow(() -> SandboxError.notFound(id));
   }
 
   /** The caller's sandboxes matching {@code selector}, oldest first. */
   public List<SandboxView> list(String tenant, LabelSelector selector) {
-    return store.list(Sandbox.class, NAMESPACE, Map.of(AgentLabels.TENANT, tenant)).stream()
+    return store.list(Sandbox.class, namespace, Map.of(AgentLabels.TENANT, tenant)).stream()
         .map(this::view)
         .filter(v -> v.phase() != SandboxPhase.TERMINATED && selector.matches(v.labels()))
         .toList();
@@ -114,17 +113,20 @@ public final class SandboxService {
 
   /** How many sandboxes, of every tenant, are in {@code phase}. */
   public long count(SandboxPhase phase) {
-    return store.count(Sandbox.class, NAMESPACE, s -> SandboxViews.phase(s) == phase);
+    return store.count(Sandbox.class, namespace, s -> SandboxViews.phase(s) == phase);
   }
 
   /**
-   * The socket of the caller's sandbox, which must be READY; any other phase is a
+   * Where the caller's sandbox's sandboxd answers; the sandbox must be READY, any other phase is a
    * FAILED_PRECONDITION saying what to do.
    */
-  public Path socketOfReady(String tenant, String id) {
+  public SandboxdAddress sandboxdOfReady(String tenant, String id) {
     SandboxView view = get(tenant, id);
     return switch (view.phase()) {
-      case READY -> pods.socket(id);
+      case READY ->
+          store
+              .read(Sandbox.class, namespace, id, hosts::sandboxd)
+              .orElseThrow(() -> SandboxError.notFound(id));
       case SUSPENDED -> throw precondition("sandbox " + id + " is suspended: resume it first");
       case FAILED ->
           throw precondition("sandbox " + id + " has failed (" + view.message() + "): delete it");
@@ -174,7 +176,7 @@ public final class SandboxService {
     return store
         .read(
             SandboxWarmPool.class,
-            NAMESPACE,
+            namespace,
             pool,
             found -> found.getSpec().getSandboxTemplateRef().getName())
         .orElse("");
@@ -184,12 +186,12 @@ public final class SandboxService {
       CreateRequest request, Instant shutdown, Optional<PolicyLimits.Bound> maxSandboxes) {
     SandboxTemplate template =
         store
-            .get(SandboxTemplate.class, NAMESPACE, request.template())
+            .get(SandboxTemplate.class, namespace, request.template())
             .orElseThrow(
                 () ->
                     SandboxError.invalid(
                         "unknown template '" + Labels.abbreviate(request.template()) + "'"));
-    Sandbox sandbox = SandboxBlueprint.fromTemplate(template, NAMESPACE, newId());
+    Sandbox sandbox = SandboxBlueprint.fromTemplate(template, namespace, newId());
     sandbox.getMetadata().getLabels().putAll(request.labels());
     sandbox.getMetadata().getLabels().put(AgentLabels.TENANT, request.tenant());
     sandbox.getSpec().setShutdownTime(shutdown.toString());
@@ -207,14 +209,14 @@ public final class SandboxService {
 
   private SandboxClaim createClaim(
       CreateRequest request, Instant shutdown, Optional<PolicyLimits.Bound> maxSandboxes) {
-    if (!store.exists(SandboxWarmPool.class, NAMESPACE, request.warmPool())) {
+    if (!store.exists(SandboxWarmPool.class, namespace, request.warmPool())) {
       throw SandboxError.invalid(
           "unknown warm pool '" + Labels.abbreviate(request.warmPool()) + "'");
     }
     SandboxClaim claim = new SandboxClaim();
     ObjectMeta meta = new ObjectMeta();
     meta.setName(newId());
-    meta.setNamespace(NAMESPACE);
+    meta.setNamespace(namespace);
     meta.setLabels(Map.of(AgentLabels.TENANT, request.tenant()));
     claim.setMetadata(meta);
     SandboxClaimSpec spec = new SandboxClaimSpec();
@@ -250,7 +252,7 @@ public final class SandboxService {
     String name = claim.getMetadata().getName();
     return waiter.await(
         SandboxClaim.class,
-        NAMESPACE,
+        namespace,
         name,
         found -> {
           SandboxClaim current =
@@ -280,7 +282,7 @@ public final class SandboxService {
   private Future<SandboxView> awaitReady(String tenant, String name) {
     return waiter.await(
         Sandbox.class,
-        NAMESPACE,
+        namespace,
         name,
         found -> {
           Sandbox sandbox =
@@ -307,13 +309,13 @@ public final class SandboxService {
             () -> {
               Sandbox sandbox = owned(tenant, id);
               String claim = sandbox.getMetadata().getLabels().get(AgentLabels.CLAIM);
-              if (claim != null && store.exists(SandboxClaim.class, NAMESPACE, claim)) {
-                store.delete(SandboxClaim.class, NAMESPACE, claim, null);
+              if (claim != null && store.exists(SandboxClaim.class, namespace, claim)) {
+                store.delete(SandboxClaim.class, namespace, claim, null);
               }
-              store.delete(Sandbox.class, NAMESPACE, id, null);
+              store.delete(Sandbox.class, namespace, id, null);
               return null;
             })
-        .compose(ignored -> loop.reconcileNow(new ObjectKey("Sandbox", NAMESPACE, id)));
+        .compose(ignored -> loop.reconcileNow(new ObjectKey("Sandbox", namespace, id)));
   }
 
   /** Stops the container and keeps /workspace; completes once the container is gone. */
@@ -323,7 +325,7 @@ public final class SandboxService {
             ignored ->
                 waiter.await(
                     Sandbox.class,
-                    NAMESPACE,
+                    namespace,
                     id,
                     found -> {
                       Sandbox sandbox = found.orElseThrow(() -> SandboxError.notFound(id));
@@ -374,11 +376,11 @@ public final class SandboxService {
    */
   public Future<SandboxView> verifyAfterLoss(String id, Duration patience) {
     long deadline = System.nanoTime() + patience.toNanos();
-    pods.forgetObservations();
-    return loop.reconcileNow(new ObjectKey("Sandbox", NAMESPACE, id))
+    hosts.forgetObservations();
+    return loop.reconcileNow(new ObjectKey("Sandbox", namespace, id))
         .compose(
             ignored ->
-                blocking(() -> store.read(Sandbox.class, NAMESPACE, id, this::view).orElse(null)))
+                blocking(() -> store.read(Sandbox.class, namespace, id, this::view).orElse(null)))
         .compose(
             view -> {
               if (view == null
@@ -404,7 +406,7 @@ public final class SandboxService {
 
   private Sandbox owned(String tenant, String id) {
     return store
-        .get(Sandbox.class, NAMESPACE, id)
+        .get(Sandbox.class, namespace, id)
         .filter(s -> belongsTo(s, tenant))
         .orElseThrow(() -> SandboxError.notFound(id));
   }
@@ -425,7 +427,7 @@ public final class SandboxService {
           store
               .read(
                   SandboxClaim.class,
-                  NAMESPACE,
+                  namespace,
                   claim,
                   c ->
                       c.getSpec().getLifecycle() == null
@@ -433,7 +435,7 @@ public final class SandboxService {
                           : Timestamps.parse(c.getSpec().getLifecycle().getShutdownTime()))
               .orElse(null);
     }
-    return SandboxViews.of(sandbox, pods.runtimeName(), claimShutdown);
+    return SandboxViews.of(sandbox, hosts.runtimeOf(sandbox), claimShutdown);
   }
 
   /**
@@ -451,12 +453,12 @@ public final class SandboxService {
       held.addAll(
           store.names(
               SandboxClaim.class,
-              NAMESPACE,
+              namespace,
               labels -> tenant.equals(labels.get(AgentLabels.TENANT))));
       held.addAll(
           store.names(
               Sandbox.class,
-              NAMESPACE,
+              namespace,
               labels ->
                   tenant.equals(labels.get(AgentLabels.TENANT))
                       && !labels.containsKey(AgentLabels.CLAIM)));
@@ -499,7 +501,7 @@ public final class SandboxService {
 
   private <T extends io.fabric8.kubernetes.client.CustomResource<?, ?>> void deleteQuietly(
       Class<T> kind, String name) {
-    worker.executeBlocking(() -> store.delete(kind, NAMESPACE, name, null), false);
+    worker.executeBlocking(() -> store.delete(kind, namespace, name, null), false);
   }
 
   private String newId() {

@@ -94,7 +94,7 @@ class SandboxPodBuilderTest {
 
     Volume token = volume(pod, "bastion-sandboxd-token");
     assertThat(token.getSecret().getSecretName()).isEqualTo("sandboxd-s1");
-    assertThat(token.getSecret().getDefaultMode()).isEqualTo(0440);
+    assertThat(token.getSecret().getDefaultMode()).isEqualTo(0444);
     // The template's mount over the token file is gone; its other mount stays.
     assertThat(container(pod, 0).getVolumeMounts())
         .extracting(VolumeMount::getName, VolumeMount::getMountPath, VolumeMount::getReadOnly)

@@ -2,7 +2,7 @@ package dev.bastion.controller.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bastion.controller.EmbeddedController;
+import dev.bastion.controller.model.ManifestKinds;
 import dev.bastion.controller.store.LocalResourceStore;
 import dev.bastion.controller.store.ObjectKey;
 import dev.bastion.controller.store.ResourceStore;
@@ -20,7 +20,7 @@ class ControllerLoopTest {
 
   private final Vertx vertx = Vertx.vertx();
   private final ResourceStore store =
-      LocalResourceStore.inMemory(Clock.systemUTC(), EmbeddedController.KINDS);
+      LocalResourceStore.inMemory(Clock.systemUTC(), ManifestKinds.customResources());
 
   @AfterEach
   void close() throws Exception {

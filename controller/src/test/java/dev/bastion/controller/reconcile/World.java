@@ -1,6 +1,6 @@
 package dev.bastion.controller.reconcile;
 
-import dev.bastion.controller.EmbeddedController;
+import dev.bastion.controller.model.ManifestKinds;
 import dev.bastion.controller.model.Manifests;
 import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxClaim;
@@ -24,7 +24,8 @@ final class World {
   static final String NS = "default";
 
   final TestClock clock = new TestClock();
-  final LocalResourceStore store = LocalResourceStore.inMemory(clock, EmbeddedController.KINDS);
+  final LocalResourceStore store =
+      LocalResourceStore.inMemory(clock, ManifestKinds.customResources());
   final FakePods pods = new FakePods();
   final AtomicInteger writes = new AtomicInteger();
   final AtomicInteger suffix = new AtomicInteger();

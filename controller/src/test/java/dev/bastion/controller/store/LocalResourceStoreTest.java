@@ -3,8 +3,8 @@ package dev.bastion.controller.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.bastion.controller.EmbeddedController;
 import dev.bastion.controller.desired.Owners;
+import dev.bastion.controller.model.ManifestKinds;
 import dev.bastion.controller.model.Manifests;
 import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxWarmPool;
@@ -161,11 +161,11 @@ class LocalResourceStoreTest {
   }
 
   private LocalResourceStore memory() {
-    return LocalResourceStore.inMemory(Clock.systemUTC(), EmbeddedController.KINDS);
+    return LocalResourceStore.inMemory(Clock.systemUTC(), ManifestKinds.customResources());
   }
 
   private LocalResourceStore durable() {
-    return LocalResourceStore.durable(dir, Clock.systemUTC(), EmbeddedController.KINDS);
+    return LocalResourceStore.durable(dir, Clock.systemUTC(), ManifestKinds.customResources());
   }
 
   private static Sandbox sandbox(String name) {

@@ -3,16 +3,17 @@ package dev.bastion.gateway.grpc;
 import dev.bastion.controller.sandbox.SandboxPhase;
 import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.controller.sandbox.SandboxView;
+import dev.bastion.controller.sandbox.SandboxdAddress;
 import dev.bastion.gateway.auth.Tenant;
 import dev.bastion.gateway.policy.GatedSandboxes;
 import dev.bastion.gateway.policy.ToolGate;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.StatusException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -32,7 +33,8 @@ public final class SandboxdAccess {
    *
    * @param guard holds the call to its policy's limits; close it when the call ends
    */
-  record Admitted<Req, Resp>(String sandboxId, Path socket, CallGuard<Req, Resp> guard) {}
+  record Admitted<Req, Resp>(
+      String sandboxId, SandboxdAddress sandboxd, CallGuard<Req, Resp> guard) {}
 
   private final GrpcClient client;
   private final SandboxService sandboxes;
@@ -52,18 +54,29 @@ public final class SandboxdAccess {
    */
   <Req, Resp> Admitted<Req, Resp> admit(Tenant tenant, Route<Req, Resp> route, Req first) {
     String sandboxId = GatedSandboxes.requireId(route.sandboxIdOf().apply(first));
-    Path socket = sandboxes.socketOfReady(tenant.name(), sandboxId);
+    SandboxdAddress sandboxd = sandboxes.sandboxdOfReady(tenant.name(), sandboxId);
     return new Admitted<>(
         sandboxId,
-        socket,
+        sandboxd,
         CallGuard.admit(gate, route, tenant, sandboxes.get(tenant.name(), sandboxId), first));
   }
 
   /** Opens the admitted call's stream to sandboxd; fails when the sandbox cannot be reached. */
   <Req, Resp> Future<GrpcClientRequest<Req, Resp>> connect(
       Admitted<Req, Resp> call, Route<Req, Resp> route) {
-    return client.request(
-        SocketAddress.domainSocketAddress(call.socket().toString()), route.target());
+    return switch (call.sandboxd()) {
+      case SandboxdAddress.UnixSocket socket ->
+          client.request(
+              SocketAddress.domainSocketAddress(socket.path().toString()), route.target());
+      case SandboxdAddress.Tcp pod ->
+          client
+              .request(SocketAddress.inetSocketAddress(pod.port(), pod.host()), route.target())
+              .map(
+                  request -> {
+                    request.headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + pod.token());
+                    return request;
+                  });
+    };
   }
 
   /**

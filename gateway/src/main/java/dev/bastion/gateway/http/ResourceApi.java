@@ -1,6 +1,6 @@
 package dev.bastion.gateway.http;
 
-import dev.bastion.controller.EmbeddedController;
+import dev.bastion.controller.SandboxController;
 import dev.bastion.controller.admin.ResourceAdmin;
 import dev.bastion.controller.model.ModelSerialization;
 import dev.bastion.controller.model.Sandbox;
@@ -37,11 +37,11 @@ public final class ResourceApi {
   private static final String JSON = "application/json";
   private static final String RESOURCES = "/v1/resources/";
 
-  private final EmbeddedController controller;
+  private final SandboxController controller;
   private final Authenticator authenticator;
   private final ToolGate gate;
 
-  public ResourceApi(EmbeddedController controller, Authenticator authenticator, ToolGate gate) {
+  public ResourceApi(SandboxController controller, Authenticator authenticator, ToolGate gate) {
     this.controller = controller;
     this.authenticator = authenticator;
     this.gate = gate;
@@ -59,11 +59,21 @@ public final class ResourceApi {
       fail(request, 401, "UNAUTHENTICATED", "a valid bearer token is required");
       return;
     }
+    if (controller.admin().isEmpty()) {
+      request.resume();
+      fail(
+          request,
+          501,
+          "UNIMPLEMENTED",
+          "this gateway serves a Kubernetes namespace: apply, get and delete objects with kubectl");
+      return;
+    }
+    ResourceAdmin admin = controller.admin().get();
     ResourceAdmin.Caller caller =
         new ResourceAdmin.Caller(tenant.get().name(), tenant.get().admin());
     String path = request.path();
     if (path.equals("/v1/apply") && request.method() == HttpMethod.POST) {
-      apply(request, caller, tenant.get());
+      apply(request, admin, caller, tenant.get());
       return;
     }
     request.resume();
@@ -78,7 +88,7 @@ public final class ResourceApi {
                 if (name.isEmpty() && ResourceAdmin.isAgentKind(kind)) {
                   admit(tenant.get(), null, "sandboxes.list");
                 }
-                List<HasMetadata> objects = controller.admin().get(caller, kind, name);
+                List<HasMetadata> objects = admin.get(caller, kind, name);
                 if (name.isPresent()) {
                   admit(tenant.get(), objects.get(0), "sandboxes.get");
                 }
@@ -92,13 +102,11 @@ public final class ResourceApi {
                   new JsonObject()
                       .put(
                           "kind",
-                          controller
-                              .admin()
-                              .delete(
-                                  caller,
-                                  parts.get(0),
-                                  parts.get(1),
-                                  object -> admit(tenant.get(), object, "sandboxes.delete")))
+                          admin.delete(
+                              caller,
+                              parts.get(0),
+                              parts.get(1),
+                              object -> admit(tenant.get(), object, "sandboxes.delete")))
                       .put("name", parts.get(1))
                       .put("action", "deleted")));
     } else {
@@ -110,7 +118,8 @@ public final class ResourceApi {
     }
   }
 
-  private void apply(HttpServerRequest request, ResourceAdmin.Caller caller, Tenant tenant) {
+  private void apply(
+      HttpServerRequest request, ResourceAdmin admin, ResourceAdmin.Caller caller, Tenant tenant) {
     BoundedBody.read(request, MAX_BODY)
         .onComplete(
             read -> {
@@ -127,8 +136,7 @@ public final class ResourceApi {
                   controller.blocking(
                       () -> {
                         JsonArray results = new JsonArray();
-                        controller
-                            .admin()
+                        admin
                             .apply(
                                 caller, yaml, object -> admit(tenant, object, "sandboxes.create"))
                             .forEach(

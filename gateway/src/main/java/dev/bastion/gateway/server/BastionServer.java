@@ -1,6 +1,7 @@
 package dev.bastion.gateway.server;
 
 import dev.bastion.controller.EmbeddedController;
+import dev.bastion.controller.SandboxController;
 import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.RootFilesystem;
 import dev.bastion.controller.runtime.RuntimeFailure;
@@ -44,9 +45,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
-/** Assembles and starts Bastion in embedded mode: sandboxes on this machine, gateway on a port. */
+/**
+ * Assembles and starts Bastion: the gateway on a port, and the controller that runs sandboxes on
+ * this machine (embedded mode) or as Pods in a Kubernetes namespace.
+ */
 public final class BastionServer {
 
   // Policy decisions are audited to a file rotated at this size, keeping this many old files.
@@ -54,7 +59,7 @@ public final class BastionServer {
   private static final int AUDIT_KEEP = 5;
 
   private final Vertx vertx;
-  private final EmbeddedController controller;
+  private final SandboxController controller;
   private final AuditLog audit;
   private final StateDirLock lock;
   private final int port;
@@ -62,7 +67,7 @@ public final class BastionServer {
 
   private BastionServer(
       Vertx vertx,
-      EmbeddedController controller,
+      SandboxController controller,
       AuditLog audit,
       StateDirLock lock,
       int port,
@@ -76,10 +81,20 @@ public final class BastionServer {
   }
 
   /**
-   * Checks the host, provisions the root filesystem, recovers the sandboxes of an earlier run and
-   * starts serving. Blocking; {@code progress} hears about slow steps.
+   * Starts serving: in embedded mode after checking the host, provisioning the root filesystem and
+   * recovering the sandboxes of an earlier run; on Kubernetes after reading the namespace's
+   * objects. Blocking; {@code progress} hears about slow steps.
    */
   public static BastionServer start(ServerConfig config, Consumer<String> progress) {
+    if (config.kubernetesNamespace() != null) {
+      return startLocking(
+          config,
+          new ControllerChoice(
+              (vertx, metrics) -> KubernetesStart.controller(vertx, config, metrics),
+              // Serving starts once the namespace's objects are read: ready from then on.
+              () -> true,
+              false));
+    }
     HostChecks.verify(config);
     RootFilesystem rootfs = new RootFilesystem(config.cacheDir(), config.mirror());
     Path rootfsPath;
@@ -88,9 +103,30 @@ public final class BastionServer {
     } catch (RuntimeFailure e) {
       throw new StartupException(e.getMessage());
     }
+    return startLocking(
+        config,
+        new ControllerChoice(
+            (vertx, metrics) -> embeddedController(config, vertx, rootfsPath, metrics),
+            rootfs::isReady,
+            true));
+  }
+
+  /**
+   * How this start makes its controller.
+   *
+   * @param ready whether the server can create sandboxes right now (/readyz)
+   * @param unixSockets whether sandboxd is reached over Unix sockets (embedded), which needs
+   *     Netty's native transport
+   */
+  private record ControllerChoice(
+      java.util.function.BiFunction<Vertx, PrometheusMeterRegistry, Future<SandboxController>> make,
+      BooleanSupplier ready,
+      boolean unixSockets) {}
+
+  private static BastionServer startLocking(ServerConfig config, ControllerChoice choice) {
     StateDirLock lock = StateDirLock.acquire(config.stateDir());
     try {
-      return startLocked(config, rootfs, rootfsPath, lock);
+      return startLocked(config, choice, lock);
     } catch (RuntimeException e) {
       lock.close();
       throw e;
@@ -117,7 +153,7 @@ public final class BastionServer {
   }
 
   private static BastionServer startLocked(
-      ServerConfig config, RootFilesystem rootfs, Path rootfsPath, StateDirLock lock) {
+      ServerConfig config, ControllerChoice choice, StateDirLock lock) {
     Tokens tokens = loadTokens(config);
     AuditLog audit = null;
     PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -131,12 +167,12 @@ public final class BastionServer {
             .withMetrics(new MicrometerMetricsFactory(metrics))
             .build();
     try {
-      if (!vertx.isNativeTransportEnabled()) {
+      if (choice.unixSockets() && !vertx.isNativeTransportEnabled()) {
         throw new StartupException(
             "Netty's native epoll transport could not load, and sandboxd is reached over Unix"
                 + " sockets: run Bastion on Linux x86_64 with a writable java.io.tmpdir");
       }
-      EmbeddedController controller = await(controller(config, vertx, rootfsPath, metrics));
+      SandboxController controller = await(choice.make().apply(vertx, metrics));
       SandboxService sandboxes = controller.sandboxes();
       Authenticator authenticator = new Authenticator(tokens.file());
       CallerTenant callers = new CallerTenant(authenticator);
@@ -148,7 +184,7 @@ public final class BastionServer {
       SandboxdForwarder forwarder = new SandboxdForwarder(sandboxd, callers);
       HttpEndpoints endpoints =
           new HttpEndpoints(
-              rootfs::isReady,
+              choice.ready(),
               metrics,
               new ResourceApi(controller, authenticator, gate),
               McpEndpoint.create(authenticator, gated, new SandboxdCalls(sandboxd)));
@@ -173,22 +209,23 @@ public final class BastionServer {
   }
 
   /** Loads the store and cleans up after the last run, off the event loop: both touch the disk. */
-  private static Future<EmbeddedController> controller(
+  private static Future<SandboxController> embeddedController(
       ServerConfig config, Vertx vertx, Path rootfs, PrometheusMeterRegistry metrics) {
     return vertx.executeBlocking(
         () ->
-            EmbeddedController.create(
-                vertx,
-                config.stateDir(),
-                new ContainerRuntime(
-                    config.runtime(), config.stateDir().resolve(config.runtime().id())),
-                rootfs,
-                config.sandboxdJar().toAbsolutePath(),
-                new SandboxCgroups(Path.of("/sys/fs/cgroup")),
-                EmbeddedOptions.defaults(),
-                config.warmReplicas(),
-                metrics,
-                Clock.systemUTC()));
+            (SandboxController)
+                EmbeddedController.create(
+                    vertx,
+                    config.stateDir(),
+                    new ContainerRuntime(
+                        config.runtime(), config.stateDir().resolve(config.runtime().id())),
+                    rootfs,
+                    config.sandboxdJar().toAbsolutePath(),
+                    new SandboxCgroups(Path.of("/sys/fs/cgroup")),
+                    EmbeddedOptions.defaults(),
+                    config.warmReplicas(),
+                    metrics,
+                    Clock.systemUTC()));
   }
 
   private static AuditLog openAuditLog(ServerConfig config) {

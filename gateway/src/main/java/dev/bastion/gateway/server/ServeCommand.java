@@ -2,17 +2,20 @@ package dev.bastion.gateway.server;
 
 import dev.bastion.controller.model.ManifestValidator;
 import dev.bastion.controller.runtime.RuntimeKind;
+import io.fabric8.kubernetes.client.Config;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code bastion serve}: embedded mode, sandboxes on this machine. */
+/** {@code bastion serve}: sandboxes on this machine (embedded mode), or Pods on Kubernetes. */
 @Command(
     name = "serve",
     mixinStandardHelpOptions = true,
-    description = "Starts the gateway and runs sandboxes on this machine (embedded mode).")
+    description =
+        "Starts the gateway and runs sandboxes on this machine (embedded mode), or with"
+            + " --kubernetes as Pods in a namespace of a cluster.")
 public final class ServeCommand implements Callable<Integer> {
 
   private static final Path HOME = Path.of(System.getProperty("user.home"));
@@ -69,8 +72,26 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--sandboxd-jar", description = "The sandboxd jar mounted into sandboxes.")
   Path sandboxdJar = Path.of(System.getProperty("bastion.sandboxd.jar", "sandboxd.jar"));
 
+  @Option(
+      names = "--kubernetes",
+      description =
+          "Run sandboxes as Pods on the cluster kubectl would use (in-cluster service account or"
+              + " kubeconfig) instead of on this machine.")
+  boolean kubernetes;
+
+  @Option(
+      names = "--namespace",
+      description =
+          "With --kubernetes: the namespace whose Agent Sandbox objects are served (default: the"
+              + " pod's or the kubeconfig context's namespace).")
+  String namespace;
+
   @Override
   public Integer call() throws InterruptedException {
+    if (namespace != null && !kubernetes) {
+      System.err.println("bastion: --namespace applies only with --kubernetes");
+      return 2;
+    }
     RuntimeKind kind;
     try {
       kind = RuntimeKind.parse(runtime);
@@ -82,7 +103,7 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("bastion: --warm must be between 0 and " + ManifestValidator.MAX_REPLICAS);
       return 2;
     }
-    if (!kind.separateKernel()) {
+    if (!kubernetes && !kind.separateKernel()) {
       System.err.println(
           "bastion: WARNING: --runtime "
               + kind.id()
@@ -100,7 +121,8 @@ public final class ServeCommand implements Callable<Integer> {
             mirror,
             sandboxdJar,
             warm,
-            auditLog != null ? auditLog : stateDir.resolve("audit.jsonl"));
+            auditLog != null ? auditLog : stateDir.resolve("audit.jsonl"),
+            kubernetes ? namespaceToServe() : null);
     BastionServer server;
     try {
       server = BastionServer.start(config, line -> System.out.println("bastion: " + line));
@@ -120,9 +142,10 @@ public final class ServeCommand implements Callable<Integer> {
             + host
             + ":"
             + port
-            + " (gRPC h2c, MCP at /mcp, /healthz, /readyz, /metrics),"
-            + " runtime "
-            + kind.id()
+            + " (gRPC h2c, MCP at /mcp, /healthz, /readyz, /metrics), "
+            + (kubernetes
+                ? "sandboxes in Kubernetes namespace " + config.kubernetesNamespace()
+                : "runtime " + kind.id())
             + ", state in "
             + stateDir);
     CountDownLatch stopped = new CountDownLatch(1);
@@ -135,5 +158,13 @@ public final class ServeCommand implements Callable<Integer> {
                 }));
     stopped.await();
     return 0;
+  }
+
+  private String namespaceToServe() {
+    if (namespace != null) {
+      return namespace;
+    }
+    String configured = Config.autoConfigure(null).getNamespace();
+    return configured != null ? configured : "default";
   }
 }

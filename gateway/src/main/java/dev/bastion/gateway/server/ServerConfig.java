@@ -15,6 +15,7 @@ import java.nio.file.Path;
  * @param sandboxdJar the sandboxd jar mounted into every sandbox
  * @param warmReplicas ready sandboxes the shipped warm pool {@code python} keeps
  * @param auditLog the file policy decisions are appended to
+ * @param kubernetesNamespace the namespace served on Kubernetes; null in embedded mode
  */
 public record ServerConfig(
     String host,
@@ -26,7 +27,8 @@ public record ServerConfig(
     String mirror,
     Path sandboxdJar,
     int warmReplicas,
-    Path auditLog) {
+    Path auditLog,
+    String kubernetesNamespace) {
 
   /** Largest gRPC message an agent may send: a 4 MiB payload plus framing. */
   public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024 + 16 * 1024;

@@ -40,7 +40,8 @@ final class SandboxHost {
         MIRROR,
         sandboxdJar(),
         warm,
-        state.resolve("audit.jsonl"));
+        state.resolve("audit.jsonl"),
+        null);
   }
 
   /** Starts a gVisor server on a free loopback port with its state in {@code stateDir}. */
