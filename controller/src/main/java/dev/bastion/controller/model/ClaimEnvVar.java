@@ -1,12 +1,13 @@
 package dev.bastion.controller.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Required;
 
 /** An environment variable a claim adds. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ClaimEnvVar {
 
-  private String name;
+  @Required private String name;
   private String value;
 
   /** Which container; all when unset. */

@@ -1,6 +1,8 @@
 package dev.bastion.controller.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
 
 /** When a claim ends and what its end removes. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -10,9 +12,11 @@ public class ClaimLifecycle {
   private String shutdownTime;
 
   /** Expiry this long after the sandbox finished. */
+  @Min(0)
   private Long ttlSecondsAfterFinished;
 
   /** Retain when unset. */
+  @Default("Retain")
   private ClaimShutdownPolicy shutdownPolicy;
 
   public String getShutdownTime() {

@@ -1,6 +1,7 @@
 package dev.bastion.controller.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.kubernetes.api.model.PodSpec;
 
 /** The pod a sandbox runs: its metadata and a full Kubernetes PodSpec. */
@@ -11,7 +12,7 @@ public class PodTemplate {
   private TemplateMetadata metadata;
 
   /** The pod's spec (required). */
-  private PodSpec spec;
+  @Required private PodSpec spec;
 
   public TemplateMetadata getMetadata() {
     return metadata;

@@ -1,5 +1,6 @@
 package dev.bastion.controller.model;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -12,5 +13,12 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version("v1beta1")
 @Plural("sandboxclaims")
 @ShortNames("sandboxclaim")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = PrinterColumns.READY_STATUS)
+@AdditionalPrinterColumn(name = "Reason", jsonPath = PrinterColumns.READY_REASON)
+@AdditionalPrinterColumn(name = "Sandbox", jsonPath = ".status.sandbox.name")
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = PrinterColumns.AGE,
+    type = AdditionalPrinterColumn.Type.DATE)
 public class SandboxClaim extends CustomResource<SandboxClaimSpec, SandboxClaimStatus>
     implements Namespaced {}

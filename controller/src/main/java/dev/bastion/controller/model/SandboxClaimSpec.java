@@ -1,6 +1,7 @@
 package dev.bastion.controller.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Required;
 import java.util.List;
 
 /** A request for one sandbox from a warm pool. */
@@ -8,7 +9,7 @@ import java.util.List;
 public class SandboxClaimSpec {
 
   /** The pool to claim from (required). */
-  private LocalObjectReference warmPoolRef;
+  @Required private LocalObjectReference warmPoolRef;
 
   private ClaimLifecycle lifecycle;
 

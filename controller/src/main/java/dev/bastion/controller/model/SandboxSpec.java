@@ -1,6 +1,8 @@
 package dev.bastion.controller.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
 import java.util.List;
 
 /** What a Sandbox should be. */
@@ -8,7 +10,7 @@ import java.util.List;
 public class SandboxSpec implements PodShape {
 
   /** The pod to run (required). */
-  private PodTemplate podTemplate;
+  @Required private PodTemplate podTemplate;
 
   /** Volumes that outlive the pod; immutable after create. */
   private List<VolumeClaimTemplate> volumeClaimTemplates;
@@ -20,9 +22,11 @@ public class SandboxSpec implements PodShape {
   private String shutdownTime;
 
   /** What expiry does; Retain when unset. */
+  @Default("Retain")
   private ShutdownPolicy shutdownPolicy;
 
   /** Running (default) or Suspended. */
+  @Default("Running")
   private OperatingMode operatingMode;
 
   public PodTemplate getPodTemplate() {

@@ -1,6 +1,8 @@
 package dev.bastion.controller.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
 import java.util.List;
 
 /** The blueprint of sandboxes plus what claims may add and how the network is policed. */
@@ -8,7 +10,7 @@ import java.util.List;
 public class SandboxTemplateSpec implements PodShape {
 
   /** The pod to run (required). */
-  private PodTemplate podTemplate;
+  @Required private PodTemplate podTemplate;
 
   private List<VolumeClaimTemplate> volumeClaimTemplates;
   private Boolean service;
@@ -17,12 +19,15 @@ public class SandboxTemplateSpec implements PodShape {
   private SandboxNetworkPolicy networkPolicy;
 
   /** Managed (default) or Unmanaged. */
+  @Default("Managed")
   private NetworkPolicyManagement networkPolicyManagement;
 
   /** Whether a claim may add env vars; Disallowed when unset. */
+  @Default("Disallowed")
   private InjectionPolicy envVarsInjectionPolicy;
 
   /** Whether a claim may add volumes; Disallowed when unset. */
+  @Default("Disallowed")
   private InjectionPolicy volumeClaimTemplatesPolicy;
 
   public PodTemplate getPodTemplate() {

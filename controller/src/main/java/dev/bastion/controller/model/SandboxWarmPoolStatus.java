@@ -1,19 +1,21 @@
 package dev.bastion.controller.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.kubernetes.model.annotation.LabelSelector;
+import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 
 /** What was last observed of a warm pool. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class SandboxWarmPoolStatus {
 
   /** Members that exist. */
-  private Integer replicas;
+  @StatusReplicas private Integer replicas;
 
   /** Members that are Ready. */
   private Integer readyReplicas;
 
   /** Label selector of the members, for the scale subresource. */
-  private String selector;
+  @LabelSelector private String selector;
 
   private Long observedGeneration;
 

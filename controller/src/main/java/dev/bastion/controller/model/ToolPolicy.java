@@ -1,5 +1,6 @@
 package dev.bastion.controller.model;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -15,4 +16,9 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version("v1alpha1")
 @Plural("toolpolicies")
 @ShortNames("tp")
+@AdditionalPrinterColumn(name = "Default", jsonPath = ".spec.defaultAction")
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = PrinterColumns.AGE,
+    type = AdditionalPrinterColumn.Type.DATE)
 public class ToolPolicy extends CustomResource<ToolPolicySpec, Void> implements Namespaced {}

@@ -1,6 +1,7 @@
 package dev.bastion.controller.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Required;
 
 /**
  * One rule: when the CEL expression {@code when} is true of a call, {@code action} applies, and a
@@ -9,9 +10,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ToolPolicyRule {
 
-  private String name;
-  private String when;
-  private ToolPolicyRuleAction action;
+  @Required private String name;
+  @Required private String when;
+  @Required private ToolPolicyRuleAction action;
   private String message;
 
   public String getName() {
