@@ -214,6 +214,15 @@ public final class KubernetesController implements SandboxController {
     return store;
   }
 
+  /** The reconcilers' loop, for tests that run a pass and look at what it wrote. */
+  public ControllerLoop loop() {
+    return loop;
+  }
+
+  KubernetesPods pods() {
+    return pods;
+  }
+
   /** What {@link #create} has made so far, to close when a later step fails. */
   private static final class Builder {
     Vertx vertx;

@@ -94,6 +94,14 @@ public final class KubernetesStore implements ResourceStore, AutoCloseable {
   }
 
   @Override
+  public <T extends CustomResource<?, ?>> Optional<T> getLatest(
+      Class<T> kind, String namespace, String name) {
+    ObjectKey key = new ObjectKey(HasMetadata.getKind(kind), namespace, name);
+    return Optional.ofNullable(
+        call(key, () -> client.resources(kind).inNamespace(namespace).withName(name).get()));
+  }
+
+  @Override
   public <T extends CustomResource<?, ?>, R> Optional<R> read(
       Class<T> kind, String namespace, String name, Function<? super T, R> reader) {
     return cached(kind, namespace, name).map(reader);

@@ -18,7 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -139,6 +139,10 @@ public final class ClaimReconciler implements Reconciler {
       if (e.reason() != StoreException.Reason.ALREADY_EXISTS) {
         throw e;
       }
+      Optional<Sandbox> ours = latestIfServing(claim, cold.getMetadata().getName());
+      if (ours.isPresent()) {
+        return new Outcome(ours, null); // another controller made it for this claim just now
+      }
       return Outcome.failed(
           "AdoptionConflict",
           "a Sandbox named \""
@@ -168,7 +172,11 @@ public final class ClaimReconciler implements Reconciler {
                 Sandbox.class,
                 namespace,
                 labels -> pool.name().equals(labels.get(AgentLabels.WARM_POOL))));
-    Collections.shuffle(candidates);
+    // Each claim tries the members in an order of its own (rendezvous hashing): concurrent claims
+    // rarely contend for the same member, while two controllers serving the same claim try the
+    // same member first, and the one that loses finds it already adopted for that claim below.
+    String claimUid = claim.getMetadata().getUid();
+    candidates.sort(Comparator.comparingInt(member -> (claimUid + "/" + member).hashCode()));
     for (String name : candidates) {
       Optional<Sandbox> handedOver =
           store.read(
@@ -188,9 +196,23 @@ public final class ClaimReconciler implements Reconciler {
         if (!StoreException.isConflict(e) && e.reason() != StoreException.Reason.NOT_FOUND) {
           throw e;
         }
+        Optional<Sandbox> ours = latestIfServing(claim, name);
+        if (ours.isPresent()) {
+          return ours;
+        }
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Sandbox {@code name} as it is now, if it already serves {@code claim}: a write that lost a race
+   * may have lost it to another controller doing the same for the same claim, which is success.
+   */
+  private Optional<Sandbox> latestIfServing(SandboxClaim claim, String name) {
+    return store
+        .getLatest(Sandbox.class, claim.getMetadata().getNamespace(), name)
+        .filter(sandbox -> Owners.isControlledBy(sandbox, claim));
   }
 
   private Requeue expire(SandboxClaim claim, Optional<Sandbox> sandbox) {

@@ -25,6 +25,15 @@ public interface ResourceStore {
   <T extends CustomResource<?, ?>> Optional<T> get(Class<T> kind, String namespace, String name);
 
   /**
+   * The object as it is now, past any cache: for finding out, after a conflict, what a concurrent
+   * writer did. Blocks on Kubernetes (one GET); the same as {@link #get} where reads are current.
+   */
+  default <T extends CustomResource<?, ?>> Optional<T> getLatest(
+      Class<T> kind, String namespace, String name) {
+    return get(kind, namespace, name);
+  }
+
+  /**
    * What {@code reader} makes of the object, without copying it: the reader sees the stored object
    * (or the informer's cached one) and must only read it, never keep or change it. The cheap way to
    * look at an object many times, as waiters and the claim path do.

@@ -1,0 +1,118 @@
+package dev.bastion.controller.kubernetes;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * A Kubernetes API server for tests: fabric8's mock server in CRUD mode (objects, label selectors,
+ * watches, resourceVersion conflicts, status subresources of the CRDs loaded into it) with the CRDs
+ * from deploy/crds. It has no garbage collector, scheduler or kubelet ({@link FakeKubelet} plays
+ * the last). It counts the writes it receives, per resource.
+ */
+final class MockCluster implements AutoCloseable {
+
+  private static final Path CRDS = Path.of("../deploy/crds");
+
+  private final CountingDispatcher dispatcher = new CountingDispatcher();
+  private final KubernetesMockServer server;
+
+  MockCluster() {
+    server =
+        new KubernetesMockServer(
+            new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+    server.init();
+    try (KubernetesClient client = client()) {
+      crds().forEach(crd -> client.resource(crd).create());
+    }
+  }
+
+  /** A new client of this server; each controller under test gets its own, as replicas do. */
+  KubernetesClient client() {
+    return server.createClient();
+  }
+
+  /** Writes (POST, PUT, PATCH, DELETE) received so far whose path contains {@code fragment}. */
+  int writes(String fragment) {
+    return dispatcher.writes.entrySet().stream()
+        .filter(e -> e.getKey().contains(fragment))
+        .mapToInt(e -> e.getValue().get())
+        .sum();
+  }
+
+  /** Every write received so far. */
+  int writes() {
+    return writes("");
+  }
+
+  @Override
+  public void close() {
+    server.destroy();
+  }
+
+  private static List<CustomResourceDefinition> crds() {
+    try (Stream<Path> files = Files.list(CRDS)) {
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(".yml"))
+          .map(MockCluster::load)
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list the generated CRDs in " + CRDS, e);
+    }
+  }
+
+  private static CustomResourceDefinition load(Path file) {
+    try (KubernetesClient client =
+            new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
+        InputStream in = Files.newInputStream(file)) {
+      return client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The CRUD dispatcher, counting writes by "METHOD resource-path" (names and queries cut). */
+  private static final class CountingDispatcher extends KubernetesCrudDispatcher {
+
+    final Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
+
+    @Override
+    public MockResponse dispatch(RecordedRequest request) {
+      String method = request.getMethod();
+      if (!"GET".equals(method)) {
+        writes
+            .computeIfAbsent(method + " " + resourceOf(request.getPath()), k -> new AtomicInteger())
+            .incrementAndGet();
+      }
+      return super.dispatch(request);
+    }
+
+    /** {@code /api/v1/namespaces/ns/pods/p/status?x} → {@code pods/status}. */
+    private static String resourceOf(String path) {
+      String[] parts = path.split("\\?")[0].split("/");
+      for (int i = 0; i < parts.length - 1; i++) {
+        if (parts[i].equals("namespaces") && i + 2 < parts.length) {
+          String resource = parts[i + 2];
+          return i + 4 < parts.length ? resource + "/" + parts[i + 4] : resource;
+        }
+      }
+      return path;
+    }
+  }
+}
