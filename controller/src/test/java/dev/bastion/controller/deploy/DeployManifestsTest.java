@@ -165,13 +165,15 @@ class DeployManifestsTest {
         .isEqualTo("Running");
     assertThat(schema(crds.get("Sandbox"), "spec", "shutdownPolicy").get("default"))
         .isEqualTo("Retain");
-    for (String field :
-        List.of(
-            "networkPolicyManagement", "envVarsInjectionPolicy", "volumeClaimTemplatesPolicy")) {
-      assertThat(schema(crds.get("SandboxTemplate"), "spec", field).get("default"))
-          .as(field)
-          .isEqualTo(field.equals("networkPolicyManagement") ? "Managed" : "Disallowed");
-    }
+    Map.of(
+            "networkPolicyManagement", "Managed",
+            "envVarsInjectionPolicy", "Disallowed",
+            "volumeClaimTemplatesPolicy", "Disallowed")
+        .forEach(
+            (field, value) ->
+                assertThat(schema(crds.get("SandboxTemplate"), "spec", field).get("default"))
+                    .as(field)
+                    .isEqualTo(value));
     Map<?, ?> replicas = schema(crds.get("SandboxWarmPool"), "spec", "replicas");
     assertThat(replicas.get("default")).isEqualTo(1);
     assertThat(replicas.get("minimum")).isEqualTo(0.0);
