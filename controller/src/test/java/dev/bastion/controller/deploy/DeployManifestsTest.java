@@ -1,0 +1,324 @@
+package dev.bastion.controller.deploy;
+
+import static dev.bastion.controller.deploy.DeployDirectory.CRDS;
+import static dev.bastion.controller.deploy.DeployDirectory.DEPLOY;
+import static dev.bastion.controller.deploy.DeployDirectory.KUSTOMIZATION;
+import static dev.bastion.controller.deploy.DeployDirectory.ROOT;
+import static dev.bastion.controller.deploy.DeployDirectory.at;
+import static dev.bastion.controller.deploy.DeployDirectory.listAt;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import dev.bastion.controller.deploy.DeployDirectory.Document;
+import dev.bastion.controller.hardening.HardeningAudit;
+import dev.bastion.controller.model.ManifestKinds;
+import dev.bastion.controller.model.ManifestValidator;
+import dev.bastion.controller.model.Manifests;
+import dev.bastion.controller.model.SandboxClaim;
+import dev.bastion.controller.model.SandboxTemplate;
+import dev.bastion.controller.model.SandboxWarmPool;
+import dev.bastion.controller.model.ToolPolicy;
+import dev.bastion.controller.policy.ToolPolicyCompiler;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kubernetes manifests under deploy/ are what kubectl and kustomize can apply and what Bastion
+ * serves: they parse, their kustomizations hold together, every custom kind they use has a CRD, the
+ * CRDs are the ones this build generated from the model classes, they run only the project's own
+ * images, and the example template is valid and hardened.
+ */
+class DeployManifestsTest {
+
+  // crd-generator-maven-plugin writes here at process-classes, before the tests run.
+  private static final Path GENERATED_CRDS = Path.of("target", "classes", "META-INF", "fabric8");
+  private static final String REGENERATE =
+      "build the controller (mvn -pl controller -am process-classes) and copy"
+          + " controller/target/classes/META-INF/fabric8/*.yml to deploy/crds/";
+
+  private static final Set<String> IMAGES = Set.of("bastion/gateway", "bastion/python");
+
+  // Knows every built-in Kubernetes kind and none of Bastion's, which it reads as generic.
+  private static final KubernetesSerialization BUILT_IN_KINDS = new KubernetesSerialization();
+
+  @Test
+  void everyYamlFileParsesIntoObjectsWithApiVersionAndKind() {
+    List<Path> files = DeployDirectory.yamlFiles();
+
+    assertThat(files).isNotEmpty();
+    for (Path file : files) {
+      String name = ROOT.relativize(file).toString();
+      assertThatCode(() -> DeployDirectory.documents(file)).as(name).doesNotThrowAnyException();
+      List<Document> documents = DeployDirectory.documents(file);
+      assertThat(documents).as(name).isNotEmpty();
+      for (Document document : documents) {
+        assertThat(document.tree().get("apiVersion")).as(name).isInstanceOf(String.class);
+        assertThat(document.tree().get("kind")).as(name).isInstanceOf(String.class);
+      }
+    }
+  }
+
+  @Test
+  void everyKustomizationResourceExistsAndEveryDirectoryIsAKustomization() {
+    List<Path> kustomizations = DeployDirectory.kustomizations();
+
+    assertThat(kustomizations).isNotEmpty();
+    for (Path kustomization : kustomizations) {
+      for (Object resource : resources(kustomization)) {
+        Path target = kustomization.resolveSibling(String.valueOf(resource)).normalize();
+        String name = ROOT.relativize(kustomization) + " resource " + resource;
+        assertThat(target).as(name).exists();
+        if (Files.isDirectory(target)) {
+          // kustomize refuses a file outside the kustomization's own directory; a directory is
+          // fine, but only when it is a kustomization itself.
+          assertThat(target.resolve(KUSTOMIZATION)).as(name).exists();
+        }
+      }
+    }
+  }
+
+  @Test
+  void theCrdsKustomizationListsEveryCrd() throws IOException {
+    Set<String> listed =
+        resources(CRDS.resolve(KUSTOMIZATION)).stream()
+            .map(String::valueOf)
+            .collect(Collectors.toCollection(TreeSet::new));
+
+    assertThat(listed).isEqualTo(crdFileNames(CRDS));
+  }
+
+  @Test
+  void everyCustomKindInDeployAndEveryModelKindHasACrd() {
+    Set<String> served = servedKinds();
+    List<String> custom =
+        DeployDirectory.objects().stream()
+            .filter(document -> !document.file().startsWith(CRDS))
+            .filter(DeployManifestsTest::isCustom)
+            .map(document -> document.apiVersion() + " " + document.kind())
+            .toList();
+    List<String> model =
+        ManifestKinds.all().stream()
+            .map(type -> HasMetadata.getApiVersion(type) + " " + HasMetadata.getKind(type))
+            .toList();
+
+    assertThat(custom).as("custom kinds used in deploy/").isNotEmpty();
+    assertThat(served).containsAll(custom).containsAll(model);
+  }
+
+  @Test
+  void theCommittedCrdsAreTheOnesThisBuildGenerated() throws IOException {
+    assertThat(GENERATED_CRDS).as("the generator's output: " + REGENERATE).isDirectory();
+    Set<String> generated = crdFileNames(GENERATED_CRDS);
+
+    assertThat(generated).isNotEmpty();
+    assertThat(crdFileNames(CRDS)).as(REGENERATE).isEqualTo(generated);
+    for (String name : generated) {
+      assertThat(Files.mismatch(GENERATED_CRDS.resolve(name), CRDS.resolve(name)))
+          .as("deploy/crds/" + name + " differs from the generated one: " + REGENERATE)
+          .isEqualTo(-1L);
+    }
+  }
+
+  @Test
+  void theCrdsServeStatusScaleShortNamesAndColumns() {
+    Map<String, Document> crds = crdsByKind();
+
+    for (String kind : List.of("Sandbox", "SandboxClaim", "SandboxWarmPool")) {
+      assertThat(at(version(crds.get(kind)), "subresources", "status")).as(kind).isNotNull();
+    }
+    assertThat(at(version(crds.get("SandboxWarmPool")), "subresources", "scale"))
+        .isEqualTo(
+            Map.of(
+                "specReplicasPath", ".spec.replicas",
+                "statusReplicasPath", ".status.replicas",
+                "labelSelectorPath", ".status.selector"));
+    assertThat(shortNames(crds.get("Sandbox"))).containsExactly("sandbox");
+    assertThat(shortNames(crds.get("SandboxTemplate"))).containsExactly("sandboxtemplate");
+    assertThat(shortNames(crds.get("SandboxClaim"))).containsExactly("sandboxclaim");
+    assertThat(shortNames(crds.get("SandboxWarmPool"))).containsExactly("swp");
+    assertThat(columns(crds.get("Sandbox"))).contains("Ready", "Reason", "Age");
+    assertThat(columns(crds.get("SandboxClaim"))).contains("Ready", "Reason", "Age");
+    assertThat(columns(crds.get("SandboxWarmPool"))).contains("Ready", "Template", "Age");
+  }
+
+  // The API server fills these in, so a field left out means the same on a cluster as in embedded
+  // mode, where the model's readers apply the same defaults.
+  @Test
+  void theCrdsDefaultAndBoundWhatTheApiDefines() {
+    Map<String, Document> crds = crdsByKind();
+
+    assertThat(schema(crds.get("Sandbox"), "spec", "operatingMode").get("default"))
+        .isEqualTo("Running");
+    assertThat(schema(crds.get("Sandbox"), "spec", "shutdownPolicy").get("default"))
+        .isEqualTo("Retain");
+    Map.of(
+            "networkPolicyManagement", "Managed",
+            "envVarsInjectionPolicy", "Disallowed",
+            "volumeClaimTemplatesPolicy", "Disallowed")
+        .forEach(
+            (field, value) ->
+                assertThat(schema(crds.get("SandboxTemplate"), "spec", field).get("default"))
+                    .as(field)
+                    .isEqualTo(value));
+    Map<?, ?> replicas = schema(crds.get("SandboxWarmPool"), "spec", "replicas");
+    assertThat(replicas.get("default")).isEqualTo(1);
+    assertThat(replicas.get("minimum")).isEqualTo(0.0);
+    assertThat(schema(crds.get("SandboxWarmPool"), "spec", "updateStrategy", "type").get("default"))
+        .isEqualTo("OnReplenish");
+    assertThat(
+            schema(crds.get("SandboxClaim"), "spec", "lifecycle", "shutdownPolicy").get("default"))
+        .isEqualTo("Retain");
+    assertThat(schema(crds.get("SandboxClaim"), "spec").get("required"))
+        .isEqualTo(List.of("warmPoolRef"));
+  }
+
+  @Test
+  void deployRunsOnlyTheProjectsImagesWhichTheDockerfileBuilds() throws IOException {
+    List<Object> images =
+        DeployDirectory.objects().stream()
+            .filter(document -> !document.file().startsWith(CRDS))
+            .flatMap(document -> DeployDirectory.valuesOf(document.tree(), "image").stream())
+            .toList();
+    String dockerfile = Files.readString(ROOT.resolve("Dockerfile"));
+
+    assertThat(images).isNotEmpty();
+    assertThat(images).allSatisfy(image -> assertThat(repository(image)).isIn(IMAGES));
+    assertThat(dockerfile).containsPattern(target("gateway")).containsPattern(target("sandbox"));
+  }
+
+  @Test
+  void theExampleTemplateIsValidAndHardenedAndThePoolClaimAndPolicyFitIt() throws IOException {
+    List<HasMetadata> examples = examples();
+    SandboxTemplate template = only(examples, SandboxTemplate.class);
+    SandboxWarmPool pool = only(examples, SandboxWarmPool.class);
+    SandboxClaim claim = only(examples, SandboxClaim.class);
+    ToolPolicy policy = only(examples, ToolPolicy.class);
+
+    for (HasMetadata example : examples) {
+      assertThat(ManifestValidator.validate(example)).as(example.getKind()).isEmpty();
+    }
+    assertThat(HardeningAudit.grade(template).orElseThrow().score()).isGreaterThanOrEqualTo(90);
+    assertThat(template.getSpec().getPodTemplate().getSpec().getContainers())
+        .singleElement()
+        .satisfies(
+            container -> assertThat(repository(container.getImage())).isEqualTo("bastion/python"));
+    assertThat(pool.getSpec().getSandboxTemplateRef().getName())
+        .isEqualTo(template.getMetadata().getName());
+    assertThat(claim.getSpec().getWarmPoolRef().getName()).isEqualTo(pool.getMetadata().getName());
+    assertThatCode(() -> ToolPolicyCompiler.compile(policy)).doesNotThrowAnyException();
+  }
+
+  private static List<?> resources(Path kustomization) {
+    return DeployDirectory.documents(kustomization).stream()
+        .flatMap(document -> listAt(document.tree(), "resources").stream())
+        .toList();
+  }
+
+  private static Set<String> crdFileNames(Path directory) throws IOException {
+    try (Stream<Path> files = Files.list(directory)) {
+      return files
+          .map(file -> file.getFileName().toString())
+          .filter(name -> name.endsWith(".yml"))
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
+  }
+
+  private static boolean isCustom(Document document) {
+    return BUILT_IN_KINDS.convertValue(document.tree(), KubernetesResource.class)
+        instanceof GenericKubernetesResource;
+  }
+
+  private static Map<String, Document> crdsByKind() {
+    return DeployDirectory.objects().stream()
+        .filter(document -> document.file().startsWith(CRDS))
+        .filter(document -> document.kind().equals("CustomResourceDefinition"))
+        .collect(
+            Collectors.toMap(
+                document -> String.valueOf(at(document.tree(), "spec", "names", "kind")),
+                document -> document));
+  }
+
+  // "group/version Kind" of every served version of every CRD.
+  private static Set<String> servedKinds() {
+    Set<String> served = new TreeSet<>();
+    for (Document crd : crdsByKind().values()) {
+      Object group = at(crd.tree(), "spec", "group");
+      Object kind = at(crd.tree(), "spec", "names", "kind");
+      for (Object version : listAt(crd.tree(), "spec", "versions")) {
+        if (Boolean.TRUE.equals(at(version, "served"))) {
+          served.add(group + "/" + at(version, "name") + " " + kind);
+        }
+      }
+    }
+    return served;
+  }
+
+  // Each CRD serves one version; with more, the checks would have to say which.
+  private static Object version(Document crd) {
+    List<?> versions = listAt(crd.tree(), "spec", "versions");
+    assertThat(versions).as(crd.describe()).hasSize(1);
+    return versions.get(0);
+  }
+
+  private static List<Object> shortNames(Document crd) {
+    return List.copyOf(listAt(crd.tree(), "spec", "names", "shortNames"));
+  }
+
+  private static List<Object> columns(Document crd) {
+    return listAt(version(crd), "additionalPrinterColumns").stream()
+        .map(column -> at(column, "name"))
+        .toList();
+  }
+
+  // The schema of the field at {@code path} (spec, then its properties' names).
+  private static Map<?, ?> schema(Document crd, String... path) {
+    Object schema = at(version(crd), "schema", "openAPIV3Schema");
+    for (String field : path) {
+      schema = at(schema, "properties", field);
+    }
+    assertThat(schema).as(crd.describe() + " " + String.join(".", path)).isInstanceOf(Map.class);
+    return (Map<?, ?>) schema;
+  }
+
+  // An image without its tag or digest: bastion/python:latest is bastion/python.
+  private static String repository(Object image) {
+    String name = String.valueOf(image).replaceFirst("@.*$", "");
+    int tag = name.lastIndexOf(':');
+    return tag > name.lastIndexOf('/') ? name.substring(0, tag) : name;
+  }
+
+  private static Pattern target(String name) {
+    return Pattern.compile("(?im)^FROM\\s+\\S+\\s+AS\\s+" + name + "\\s*$");
+  }
+
+  private static List<HasMetadata> examples() throws IOException {
+    List<HasMetadata> examples = new ArrayList<>();
+    for (Path file : DeployDirectory.yamlFiles()) {
+      if (file.startsWith(DEPLOY.resolve("examples"))
+          && !file.getFileName().toString().equals(KUSTOMIZATION)) {
+        examples.addAll(Manifests.parse(Files.readString(file)));
+      }
+    }
+    return examples;
+  }
+
+  private static <T> T only(List<HasMetadata> objects, Class<T> type) {
+    List<T> matching = objects.stream().filter(type::isInstance).map(type::cast).toList();
+    assertThat(matching).as(type.getSimpleName()).hasSize(1);
+    return matching.get(0);
+  }
+}
