@@ -205,14 +205,15 @@ public final class WarmPoolReconciler implements Reconciler {
     int replicas = PoolMembers.replicas(pool);
     int surplus = kept.size() + creating - replicas;
     if (surplus > 0) {
-      // Extras go stale first, then not-Ready, then the newest: the oldest Ready ones serve.
+      // Extras go stale first, then not-Ready, then the newest: the oldest Ready ones serve. The
+      // name breaks ties (timestamps have seconds), so two controllers pick the same extras.
       kept.sort(
           Comparator.comparing(
                   (Sandbox m) ->
                       hash.equals(m.getMetadata().getLabels().get(AgentLabels.TEMPLATE_HASH)))
               .thenComparing(SandboxConditions::isReady)
-              .thenComparing(
-                  m -> m.getMetadata().getCreationTimestamp(), Comparator.reverseOrder()));
+              .thenComparing(m -> m.getMetadata().getCreationTimestamp(), Comparator.reverseOrder())
+              .thenComparing(m -> m.getMetadata().getName()));
       doomed.addAll(kept.subList(0, Math.min(surplus, kept.size())));
       kept = kept.subList(Math.min(surplus, kept.size()), kept.size());
     }

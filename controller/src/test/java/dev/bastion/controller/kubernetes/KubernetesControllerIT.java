@@ -152,10 +152,11 @@ class KubernetesControllerIT {
     apply(template("py", "", "Managed"));
     FakeKubelet kubelet = kubelet();
     controller("replica-1");
-    controller("replica-2");
     apply(pool("py", 20));
     await(() -> readyReplicas("py") == 20, "the pool to hold 20 ready sandboxes");
     kubelet.pause(); // replacements stay Pending: exactly the 20 ready ones can be adopted
+    // A second controller, as a restarted or duplicated one would be, serves the same claims.
+    controller("replica-2");
 
     List<String> claims = IntStream.range(0, 50).mapToObj(i -> "claim-" + i).toList();
     claims.parallelStream().forEach(name -> apply(claim(name, "py")));
