@@ -14,25 +14,25 @@ import java.util.concurrent.atomic.AtomicInteger;
  * What a kubelet does for the tests: every new pod of a namespace is reported Running and Ready
  * with an address, unless paused (then new pods stay Pending, as unschedulable ones would).
  */
-final class FakeKubelet implements AutoCloseable {
+public final class FakeKubelet implements AutoCloseable {
 
   private final KubernetesClient client;
   private final SharedIndexInformer<Pod> pods;
   private final AtomicInteger addresses = new AtomicInteger();
   private volatile boolean paused;
 
-  FakeKubelet(KubernetesClient client, String namespace) {
+  public FakeKubelet(KubernetesClient client, String namespace) {
     this.client = client;
     this.pods = client.pods().inNamespace(namespace).inform(new Starter(), 0);
   }
 
   /** New pods stay Pending until {@link #resume}. */
-  void pause() {
+  public void pause() {
     paused = true;
   }
 
   /** Starts the pods that waited, and new ones again. */
-  void resume() {
+  public void resume() {
     paused = false;
     pods.getStore().list().forEach(this::start);
   }

@@ -1,5 +1,8 @@
 package dev.bastion.controller.kubernetes;
 
+import dev.bastion.controller.model.ManifestKinds;
+import dev.bastion.controller.model.ModelSerialization;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
@@ -11,14 +14,11 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * A Kubernetes API server for tests: fabric8's mock server in CRUD mode (objects, label selectors,
@@ -33,7 +33,7 @@ final class MockCluster implements AutoCloseable {
   private final CountingDispatcher dispatcher = new CountingDispatcher();
   private final KubernetesMockServer server;
 
-  MockCluster() {
+  public MockCluster() {
     server =
         new KubernetesMockServer(
             new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
@@ -44,12 +44,12 @@ final class MockCluster implements AutoCloseable {
   }
 
   /** A new client of this server; each controller under test gets its own, as replicas do. */
-  KubernetesClient client() {
+  public KubernetesClient client() {
     return server.createClient();
   }
 
   /** Writes (POST, PUT, PATCH, DELETE) received so far whose path contains {@code fragment}. */
-  int writes(String fragment) {
+  public int writes(String fragment) {
     return dispatcher.writes.entrySet().stream()
         .filter(e -> e.getKey().contains(fragment))
         .mapToInt(e -> e.getValue().get())
@@ -57,8 +57,15 @@ final class MockCluster implements AutoCloseable {
   }
 
   /** Every write received so far. */
-  int writes() {
+  public int writes() {
     return writes("");
+  }
+
+  /** Writes received so far, by "METHOD resource" (e.g. "PUT sandboxclaims/status"). */
+  public Map<String, Integer> writesByResource() {
+    Map<String, Integer> counts = new java.util.TreeMap<>();
+    dispatcher.writes.forEach((key, count) -> counts.put(key, count.get()));
+    return counts;
   }
 
   @Override
@@ -66,22 +73,26 @@ final class MockCluster implements AutoCloseable {
     server.destroy();
   }
 
+  /** The CRDs generated from the model classes, which the build puts on the classpath. */
   private static List<CustomResourceDefinition> crds() {
-    try (Stream<Path> files = Files.list(CRDS)) {
-      return files
-          .filter(f -> f.getFileName().toString().endsWith(".yml"))
-          .map(MockCluster::load)
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list the generated CRDs in " + CRDS, e);
-    }
+    return ManifestKinds.customResources().stream()
+        .map(
+            kind ->
+                "/META-INF/fabric8/"
+                    + HasMetadata.getPlural(kind)
+                    + "."
+                    + HasMetadata.getGroup(kind)
+                    + "-v1.yml")
+        .map(MockCluster::load)
+        .toList();
   }
 
-  private static CustomResourceDefinition load(Path file) {
-    try (KubernetesClient client =
-            new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
-        InputStream in = Files.newInputStream(file)) {
-      return client.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
+  private static CustomResourceDefinition load(String resource) {
+    try (InputStream in = MockCluster.class.getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("no generated CRD " + resource + " on the classpath");
+      }
+      return ModelSerialization.get().unmarshal(in, CustomResourceDefinition.class);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
