@@ -4,6 +4,7 @@ import dev.bastion.gateway.cli.ApplyCommand;
 import dev.bastion.gateway.cli.AuditCommand;
 import dev.bastion.gateway.cli.DeleteCommand;
 import dev.bastion.gateway.cli.GetCommand;
+import dev.bastion.gateway.images.ImagesCommand;
 import dev.bastion.gateway.server.ServeCommand;
 import dev.bastion.loadtest.bench.BenchCommand;
 import picocli.CommandLine;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Command;
       GetCommand.class,
       DeleteCommand.class,
       AuditCommand.class,
-      BenchCommand.class
+      BenchCommand.class,
+      ImagesCommand.class
     })
 public final class Main implements Runnable {
 

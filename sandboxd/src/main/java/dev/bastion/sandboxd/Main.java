@@ -1,5 +1,7 @@
 package dev.bastion.sandboxd;
 
+import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -11,7 +13,11 @@ public final class Main {
 
   private Main() {}
 
-  /** Starts sandboxd; exits 2 on bad flags and 1 when the server cannot start. */
+  /**
+   * Starts sandboxd; exits 2 on bad flags and 1 when the server cannot start. With {@code
+   * --health-check} it probes the configured server instead: exit 0 when it answers, 1 with the
+   * reason when not.
+   */
   public static void main(String[] args) {
     // One line per record: the runtime collects sandboxd's stderr as its log.
     System.setProperty(
@@ -22,7 +28,18 @@ public final class Main {
     } catch (IllegalArgumentException e) {
       System.err.println("sandboxd: " + e.getMessage());
       System.err.println(SandboxdConfig.USAGE);
-      System.exit(2);
+      // Docker reserves a health check's exit 2: any failure of one is plain "unhealthy".
+      System.exit(Arrays.asList(args).contains("--health-check") ? 1 : 2);
+      return;
+    }
+    if (config.healthCheck()) {
+      Optional<String> problem = HealthCheck.probe(config);
+      if (problem.isPresent()) {
+        System.err.println("sandboxd: unhealthy: " + problem.get());
+        System.exit(1);
+      }
+      System.out.println("sandboxd: healthy");
+      System.exit(0);
       return;
     }
     SandboxdServer server;

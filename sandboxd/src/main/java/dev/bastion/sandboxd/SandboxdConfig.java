@@ -1,11 +1,19 @@
 package dev.bastion.sandboxd;
 
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * sandboxd's command line settings.
  *
- * @param socket the Unix domain socket to serve gRPC on
+ * <p>sandboxd serves on a Unix domain socket (embedded mode: the socket sits in a host directory
+ * only the gateway can open, so it needs no token), on TCP (Kubernetes: the gateway reaches the pod
+ * IP, so every call must carry the sandbox's token), or both.
+ *
+ * @param socket the Unix domain socket to serve gRPC on, or null
+ * @param listen the TCP address to serve gRPC on, or null
+ * @param tokenFile the file holding the bearer token every TCP call must carry; required with
+ *     {@code listen}
  * @param workspace the host directory clients see as {@code /workspace}
  * @param defaultTimeoutSeconds process timeout when a request asks for none
  * @param maxTimeoutSeconds upper bound for any requested process timeout
@@ -14,29 +22,53 @@ import java.nio.file.Path;
  * @param replayBufferBytes how much recent output per process Connect can replay
  * @param keepaliveSeconds how long an Exec or Connect stream may stay silent before a keepalive
  *     event is sent, so proxies and idle timeouts along the way do not cut it
+ * @param healthCheck probe the configured server once instead of serving
  */
 public record SandboxdConfig(
     Path socket,
+    ListenAddress listen,
+    Path tokenFile,
     Path workspace,
     long defaultTimeoutSeconds,
     long maxTimeoutSeconds,
     long runOutputCap,
     long maxFileBytes,
     int replayBufferBytes,
-    long keepaliveSeconds) {
+    long keepaliveSeconds,
+    boolean healthCheck) {
 
   static final String USAGE =
-      "usage: sandboxd --socket PATH [--workspace DIR] [--default-timeout-seconds N]"
-          + " [--max-timeout-seconds N] [--run-output-cap BYTES] [--max-file-bytes BYTES]"
-          + " [--replay-buffer-bytes BYTES] [--keepalive-seconds N]";
+      "usage: sandboxd [--socket PATH] [--listen HOST:PORT --token-file PATH] [--health-check]"
+          + " [--workspace DIR] [--default-timeout-seconds N] [--max-timeout-seconds N]"
+          + " [--run-output-cap BYTES] [--max-file-bytes BYTES] [--replay-buffer-bytes BYTES]"
+          + " [--keepalive-seconds N]";
+
+  /** Read when {@code --listen} is absent, so a container image can set the address. */
+  static final String LISTEN_ENV = "SANDBOXD_LISTEN";
+
+  /** Read when {@code --token-file} is absent. */
+  static final String TOKEN_FILE_ENV = "SANDBOXD_TOKEN_FILE";
 
   /**
-   * Parses the command line.
+   * Parses the command line, with {@code SANDBOXD_LISTEN} and {@code SANDBOXD_TOKEN_FILE} from the
+   * process environment as defaults.
    *
    * @throws IllegalArgumentException with a one-line, user-facing message when a flag is bad
    */
   public static SandboxdConfig parse(String... args) {
+    return parse(System.getenv(), args);
+  }
+
+  /**
+   * Parses the command line with {@code env} as the environment.
+   *
+   * @throws IllegalArgumentException with a one-line, user-facing message when a flag is bad
+   */
+  static SandboxdConfig parse(Map<String, String> env, String... args) {
     Path socket = null;
+    ListenAddress listen = null;
+    Path tokenFile = null;
+    boolean healthCheck = false;
     Path workspace = Path.of("/workspace");
     long defaultTimeout = 300;
     long maxTimeout = 86_400;
@@ -46,6 +78,10 @@ public record SandboxdConfig(
     long keepaliveSeconds = 30;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
+      if (flag.equals("--health-check")) {
+        healthCheck = true;
+        continue;
+      }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException(
             flag.startsWith("--") ? flag + " needs a value" : "unexpected argument " + flag);
@@ -53,6 +89,8 @@ public record SandboxdConfig(
       String value = args[++i];
       switch (flag) {
         case "--socket" -> socket = Path.of(value);
+        case "--listen" -> listen = ListenAddress.parse(flag, value);
+        case "--token-file" -> tokenFile = Path.of(value);
         case "--workspace" -> workspace = Path.of(value);
         case "--default-timeout-seconds" -> defaultTimeout = positive(flag, value);
         case "--max-timeout-seconds" -> maxTimeout = positive(flag, value);
@@ -63,8 +101,17 @@ public record SandboxdConfig(
         default -> throw new IllegalArgumentException("unknown flag " + flag);
       }
     }
-    if (socket == null) {
-      throw new IllegalArgumentException("--socket is required");
+    if (listen == null && !blank(env.get(LISTEN_ENV))) {
+      listen = ListenAddress.parse(LISTEN_ENV, env.get(LISTEN_ENV).strip());
+    }
+    if (tokenFile == null && !blank(env.get(TOKEN_FILE_ENV))) {
+      tokenFile = Path.of(env.get(TOKEN_FILE_ENV).strip());
+    }
+    if (socket == null && listen == null) {
+      throw new IllegalArgumentException("--socket or --listen is required");
+    }
+    if (listen != null && tokenFile == null) {
+      throw new IllegalArgumentException("refusing to serve TCP without --token-file");
     }
     if (defaultTimeout > maxTimeout) {
       throw new IllegalArgumentException(
@@ -74,14 +121,21 @@ public record SandboxdConfig(
       throw new IllegalArgumentException("--replay-buffer-bytes is too large");
     }
     return new SandboxdConfig(
-        socket.toAbsolutePath(),
+        socket == null ? null : socket.toAbsolutePath(),
+        listen,
+        tokenFile,
         workspace.toAbsolutePath().normalize(),
         defaultTimeout,
         maxTimeout,
         runOutputCap,
         maxFileBytes,
         (int) replayBytes,
-        keepaliveSeconds);
+        keepaliveSeconds,
+        healthCheck);
+  }
+
+  private static boolean blank(String value) {
+    return value == null || value.isBlank();
   }
 
   private static long positive(String flag, String value) {

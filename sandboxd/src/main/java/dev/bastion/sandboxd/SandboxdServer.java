@@ -1,11 +1,14 @@
 package dev.bastion.sandboxd;
 
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
 import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.health.HealthService;
 import io.vertx.grpc.server.GrpcServer;
@@ -13,11 +16,14 @@ import io.vertx.grpc.server.GrpcServerOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * The gRPC server: Processes, Files and Health over HTTP/2 cleartext on a Unix domain socket.
+ * The gRPC server: Processes, Files and Health over HTTP/2 cleartext on a Unix domain socket, on
+ * TCP behind the sandbox's bearer token, or on both.
  *
  * <p>It runs a single event loop. All process bookkeeping is confined to that thread, so it needs
  * no locks, and the gateway multiplexes everything over one HTTP/2 connection per sandbox anyway,
@@ -30,12 +36,18 @@ public final class SandboxdServer {
   private static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
   private final Vertx vertx;
+  private final int tcpPort;
 
-  private SandboxdServer(Vertx vertx) {
+  private SandboxdServer(Vertx vertx, int tcpPort) {
     this.vertx = vertx;
+    this.tcpPort = tcpPort;
   }
 
-  /** Starts serving; the returned future completes once the socket accepts connections. */
+  /**
+   * Starts serving; the returned future completes once every configured listener (Unix socket, TCP)
+   * accepts connections. It fails with a one-sentence message when the token file cannot be used or
+   * a listener cannot bind.
+   */
   public static Future<SandboxdServer> start(SandboxdConfig config) {
     Vertx vertx =
         Vertx.vertx(
@@ -52,32 +64,41 @@ public final class SandboxdServer {
                         .setFileCachingEnabled(false)
                         .setClassPathResolvingEnabled(false)));
     try {
-      if (!vertx.isNativeTransportEnabled()) {
+      if (config.socket() != null && !vertx.isNativeTransportEnabled()) {
         throw new IllegalStateException(
             "native transport unavailable (Unix sockets need it): "
                 + vertx.unavailableNativeTransportCause());
       }
+      // Read before anything listens: a sandbox that would refuse every call must not start.
+      BearerToken token = config.listen() != null ? BearerToken.read(config.tokenFile()) : null;
       WorkspacePaths paths = new WorkspacePaths(config.workspace());
       GrpcServer grpc =
           GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
       new ProcessService(vertx, config, paths).bind(grpc);
       new FileService(vertx, paths, config.maxFileBytes()).bind(grpc);
       grpc.addService(HealthService.create(vertx));
-      prepareSocketPath(config);
-      HttpServerOptions options =
-          new HttpServerOptions()
-              .setInitialSettings(
-                  new Http2Settings().setMaxConcurrentStreams(10_000).setInitialWindowSize(1 << 20))
-              .setHttp2ConnectionWindowSize(16 << 20);
-      return vertx
-          .createHttpServer(options)
-          .requestHandler(grpc)
-          .listen(SocketAddress.domainSocketAddress(config.socket().toString()))
+      Future<HttpServer> unix = Future.succeededFuture();
+      if (config.socket() != null) {
+        prepareSocketPath(config);
+        unix = listen(vertx, grpc, SocketAddress.domainSocketAddress(config.socket().toString()));
+      }
+      Future<HttpServer> tcp =
+          config.listen() == null
+              ? Future.succeededFuture()
+              : listen(
+                  vertx,
+                  new TokenGate(token, grpc),
+                  SocketAddress.inetSocketAddress(config.listen().port(), config.listen().host()));
+      return Future.all(unix, tcp)
           .map(
               listening -> {
+                int port = tcp.result() == null ? -1 : tcp.result().actualPort();
                 LOG.info(
-                    "sandboxd serving on " + config.socket() + ", workspace " + config.workspace());
-                return new SandboxdServer(vertx);
+                    "sandboxd serving on "
+                        + listeners(config, port)
+                        + ", workspace "
+                        + config.workspace());
+                return new SandboxdServer(vertx, port);
               })
           .onFailure(e -> vertx.close());
     } catch (RuntimeException | IOException e) {
@@ -86,9 +107,38 @@ public final class SandboxdServer {
     }
   }
 
+  /**
+   * The TCP port sandboxd listens on (the one chosen when {@code --listen} asked for port 0), or -1
+   * when it serves only a Unix socket.
+   */
+  public int tcpPort() {
+    return tcpPort;
+  }
+
   /** Stops serving and releases the event loop and worker threads. */
   public Future<Void> close() {
     return vertx.close();
+  }
+
+  private static Future<HttpServer> listen(
+      Vertx vertx, Handler<HttpServerRequest> handler, SocketAddress address) {
+    HttpServerOptions options =
+        new HttpServerOptions()
+            .setInitialSettings(
+                new Http2Settings().setMaxConcurrentStreams(10_000).setInitialWindowSize(1 << 20))
+            .setHttp2ConnectionWindowSize(16 << 20);
+    return vertx.createHttpServer(options).requestHandler(handler).listen(address);
+  }
+
+  private static String listeners(SandboxdConfig config, int tcpPort) {
+    List<String> on = new ArrayList<>();
+    if (config.socket() != null) {
+      on.add(config.socket().toString());
+    }
+    if (config.listen() != null) {
+      on.add("tcp " + new ListenAddress(config.listen().host(), tcpPort) + " (token required)");
+    }
+    return String.join(" and ", on);
   }
 
   /** Removes a socket file left by an earlier run, which would make bind fail. */

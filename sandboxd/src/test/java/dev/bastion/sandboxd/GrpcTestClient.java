@@ -14,7 +14,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A thin gRPC client over the Unix socket, with blocking helpers for tests. */
+/** A thin gRPC client over the Unix socket or TCP, with blocking helpers for tests. */
 final class GrpcTestClient implements AutoCloseable {
 
   static final long TIMEOUT_SECONDS = 20;
@@ -22,9 +22,16 @@ final class GrpcTestClient implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
   private final GrpcClient client = GrpcClient.client(vertx);
   private final SocketAddress address;
+  private final String authorization;
 
   GrpcTestClient(Path socket) {
-    this.address = SocketAddress.domainSocketAddress(socket.toString());
+    this(SocketAddress.domainSocketAddress(socket.toString()), null);
+  }
+
+  /** A client whose every call carries {@code authorization} as that header, unless null. */
+  GrpcTestClient(SocketAddress address, String authorization) {
+    this.address = address;
+    this.authorization = authorization;
   }
 
   /** How a call ended and what it returned. */
@@ -57,6 +64,9 @@ final class GrpcTestClient implements AutoCloseable {
             .toCompletionStage()
             .toCompletableFuture()
             .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    if (authorization != null) {
+      request.headers().set("authorization", authorization);
+    }
     return new Live<>(request);
   }
 

@@ -3,6 +3,7 @@ package dev.bastion.controller.runtime;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Builds the OCI runtime configuration (config.json) of one sandbox. A pure function of the {@link
@@ -10,13 +11,12 @@ import java.util.List;
  */
 public final class OciBundle {
 
-  /** The entry process: tini reaps orphans, sandboxd serves the API on a Unix socket. */
-  static final List<String> ENTRY_ARGS =
+  /**
+   * The JVM flags sandboxd runs with, here and in the container image (whose builder passes them to
+   * the Dockerfile), so both modes run the same sandboxd.
+   */
+  public static final List<String> SANDBOXD_JVM_FLAGS =
       List.of(
-          "/usr/bin/tini",
-          "-s",
-          "--",
-          "java",
           // Small and quick to start: sandboxd idles most of its life and must not compete with
           // the user's code for memory. Measured under gVisor (docs/BENCHMARKS.md): the JDK's
           // shared class archive is copied into every sandbox's memory (+25 MB RSS each) for a
@@ -31,13 +31,22 @@ public final class OciBundle {
           "-XX:-UsePerfData",
           "-Xshare:off",
           // Netty unpacks its native transport here; /tmp is a tmpfs that allows it.
-          "-Dio.netty.native.workdir=/tmp",
-          "-jar",
-          SandboxPaths.SANDBOXD_JAR,
-          "--socket",
-          SandboxPaths.SOCKET_DIR + "/" + SandboxPaths.SOCKET_NAME,
-          "--workspace",
-          SandboxPaths.WORKSPACE);
+          "-Dio.netty.native.workdir=/tmp");
+
+  /** The entry process: tini reaps orphans, sandboxd serves the API on a Unix socket. */
+  static final List<String> ENTRY_ARGS =
+      Stream.of(
+              List.of("/usr/bin/tini", "-s", "--", "java"),
+              SANDBOXD_JVM_FLAGS,
+              List.of(
+                  "-jar",
+                  SandboxPaths.SANDBOXD_JAR,
+                  "--socket",
+                  SandboxPaths.SOCKET_DIR + "/" + SandboxPaths.SOCKET_NAME,
+                  "--workspace",
+                  SandboxPaths.WORKSPACE))
+          .flatMap(List::stream)
+          .toList();
 
   private static final List<String> MASKED_PATHS =
       List.of(

@@ -19,8 +19,11 @@ import java.util.stream.Stream;
  */
 public final class RootFilesystem {
 
-  /** Bump when the recipe changes, so caches built from an older recipe are not reused. */
-  static final String RECIPE = "trixie-python-v1";
+  /**
+   * Bump when the recipe changes, so caches built from an older recipe are not reused (nor
+   * container base images imported from one).
+   */
+  public static final String RECIPE = "trixie-python-v1";
 
   static final String SUITE = "trixie";
   static final List<String> PACKAGES =

@@ -20,6 +20,12 @@ public final class ServeCommand implements Callable<Integer> {
 
   private static final Path HOME = Path.of(System.getProperty("user.home"));
 
+  /** Where the sandbox root filesystem is cached unless {@code --cache-dir} says otherwise. */
+  public static final Path DEFAULT_CACHE_DIR = HOME.resolve(".cache/bastion");
+
+  /** The Debian mirror debootstrap uses unless {@code --mirror} says otherwise. */
+  public static final String DEFAULT_MIRROR = "http://deb.debian.org/debian";
+
   @Option(
       names = "--port",
       description = "Port for gRPC, HTTP and metrics (default ${DEFAULT-VALUE}).")
@@ -50,12 +56,12 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--cache-dir",
       description = "Where the sandbox root filesystem is built (default ${DEFAULT-VALUE}).")
-  Path cacheDir = HOME.resolve(".cache/bastion");
+  Path cacheDir = DEFAULT_CACHE_DIR;
 
   @Option(
       names = "--mirror",
       description = "Debian mirror for the root filesystem (default ${DEFAULT-VALUE}).")
-  String mirror = "http://deb.debian.org/debian";
+  String mirror = DEFAULT_MIRROR;
 
   @Option(
       names = "--warm",
