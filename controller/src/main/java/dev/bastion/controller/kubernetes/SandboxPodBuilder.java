@@ -15,8 +15,10 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
@@ -52,6 +54,16 @@ public final class SandboxPodBuilder {
    */
   private static final int READINESS_PERIOD_SECONDS = 1;
 
+  /** The volume that gives the first container a writable /tmp when the template has none. */
+  static final String TMP_VOLUME = "bastion-tmp";
+
+  /**
+   * The group of the user Bastion's sandbox image runs as. Volumes (the workspace claim) are made
+   * writable to it, as embedded mode's workspace is: a template written for both modes cannot say
+   * so itself, since one machine refuses fsGroup.
+   */
+  static final long SANDBOX_GROUP = 1000;
+
   private SandboxPodBuilder() {}
 
   /** The Pod that runs {@code sandbox}, named like it and controlled by it. */
@@ -62,10 +74,17 @@ public final class SandboxPodBuilder {
     if (spec.getAutomountServiceAccountToken() == null) {
       spec.setAutomountServiceAccountToken(false);
     }
+    if (spec.getSecurityContext() == null) {
+      spec.setSecurityContext(new PodSecurityContext());
+    }
+    if (spec.getSecurityContext().getFsGroup() == null) {
+      spec.getSecurityContext().setFsGroup(SANDBOX_GROUP);
+    }
     spec.setVolumes(volumes(sandbox, spec.getVolumes()));
     keepTokenFromOtherContainers(spec);
     if (spec.getContainers() != null && !spec.getContainers().isEmpty()) {
       wireSandboxd(spec.getContainers().get(0));
+      giveTmp(spec, spec.getContainers().get(0));
     }
     if (Boolean.TRUE.equals(sandbox.getSpec().getService())) {
       // With the headless Service of the same name, the pod resolves as <name>.<name>.<ns>.svc.
@@ -196,6 +215,33 @@ public final class SandboxPodBuilder {
               .withPeriodSeconds(READINESS_PERIOD_SECONDS)
               .build());
     }
+  }
+
+  /**
+   * A writable /tmp for the first container when the template mounts none, as embedded mode gives
+   * one (a tmpfs there): sandboxd's JVM unpacks its native library into /tmp, and the root is
+   * read-only in a hardened template. Sized like the container's ephemeral-storage limit.
+   */
+  private static void giveTmp(PodSpec spec, Container container) {
+    if (container.getVolumeMounts().stream().anyMatch(m -> "/tmp".equals(m.getMountPath()))) {
+      return;
+    }
+    Quantity limit =
+        container.getResources() == null || container.getResources().getLimits() == null
+            ? null
+            : container.getResources().getLimits().get("ephemeral-storage");
+    put(
+        spec.getVolumes(),
+        new VolumeBuilder()
+            .withName(TMP_VOLUME)
+            .withNewEmptyDir()
+            .withSizeLimit(limit)
+            .endEmptyDir()
+            .build(),
+        Volume::getName);
+    container
+        .getVolumeMounts()
+        .add(new VolumeMountBuilder().withName(TMP_VOLUME).withMountPath("/tmp").build());
   }
 
   private static boolean isAtOrBelow(String path, String directory) {

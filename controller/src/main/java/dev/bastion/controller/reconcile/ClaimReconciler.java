@@ -79,16 +79,26 @@ public final class ClaimReconciler implements Reconciler {
         : requeue.orSooner(Requeue.after(Duration.between(now, expiry)));
   }
 
-  /** The Sandbox this claim controls, if any. */
+  /**
+   * The Sandbox this claim controls, if any. When none is seen but the claim's status names one,
+   * the store is asked afresh: a cache that has not yet caught up with an adoption still shows the
+   * sandbox as a pool member, and adopting again would only lose a race.
+   */
   private Optional<Sandbox> sandboxOf(SandboxClaim claim) {
-    return store
-        .list(
-            Sandbox.class,
-            claim.getMetadata().getNamespace(),
-            Map.of(AgentLabels.CLAIM, claim.getMetadata().getName()))
-        .stream()
-        .filter(s -> Owners.isControlledBy(s, claim))
-        .findFirst();
+    Optional<Sandbox> seen =
+        store
+            .list(
+                Sandbox.class,
+                claim.getMetadata().getNamespace(),
+                Map.of(AgentLabels.CLAIM, claim.getMetadata().getName()))
+            .stream()
+            .filter(s -> Owners.isControlledBy(s, claim))
+            .findFirst();
+    SandboxClaimStatus status = claim.getStatus();
+    if (seen.isPresent() || status == null || status.getSandbox() == null) {
+      return seen;
+    }
+    return latestIfServing(claim, status.getSandbox().getName());
   }
 
   private Outcome serve(SandboxClaim claim) {
@@ -175,8 +185,8 @@ public final class ClaimReconciler implements Reconciler {
     // Each claim tries the members in an order of its own (rendezvous hashing): concurrent claims
     // rarely contend for the same member, while two controllers serving the same claim try the
     // same member first, and the one that loses finds it already adopted for that claim below.
-    String claimUid = claim.getMetadata().getUid();
-    candidates.sort(Comparator.comparingInt(member -> (claimUid + "/" + member).hashCode()));
+    long claimHash = claim.getMetadata().getUid().hashCode();
+    candidates.sort(Comparator.comparingLong(member -> rank(claimHash, member)));
     for (String name : candidates) {
       Optional<Sandbox> handedOver =
           store.read(
@@ -203,6 +213,18 @@ public final class ClaimReconciler implements Reconciler {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * Where {@code member} comes in the claim's order: the two hashes mixed by SplitMix64's
+   * finalizer, so different claims get unrelated orders (a plain String hash of "claim/member"
+   * would give every claim a rotation of one order, and neighbours would contend).
+   */
+  private static long rank(long claimHash, String member) {
+    long z = claimHash * 0x9E3779B97F4A7C15L + member.hashCode();
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
   }
 
   /**

@@ -19,19 +19,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * A Kubernetes API server for tests: fabric8's mock server in CRUD mode (objects, label selectors,
- * watches, resourceVersion conflicts, status subresources of the CRDs loaded into it) with the CRDs
- * from deploy/crds. It has no garbage collector, scheduler or kubelet ({@link FakeKubelet} plays
- * the last). It counts the writes it receives, per resource.
+ * A Kubernetes API server for tests and benchmarks: fabric8's mock server in CRUD mode (objects,
+ * label selectors, watches, resourceVersion conflicts, status subresources of the CRDs loaded into
+ * it) with the CRDs this build generated (the ones in deploy/crds, which DeployManifestsTest keeps
+ * equal). It has no garbage collector, scheduler or kubelet ({@link FakeKubelet} plays the last).
+ * It counts the writes it receives, per resource.
  */
-final class MockCluster implements AutoCloseable {
-
-  private static final Path CRDS = Path.of("../deploy/crds");
+public final class MockCluster implements AutoCloseable {
 
   private final CountingDispatcher dispatcher = new CountingDispatcher();
   private final KubernetesMockServer server;
+
+  /** Kept so the level holds: the mock server logs every request it answers at INFO. */
+  private static final Logger MOCK_SERVER_LOG = Logger.getLogger("io.fabric8.mockwebserver");
+
+  static {
+    MOCK_SERVER_LOG.setLevel(Level.WARNING);
+  }
 
   public MockCluster() {
     server =
@@ -98,20 +106,26 @@ final class MockCluster implements AutoCloseable {
     }
   }
 
-  /** The CRUD dispatcher, counting writes by "METHOD resource-path" (names and queries cut). */
+  /**
+   * The CRUD dispatcher, counting writes by "METHOD resource-path" (names and queries cut); a write
+   * the server refused is counted under "METHOD resource-path CODE" (409 for a lost race).
+   */
   private static final class CountingDispatcher extends KubernetesCrudDispatcher {
 
     final Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
 
     @Override
     public MockResponse dispatch(RecordedRequest request) {
+      MockResponse response = super.dispatch(request);
       String method = request.getMethod();
       if (!"GET".equals(method)) {
-        writes
-            .computeIfAbsent(method + " " + resourceOf(request.getPath()), k -> new AtomicInteger())
-            .incrementAndGet();
+        String key = method + " " + resourceOf(request.getPath());
+        if (response.code() >= 400) {
+          key += " " + response.code();
+        }
+        writes.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
       }
-      return super.dispatch(request);
+      return response;
     }
 
     /** {@code /api/v1/namespaces/ns/pods/p/status?x} → {@code pods/status}. */

@@ -182,7 +182,69 @@ class SandboxPodBuilderTest {
     assertThat(pod.getMetadata().getAnnotations()).isEmpty();
     assertThat(pod.getSpec().getVolumes())
         .extracting(Volume::getName)
-        .containsExactly("bastion-sandboxd-token");
+        .containsExactly("bastion-sandboxd-token", SandboxPodBuilder.TMP_VOLUME);
+  }
+
+  @Test
+  void theFirstContainerGetsAWritableTmpSizedByItsEphemeralStorageUnlessItMountsOne() {
+    Sandbox sandbox = Samples.sandbox(Samples.PLAIN_SANDBOX);
+    sandbox
+        .getSpec()
+        .getPodTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .setResources(
+            new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+                .addToLimits(
+                    "ephemeral-storage", new io.fabric8.kubernetes.api.model.Quantity("64Mi"))
+                .build());
+    Pod pod = SandboxPodBuilder.build(sandbox);
+    assertThat(volume(pod, SandboxPodBuilder.TMP_VOLUME).getEmptyDir().getSizeLimit())
+        .hasToString("64Mi");
+    assertThat(pod.getSpec().getContainers().get(0).getVolumeMounts())
+        .anyMatch(
+            m ->
+                m.getName().equals(SandboxPodBuilder.TMP_VOLUME)
+                    && m.getMountPath().equals("/tmp"));
+
+    sandbox
+        .getSpec()
+        .getPodTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .setVolumeMounts(
+            new java.util.ArrayList<>(
+                List.of(
+                    new io.fabric8.kubernetes.api.model.VolumeMountBuilder()
+                        .withName("mine")
+                        .withMountPath("/tmp")
+                        .build())));
+    assertThat(SandboxPodBuilder.build(sandbox).getSpec().getVolumes())
+        .extracting(Volume::getName)
+        .doesNotContain(SandboxPodBuilder.TMP_VOLUME);
+  }
+
+  @Test
+  void volumesAreWritableToTheSandboxUserUnlessTheTemplateChoseAGroup() {
+    assertThat(
+            SandboxPodBuilder.build(Samples.sandbox(Samples.PLAIN_SANDBOX))
+                .getSpec()
+                .getSecurityContext()
+                .getFsGroup())
+        .isEqualTo(1000L);
+    Sandbox chosen = Samples.sandbox(Samples.PLAIN_SANDBOX);
+    chosen
+        .getSpec()
+        .getPodTemplate()
+        .getSpec()
+        .setSecurityContext(
+            new io.fabric8.kubernetes.api.model.PodSecurityContextBuilder()
+                .withFsGroup(2000L)
+                .build());
+    assertThat(SandboxPodBuilder.build(chosen).getSpec().getSecurityContext().getFsGroup())
+        .isEqualTo(2000L);
   }
 
   @Test
