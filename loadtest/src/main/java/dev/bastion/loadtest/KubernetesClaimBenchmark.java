@@ -56,8 +56,16 @@ public final class KubernetesClaimBenchmark {
     this.api = api;
   }
 
-  public static void main(String[] args) throws Exception {
-    System.exit(run(args));
+  public static void main(String[] args) {
+    int status;
+    try {
+      status = run(args);
+    } catch (Exception e) {
+      // The mock server's threads would keep the JVM alive: say what failed and exit.
+      System.err.println("KubernetesClaimBenchmark: " + e);
+      status = 1;
+    }
+    System.exit(status);
   }
 
   /** Runs it; returns 0, 1 on any error (never on a timing), 2 on a bad argument. */
@@ -182,15 +190,25 @@ public final class KubernetesClaimBenchmark {
   }
 
   private void awaitReady(int replicas) throws InterruptedException {
-    await(
-        () -> {
-          SandboxWarmPool pool =
-              api.resources(SandboxWarmPool.class).inNamespace(NAMESPACE).withName("python").get();
-          return pool != null
-              && pool.getStatus() != null
-              && Integer.valueOf(replicas).equals(pool.getStatus().getReadyReplicas());
-        },
-        "the pool to hold " + replicas + " ready sandboxes");
+    Integer[] ready = new Integer[1];
+    try {
+      await(
+          () -> {
+            SandboxWarmPool pool =
+                api.resources(SandboxWarmPool.class)
+                    .inNamespace(NAMESPACE)
+                    .withName("python")
+                    .get();
+            ready[0] =
+                pool == null || pool.getStatus() == null
+                    ? null
+                    : pool.getStatus().getReadyReplicas();
+            return Integer.valueOf(replicas).equals(ready[0]);
+          },
+          "the pool to hold " + replicas + " ready sandboxes");
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(e.getMessage() + " (last seen ready: " + ready[0] + ")");
+    }
   }
 
   private void applyAll(String... manifests) {

@@ -51,6 +51,11 @@ public final class MockCluster implements AutoCloseable {
     }
   }
 
+  /** Where clients reach this server, e.g. for {@code kubernetes.master}. */
+  public String url() {
+    return server.url("/");
+  }
+
   /** A new client of this server; each controller under test gets its own, as replicas do. */
   public KubernetesClient client() {
     return server.createClient();
@@ -82,7 +87,7 @@ public final class MockCluster implements AutoCloseable {
   }
 
   /** The CRDs generated from the model classes, which the build puts on the classpath. */
-  private static List<CustomResourceDefinition> crds() {
+  static List<CustomResourceDefinition> crds() {
     return ManifestKinds.customResources().stream()
         .map(
             kind ->
