@@ -32,4 +32,12 @@ public interface SandboxController {
 
   /** Stops reconciling; sandboxes keep running. */
   Future<Void> stop();
+
+  /**
+   * Whether this controller still does its part; false when only a restart can mend it (a
+   * Kubernetes replica that lost the controller's lease), which /healthz reports.
+   */
+  default boolean live() {
+    return true;
+  }
 }

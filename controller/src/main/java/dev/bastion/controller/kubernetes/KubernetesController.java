@@ -52,6 +52,7 @@ public final class KubernetesController implements SandboxController {
   private final WorkerExecutor apiWorkers;
   private final boolean electLeader;
   private CompletableFuture<?> campaign;
+  private volatile boolean leaseLost;
   private String deployment;
 
   private KubernetesController(Builder b) {
@@ -141,12 +142,14 @@ public final class KubernetesController implements SandboxController {
             identity,
             () -> vertx.runOnContext(ignored -> reconcile()),
             () ->
-                // Passes already queued could act on a world another replica now changes; the
-                // loop cannot take the lease back, so this replica stops reconciling for good and
-                // says so (it keeps serving agents; a restart makes it a candidate again).
+                // Passes already queued could act on a world another replica now changes, and a
+                // stopped loop cannot start again: this replica stops reconciling and reports
+                // itself unhealthy, so Kubernetes restarts it as a candidate (client-go's
+                // controllers exit outright). It serves agents until then.
                 vertx.runOnContext(
                     ignored -> {
-                      LOG.severe("lost the controller lease: this replica stopped reconciling");
+                      LOG.severe("lost the controller lease: reconciling stopped, restart needed");
+                      leaseLost = true;
                       undeploy();
                     }));
     return Future.succeededFuture();
@@ -196,6 +199,11 @@ public final class KubernetesController implements SandboxController {
   @Override
   public PoliciesInForce policies() {
     return policies;
+  }
+
+  @Override
+  public boolean live() {
+    return !leaseLost;
   }
 
   /** None: on a cluster, kubectl applies, gets and deletes objects. */

@@ -14,19 +14,23 @@ public final class HttpEndpoints {
 
   private static final String TEXT = "text/plain; charset=utf-8";
 
+  private final BooleanSupplier live;
   private final BooleanSupplier ready;
   private final PrometheusMeterRegistry metrics;
   private final ResourceApi resources;
   private final McpHttpTransport mcp;
 
   /**
+   * @param live whether the process works as it should (/healthz); false asks for a restart
    * @param ready whether the server can create sandboxes right now
    */
   public HttpEndpoints(
+      BooleanSupplier live,
       BooleanSupplier ready,
       PrometheusMeterRegistry metrics,
       ResourceApi resources,
       McpHttpTransport mcp) {
+    this.live = live;
     this.ready = ready;
     this.metrics = metrics;
     this.resources = resources;
@@ -47,7 +51,10 @@ public final class HttpEndpoints {
       return;
     }
     switch (request.path()) {
-      case "/healthz" -> reply(request, 200, TEXT, "ok\n");
+      case "/healthz" -> {
+        boolean isLive = live.getAsBoolean();
+        reply(request, isLive ? 200 : 503, TEXT, isLive ? "ok\n" : "unhealthy: restart me\n");
+      }
       case "/readyz" -> {
         boolean isReady = ready.getAsBoolean();
         reply(request, isReady ? 200 : 503, TEXT, isReady ? "ready\n" : "not ready\n");

@@ -184,6 +184,7 @@ public final class BastionServer {
       SandboxdForwarder forwarder = new SandboxdForwarder(sandboxd, callers);
       HttpEndpoints endpoints =
           new HttpEndpoints(
+              controller::live,
               choice.ready(),
               metrics,
               new ResourceApi(controller, authenticator, gate),
