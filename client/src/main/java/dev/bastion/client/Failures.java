@@ -5,8 +5,6 @@ import io.vertx.core.http.HttpClosedException;
 import io.vertx.grpc.common.GrpcErrorException;
 import io.vertx.grpc.common.GrpcStatus;
 import java.io.IOException;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 
 /** Turns whatever a call failed with into the one exception type the SDK throws. */
 final class Failures {
@@ -33,20 +31,5 @@ final class Failures {
 
   static Code code(GrpcStatus status) {
     return status == GrpcStatus.OK ? Code.UNKNOWN : Code.valueOf(status.name());
-  }
-
-  /**
-   * A {@code grpc-message} as sent: percent-encoded UTF-8, where a '+' is a plus and not a space; a
-   * malformed one is kept as it came rather than lost.
-   */
-  static String decodeGrpcMessage(String raw) {
-    if (raw == null) {
-      return "";
-    }
-    try {
-      return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
-    } catch (IllegalArgumentException malformed) {
-      return raw;
-    }
   }
 }

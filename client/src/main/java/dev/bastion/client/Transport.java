@@ -1,5 +1,6 @@
 package dev.bastion.client;
 
+import dev.bastion.api.grpc.StatusMessages;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClientOptions;
@@ -135,12 +136,7 @@ final class Transport {
     if (status == null || status == GrpcStatus.OK) {
       return failure;
     }
-    // A trailers-only answer (an error before any message) carries it in the headers.
-    String message = response.headers().get("grpc-message");
-    if (message == null) {
-      message = response.trailers().get("grpc-message");
-    }
-    return new StatusFailure(status, Failures.decodeGrpcMessage(message));
+    return new StatusFailure(status, StatusMessages.of(response));
   }
 
   /** Closes the connection; calls still open fail. */

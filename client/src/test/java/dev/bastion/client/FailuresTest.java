@@ -44,15 +44,6 @@ class FailuresTest {
   }
 
   @Test
-  void grpcMessagesArePercentDecodedWithPlusKept() {
-    assertThat(Failures.decodeGrpcMessage("sandbox%20sbx-1%20not%20found"))
-        .isEqualTo("sandbox sbx-1 not found");
-    assertThat(Failures.decodeGrpcMessage("a+b %C3%A9")).isEqualTo("a+b é");
-    assertThat(Failures.decodeGrpcMessage("100% broken")).isEqualTo("100% broken");
-    assertThat(Failures.decodeGrpcMessage(null)).isEmpty();
-  }
-
-  @Test
   void aResetCallHasTheStatusOfItsResetCode() {
     BastionException reset =
         Failures.of(new GrpcErrorException(GrpcError.CANCELLED, GrpcStatus.CANCELLED));

@@ -79,7 +79,7 @@ class SandboxPodBuilderTest {
 
     assertThat(pod.getSpec().getVolumes())
         .extracting(Volume::getName)
-        .containsExactly("workspace", "scratch", "cache", "bastion-sandboxd-token");
+        .containsExactly("workspace", "scratch", "cache", "bastion-sandboxd-token", "bastion-tmp");
     Volume workspace = volume(pod, "workspace");
     assertThat(workspace.getEmptyDir()).isNull();
     assertThat(workspace.getPersistentVolumeClaim().getClaimName()).isEqualTo("workspace-s1");
@@ -100,7 +100,8 @@ class SandboxPodBuilderTest {
         .extracting(VolumeMount::getName, VolumeMount::getMountPath, VolumeMount::getReadOnly)
         .containsExactly(
             tuple("workspace", "/workspace", null),
-            tuple("bastion-sandboxd-token", "/var/run/bastion", true));
+            tuple("bastion-sandboxd-token", "/var/run/bastion", true),
+            tuple("bastion-tmp", "/tmp", null));
     assertThat(container(pod, 1).getVolumeMounts())
         .extracting(VolumeMount::getName)
         .containsExactly("scratch");

@@ -1,5 +1,6 @@
 package dev.bastion.gateway.grpc;
 
+import dev.bastion.api.grpc.StatusMessages;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
@@ -187,9 +188,7 @@ final class ForwardedCall<Req, Resp> {
           if (status == GrpcStatus.OK) {
             finishOk();
           } else {
-            finish(
-                new StatusException(
-                    status, answer.statusMessage() == null ? "" : answer.statusMessage()));
+            finish(new StatusException(status, StatusMessages.of(answer)));
           }
         });
   }
