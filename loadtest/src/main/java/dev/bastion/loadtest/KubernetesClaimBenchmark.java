@@ -1,5 +1,6 @@
 package dev.bastion.loadtest;
 
+import dev.bastion.controller.kubernetes.ClusterFixtures;
 import dev.bastion.controller.kubernetes.FakeKubelet;
 import dev.bastion.controller.kubernetes.KubernetesController;
 import dev.bastion.controller.kubernetes.MockCluster;
@@ -8,7 +9,6 @@ import dev.bastion.controller.model.Manifests;
 import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.model.SandboxConditions;
 import dev.bastion.controller.model.SandboxWarmPool;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -29,7 +29,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 
 /**
  * The Kubernetes backend's claim path against fabric8's mock API server (CRUD mode, in this JVM): a
@@ -129,7 +128,8 @@ public final class KubernetesClaimBenchmark {
       controller.start().await(30, TimeUnit.SECONDS);
       try {
         KubernetesClaimBenchmark bench = new KubernetesClaimBenchmark(cluster, api);
-        bench.applyAll(template(), pool(pool));
+        ClusterFixtures.apply(api, NAMESPACE, template());
+        ClusterFixtures.apply(api, NAMESPACE, pool(pool));
         JsonArray results = new JsonArray();
         try (SharedIndexInformer<SandboxClaim> watcher = bench.watchClaims()) {
           for (int burst = 1; burst <= bursts; burst++) {
@@ -227,7 +227,7 @@ public final class KubernetesClaimBenchmark {
   private void awaitReady(int replicas) throws InterruptedException {
     Integer[] ready = new Integer[1];
     try {
-      await(
+      ClusterFixtures.await(
           () -> {
             SandboxWarmPool pool =
                 api.resources(SandboxWarmPool.class)
@@ -240,28 +240,10 @@ public final class KubernetesClaimBenchmark {
                     : pool.getStatus().getReadyReplicas();
             return Integer.valueOf(replicas).equals(ready[0]);
           },
+          PATIENCE,
           "the pool to hold " + replicas + " ready sandboxes");
     } catch (IllegalStateException e) {
       throw new IllegalStateException(e.getMessage() + " (last seen ready: " + ready[0] + ")");
-    }
-  }
-
-  private void applyAll(String... manifests) {
-    for (String yaml : manifests) {
-      for (HasMetadata object : Manifests.parse(yaml)) {
-        object.getMetadata().setNamespace(NAMESPACE);
-        api.resource(object).create();
-      }
-    }
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
     }
   }
 

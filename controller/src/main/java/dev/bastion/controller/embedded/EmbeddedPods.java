@@ -4,6 +4,7 @@ import dev.bastion.controller.model.InvalidManifestException;
 import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.reconcile.PodObservation;
 import dev.bastion.controller.reconcile.PodObservation.PodState;
+import dev.bastion.controller.reconcile.PodObservation.Scheduling;
 import dev.bastion.controller.reconcile.PodStartException;
 import dev.bastion.controller.reconcile.SandboxPods;
 import dev.bastion.controller.runtime.ContainerRuntime;
@@ -294,7 +295,7 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
   }
 
   private PodObservation observation(PodState state, String message) {
-    return new PodObservation(state, message, List.of(), null);
+    return new PodObservation(state, message, List.of(), null, Scheduling.SCHEDULED);
   }
 
   /**

@@ -53,6 +53,7 @@ public final class KubernetesController implements SandboxController {
   private final boolean electLeader;
   private CompletableFuture<?> campaign;
   private volatile boolean leaseLost;
+  private volatile boolean stopping;
   private String deployment;
 
   private KubernetesController(Builder b) {
@@ -148,6 +149,9 @@ public final class KubernetesController implements SandboxController {
                 // controllers exit outright). It serves agents until then.
                 vertx.runOnContext(
                     ignored -> {
+                      if (stopping) {
+                        return; // given up on purpose by stop()
+                      }
                       LOG.severe("lost the controller lease: reconciling stopped, restart needed");
                       leaseLost = true;
                       undeploy();
@@ -165,6 +169,7 @@ public final class KubernetesController implements SandboxController {
 
   @Override
   public Future<Void> stop() {
+    stopping = true;
     if (campaign != null) {
       campaign.cancel(true);
     }

@@ -79,17 +79,11 @@ public final class KubernetesPods implements SandboxPods, SandboxHosts, AutoClos
             .runnableInformer(0);
     pods.addEventHandler(new OwnerWaker<>(sandboxChanged));
     services.addEventHandler(new OwnerWaker<>(sandboxChanged));
-    KubernetesPods started = new KubernetesPods(client, namespace, tokens, pods, services);
-    try {
-      Informers.await(
-          List.of(pods.start(), services.start()),
-          timeout,
-          "the sandbox pods and services in namespace " + namespace);
-      return started;
-    } catch (RuntimeException e) {
-      started.close();
-      throw e;
-    }
+    Informers.startAll(
+        "the sandbox pods and services in namespace " + namespace,
+        timeout,
+        List.of(pods, services));
+    return new KubernetesPods(client, namespace, tokens, pods, services);
   }
 
   // ------------------------------------------------------------------ SandboxPods
@@ -109,7 +103,8 @@ public final class KubernetesPods implements SandboxPods, SandboxHosts, AutoClos
               + AgentLabels.ADOPTABLE
               + "=true",
           List.of(),
-          null);
+          null,
+          PodObservations.scheduling(pod));
     }
     return PodObservations.of(pod);
   }
@@ -132,7 +127,7 @@ public final class KubernetesPods implements SandboxPods, SandboxHosts, AutoClos
   public void stop(String namespace, String name) {
     Pod pod = cachedPod(name);
     if (pod != null && pod.getMetadata().getDeletionTimestamp() == null) {
-      ignoreNotFound(() -> client.resource(pod).delete());
+      ApiCalls.ignoreNotFound(() -> client.resource(pod).delete());
     }
   }
 
@@ -153,7 +148,7 @@ public final class KubernetesPods implements SandboxPods, SandboxHosts, AutoClos
     if (wanted && existing == null) {
       createIfAbsent(SandboxServiceBuilder.build(sandbox));
     } else if (!wanted && ours) {
-      ignoreNotFound(() -> client.resource(existing).delete());
+      ApiCalls.ignoreNotFound(() -> client.resource(existing).delete());
       return Optional.empty();
     }
     return wanted
@@ -252,16 +247,6 @@ public final class KubernetesPods implements SandboxPods, SandboxHosts, AutoClos
               + reason);
     }
     return e;
-  }
-
-  private static void ignoreNotFound(Runnable delete) {
-    try {
-      delete.run();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-        throw e;
-      }
-    }
   }
 
   /** Wakes the Sandbox that controls a changed pod or Service. */

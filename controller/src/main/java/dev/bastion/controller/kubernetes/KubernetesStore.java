@@ -3,6 +3,7 @@ package dev.bastion.controller.kubernetes;
 import dev.bastion.controller.model.ModelSerialization;
 import dev.bastion.controller.store.ObjectKey;
 import dev.bastion.controller.store.ResourceEvent;
+import dev.bastion.controller.store.ResourceOrder;
 import dev.bastion.controller.store.ResourceStore;
 import dev.bastion.controller.store.StoreException;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -15,13 +16,11 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -61,25 +60,19 @@ public final class KubernetesStore implements ResourceStore, AutoCloseable {
       List<Class<? extends CustomResource<?, ?>>> kinds,
       java.time.Duration timeout) {
     KubernetesStore store = new KubernetesStore(client, namespace);
-    try {
-      List<CompletionStage<Void>> synced = new ArrayList<>();
-      for (Class<? extends CustomResource<?, ?>> kind : kinds) {
-        synced.add(store.inform(kind));
-      }
-      Informers.await(synced, timeout, "the Agent Sandbox objects in namespace " + namespace);
-      return store;
-    } catch (RuntimeException e) {
-      store.close();
-      throw e;
+    for (Class<? extends CustomResource<?, ?>> kind : kinds) {
+      store.inform(kind);
     }
+    Informers.startAll(
+        "the Agent Sandbox objects in namespace " + namespace, timeout, store.informers.values());
+    return store;
   }
 
-  private <T extends CustomResource<?, ?>> CompletionStage<Void> inform(Class<T> kind) {
+  private <T extends CustomResource<?, ?>> void inform(Class<T> kind) {
     SharedIndexInformer<T> informer =
         client.resources(kind).inNamespace(namespace).runnableInformer(0);
     informer.addEventHandler(new Relay<>(HasMetadata.getKind(kind)));
     informers.put(HasMetadata.getKind(kind), informer);
-    return informer.start();
   }
 
   /** The namespace this store serves. */
@@ -119,9 +112,7 @@ public final class KubernetesStore implements ResourceStore, AutoCloseable {
     return cached(kind, namespace)
         .filter(filter)
         .map(ModelSerialization::copy)
-        .sorted(
-            Comparator.comparing((T o) -> o.getMetadata().getCreationTimestamp())
-                .thenComparing(o -> o.getMetadata().getName()))
+        .sorted(ResourceOrder.oldestFirst())
         .toList();
   }
 

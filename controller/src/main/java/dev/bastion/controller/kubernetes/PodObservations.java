@@ -2,6 +2,7 @@ package dev.bastion.controller.kubernetes;
 
 import dev.bastion.controller.reconcile.PodObservation;
 import dev.bastion.controller.reconcile.PodObservation.PodState;
+import dev.bastion.controller.reconcile.PodObservation.Scheduling;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateWaiting;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -47,12 +48,27 @@ public final class PodObservations {
       state = PodState.STARTING;
       message = whyNotReady(status);
     }
-    return new PodObservation(state, message, podIPs, nodeName);
+    return new PodObservation(state, message, podIPs, nodeName, scheduling(pod));
   }
 
   /** Whether the scheduler placed {@code pod} on a node (its PodScheduled condition is True). */
   public static boolean isPodScheduled(Pod pod) {
     return pod.getStatus() != null && isTrue(pod.getStatus(), "PodScheduled");
+  }
+
+  /** The pod's PodScheduled condition: False, True (or bound to a node already), or none yet. */
+  public static Scheduling scheduling(Pod pod) {
+    boolean refused =
+        pod.getStatus() != null
+            && pod.getStatus().getConditions() != null
+            && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()));
+    if (refused) {
+      return Scheduling.UNSCHEDULABLE;
+    }
+    boolean placed =
+        isPodScheduled(pod) || (pod.getSpec() != null && pod.getSpec().getNodeName() != null);
+    return placed ? Scheduling.SCHEDULED : Scheduling.UNDECIDED;
   }
 
   /** The pod's reason, else the first container that failed, e.g. "OOMKilled (exit code 137)". */

@@ -10,10 +10,8 @@ import dev.bastion.controller.store.ObjectKey;
 import dev.bastion.controller.store.ResourceStore;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.net.HttpURLConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -60,15 +58,9 @@ public final class TemplateNetworkPolicies implements Reconciler, AutoCloseable 
     SharedIndexInformer<NetworkPolicy> policies =
         client.network().v1().networkPolicies().inNamespace(namespace).runnableInformer(0);
     policies.addEventHandler(new TemplateWaker(templateChanged));
-    TemplateNetworkPolicies started = new TemplateNetworkPolicies(client, store, gateway, policies);
-    try {
-      Informers.await(
-          List.of(policies.start()), timeout, "the network policies in namespace " + namespace);
-      return started;
-    } catch (RuntimeException e) {
-      started.close();
-      throw e;
-    }
+    Informers.startAll(
+        "the network policies in namespace " + namespace, timeout, List.of(policies));
+    return new TemplateNetworkPolicies(client, store, gateway, policies);
   }
 
   @Override
@@ -99,7 +91,7 @@ public final class TemplateNetworkPolicies implements Reconciler, AutoCloseable 
           desired.isPresent()
               && stale.getMetadata().getName().equals(desired.get().getMetadata().getName());
       if (!keep) {
-        ignoreNotFound(() -> client.resource(stale).delete());
+        ApiCalls.ignoreNotFound(() -> client.resource(stale).delete());
       }
     }
     desired.ifPresent(policy -> apply(policy, cached(namespace, policy)));
@@ -113,13 +105,8 @@ public final class TemplateNetworkPolicies implements Reconciler, AutoCloseable 
 
   private void apply(NetworkPolicy desired, NetworkPolicy existing) {
     if (existing == null) {
-      try {
-        client.resource(desired).create();
-      } catch (KubernetesClientException e) {
-        if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-          throw e; // an existing one (cache behind) is compared on the pass its event brings
-        }
-      }
+      // A conflict: it exists after all (the cache is behind); its event brings a comparison.
+      ApiCalls.ignoreConflict(() -> client.resource(desired).create());
       return;
     }
     if (sameJson(existing.getSpec(), desired.getSpec())
@@ -130,13 +117,8 @@ public final class TemplateNetworkPolicies implements Reconciler, AutoCloseable 
       return;
     }
     desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-    try {
-      client.resource(desired).update();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-        throw e; // a conflict means it changed again: its event brings another pass
-      }
-    }
+    // A conflict: it changed again meanwhile, and that change's event brings another pass.
+    ApiCalls.ignoreConflict(() -> client.resource(desired).update());
   }
 
   private NetworkPolicy cached(String namespace, NetworkPolicy desired) {
@@ -151,16 +133,6 @@ public final class TemplateNetworkPolicies implements Reconciler, AutoCloseable 
 
   private static boolean sameJson(Object a, Object b) {
     return ModelSerialization.toJson(a).equals(ModelSerialization.toJson(b));
-  }
-
-  private static void ignoreNotFound(Runnable delete) {
-    try {
-      delete.run();
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != HttpURLConnection.HTTP_NOT_FOUND) {
-        throw e;
-      }
-    }
   }
 
   /** Wakes the template that owns a changed NetworkPolicy. */

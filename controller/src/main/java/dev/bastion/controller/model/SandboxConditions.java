@@ -10,6 +10,9 @@ public final class SandboxConditions {
   public static final String FINISHED = "Finished";
   public static final String POD_SCHEDULED = "PodScheduled";
 
+  /** PodScheduled's reason while the scheduler finds no node for the pod. */
+  public static final String UNSCHEDULABLE = "Unschedulable";
+
   /** Ready=False reasons that no waiting will turn into Ready. */
   public static final List<String> TERMINAL_REASONS =
       List.of("PodFailed", "PodSucceeded", "SandboxExpired", "ReconcilerError");
@@ -19,6 +22,14 @@ public final class SandboxConditions {
   public static boolean isReady(Sandbox sandbox) {
     return sandbox.getStatus() != null
         && Conditions.isTrue(sandbox.getStatus().getConditions(), READY);
+  }
+
+  /** Whether its pod exists and the scheduler finds no node for it. */
+  public static boolean isUnschedulable(Sandbox sandbox) {
+    return sandbox.getStatus() != null
+        && Conditions.find(sandbox.getStatus().getConditions(), POD_SCHEDULED)
+            .filter(c -> "False".equals(c.getStatus()))
+            .isPresent();
   }
 
   /** Whether the sandbox cannot become Ready without someone changing it. */

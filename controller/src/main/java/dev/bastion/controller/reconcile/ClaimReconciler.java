@@ -5,6 +5,7 @@ import dev.bastion.controller.desired.Owners;
 import dev.bastion.controller.model.AgentLabels;
 import dev.bastion.controller.model.ClaimShutdownPolicy;
 import dev.bastion.controller.model.Conditions;
+import dev.bastion.controller.model.ModelSerialization;
 import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.model.SandboxClaimStatus;
@@ -168,26 +169,41 @@ public final class ClaimReconciler implements Reconciler {
   }
 
   /**
-   * Tries the pool's Ready members from a random starting point, so concurrent claims rarely
-   * contend for the same one; a member changed meanwhile (taken by another claim) is skipped. The
-   * handed-over member is built from the stored one read in place, and written under its
-   * resourceVersion, so a member taken between the read and the write is a conflict, not a share.
+   * Tries the pool's Ready members in the claim's own order; a member changed meanwhile (taken by
+   * another claim) is skipped. The handed-over member is built from the stored one read in place,
+   * and written under its resourceVersion, so a member taken between the read and the write is a
+   * conflict, not a share.
    */
   private Optional<Sandbox> adopt(SandboxClaim claim, PoolRef pool) {
     String namespace = claim.getMetadata().getNamespace();
+    String claimName = claim.getMetadata().getName();
     // Names only: a burst of claims on a big pool must not copy every member for every claim.
     List<String> candidates =
         new ArrayList<>(
             store.names(
                 Sandbox.class,
                 namespace,
-                labels -> pool.name().equals(labels.get(AgentLabels.WARM_POOL))));
+                labels ->
+                    pool.name().equals(labels.get(AgentLabels.WARM_POOL))
+                        || claimName.equals(labels.get(AgentLabels.CLAIM))));
     // Each claim tries the members in an order of its own (rendezvous hashing): concurrent claims
-    // rarely contend for the same member, while two controllers serving the same claim try the
-    // same member first, and the one that loses finds it already adopted for that claim below.
+    // rarely contend for the same member, while two controllers serving the same claim walk the
+    // same order, and the one behind finds the member already adopted for that claim: as a lost
+    // race below, or, if its cache has caught up meanwhile, among the candidates (which therefore
+    // include the sandboxes labelled with this claim).
     long claimHash = claim.getMetadata().getUid().hashCode();
     candidates.sort(Comparator.comparingLong(member -> rank(claimHash, member)));
     for (String name : candidates) {
+      Optional<Sandbox> alreadyOurs =
+          store.read(
+              Sandbox.class,
+              namespace,
+              name,
+              member ->
+                  Owners.isControlledBy(member, claim) ? ModelSerialization.copy(member) : null);
+      if (alreadyOurs.isPresent()) {
+        return alreadyOurs;
+      }
       Optional<Sandbox> handedOver =
           store.read(
               Sandbox.class,

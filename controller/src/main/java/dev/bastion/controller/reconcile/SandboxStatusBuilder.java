@@ -32,7 +32,14 @@ public final class SandboxStatusBuilder {
     conditions.add(ready(pod, wantsPod, expired, startError, generation));
     conditions.add(suspended(sandbox, pod, wantsPod, expired, generation));
     if (pod.state() != PodState.ABSENT) {
-      conditions.add(Conditions.of(POD_SCHEDULED, true, "Scheduled", "", generation));
+      switch (pod.scheduling()) {
+        case SCHEDULED ->
+            conditions.add(Conditions.of(POD_SCHEDULED, true, "Scheduled", "", generation));
+        case UNSCHEDULABLE ->
+            conditions.add(
+                Conditions.of(POD_SCHEDULED, false, UNSCHEDULABLE, pod.message(), generation));
+        case UNDECIDED -> {} // mirrored: the pod has no such condition yet
+      }
     }
     if (pod.state() == PodState.FAILED || pod.state() == PodState.SUCCEEDED) {
       boolean failed = pod.state() == PodState.FAILED;

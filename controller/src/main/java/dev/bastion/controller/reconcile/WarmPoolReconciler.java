@@ -192,7 +192,9 @@ public final class WarmPoolReconciler implements Reconciler {
       } else if (!SandboxConditions.isReady(member)) {
         Instant deadline =
             Instant.parse(member.getMetadata().getCreationTimestamp()).plus(readyGrace);
-        if (now.isAfter(deadline)) {
+        // An unschedulable member is held, not churned: its replacement would wait for a node
+        // just the same. Its PodScheduled condition says why.
+        if (now.isAfter(deadline) && !SandboxConditions.isUnschedulable(member)) {
           doomed.add(member);
         } else {
           kept.add(member);

@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.CustomResource;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -131,9 +130,7 @@ public final class LocalResourceStore implements ResourceStore {
       Class<T> kind, String namespace, Predicate<? super T> filter) {
     return stored(kind, namespace, filter)
         .map(stored -> kind.cast(stored.copy()))
-        .sorted(
-            Comparator.comparing((T o) -> o.getMetadata().getCreationTimestamp())
-                .thenComparing(o -> o.getMetadata().getName()))
+        .sorted(ResourceOrder.oldestFirst())
         .toList();
   }
 

@@ -5,11 +5,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bastion.controller.desired.Owners;
 import dev.bastion.controller.kubernetes.TemplateNetworkPolicyBuilder.GatewayPeer;
-import dev.bastion.controller.model.Manifests;
 import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.runtime.HostCommand;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -128,20 +126,11 @@ class K3sEndToEndIT {
   }
 
   private static void apply(KubernetesClient api, String yaml) {
-    for (HasMetadata object : Manifests.parse(yaml)) {
-      object.getMetadata().setNamespace(NAMESPACE);
-      api.resource(object).create();
-    }
+    ClusterFixtures.apply(api, NAMESPACE, yaml);
   }
 
   private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + PATIENCE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(200);
-    }
+    ClusterFixtures.await(condition, PATIENCE, what);
   }
 
   private static final String TEMPLATE_POOL_AND_CLAIM =

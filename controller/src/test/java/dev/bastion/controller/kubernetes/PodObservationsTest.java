@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.controller.reconcile.PodObservation;
 import dev.bastion.controller.reconcile.PodObservation.PodState;
+import dev.bastion.controller.reconcile.PodObservation.Scheduling;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -35,7 +36,12 @@ class PodObservationsTest {
 
     assertThat(PodObservations.of(pod))
         .isEqualTo(
-            new PodObservation(PodState.READY, "", List.of("10.1.2.3", "fd00::3"), "node-a"));
+            new PodObservation(
+                PodState.READY,
+                "",
+                List.of("10.1.2.3", "fd00::3"),
+                "node-a",
+                Scheduling.SCHEDULED));
   }
 
   @Test
@@ -139,6 +145,7 @@ class PodObservationsTest {
     assertThat(PodObservations.of(pod).message())
         .isEqualTo("Unschedulable: 0/3 nodes are available: 3 Insufficient memory.");
     assertThat(PodObservations.isPodScheduled(pod)).isFalse();
+    assertThat(PodObservations.scheduling(pod)).isEqualTo(Scheduling.UNSCHEDULABLE);
     assertThat(PodObservations.isPodScheduled(pod(scheduled()))).isTrue();
   }
 
@@ -147,7 +154,8 @@ class PodObservationsTest {
     Pod pod = new PodBuilder().withNewMetadata().withName("s1").endMetadata().build();
 
     assertThat(PodObservations.of(pod))
-        .isEqualTo(new PodObservation(PodState.STARTING, "", List.of(), null));
+        .isEqualTo(
+            new PodObservation(PodState.STARTING, "", List.of(), null, Scheduling.UNDECIDED));
     assertThat(PodObservations.isPodScheduled(pod)).isFalse();
   }
 

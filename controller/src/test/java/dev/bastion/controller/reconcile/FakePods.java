@@ -19,11 +19,20 @@ final class FakePods implements SandboxPods {
   final AtomicInteger starts = new AtomicInteger();
   volatile boolean readyAtOnce = true;
 
+  /** Pods the scheduler finds no node for (they stay starting). */
+  volatile boolean unschedulable;
+
   @Override
   public PodObservation observe(Sandbox sandbox) {
     PodState state = pods.getOrDefault(sandbox.getMetadata().getName(), PodState.ABSENT);
     return new PodObservation(
-        state, state == PodState.FAILED ? "out of memory" : "", List.of(), null);
+        state,
+        state == PodState.FAILED ? "out of memory" : "",
+        List.of(),
+        null,
+        unschedulable
+            ? PodObservation.Scheduling.UNSCHEDULABLE
+            : PodObservation.Scheduling.SCHEDULED);
   }
 
   @Override

@@ -91,6 +91,19 @@ class WarmPoolReconcilerTest {
   }
 
   @Test
+  void holdsUnschedulableMembersPastTheGracePeriodInsteadOfChurningThem() {
+    world.apply(World.template("py")).apply(World.pool("py", "py", 2, "OnReplenish"));
+    world.pods.readyAtOnce = false;
+    world.pods.unschedulable = true;
+    world.settle();
+    List<String> first = names();
+
+    world.clock.advance(Duration.ofMinutes(6));
+    world.settle();
+    assertThat(names()).as("a replacement would wait for a node just the same").isEqualTo(first);
+  }
+
+  @Test
   void recreateReplacesStaleMembersAndOnReplenishKeepsThem() {
     world
         .apply(World.template("py"))

@@ -8,13 +8,12 @@ import dev.bastion.api.v1.DeleteSandboxRequest;
 import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.Sandbox;
+import dev.bastion.controller.kubernetes.ClusterFixtures;
 import dev.bastion.controller.kubernetes.MockCluster;
-import dev.bastion.controller.model.Manifests;
 import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.gateway.server.BastionServer;
 import dev.bastion.gateway.server.ServerConfig;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.Channel;
 import io.grpc.Status;
@@ -106,22 +105,18 @@ class KubernetesModeIT {
   }
 
   private static void awaitPoolReady() throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (true) {
-      var pool =
-          api.resources(dev.bastion.controller.model.SandboxWarmPool.class)
-              .inNamespace(NAMESPACE)
-              .withName("python")
-              .get();
-      if (pool.getStatus() != null
-          && Integer.valueOf(1).equals(pool.getStatus().getReadyReplicas())) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("the warm pool did not get a ready sandbox");
-      }
-      Thread.sleep(50);
-    }
+    ClusterFixtures.await(
+        () -> {
+          var pool =
+              api.resources(dev.bastion.controller.model.SandboxWarmPool.class)
+                  .inNamespace(NAMESPACE)
+                  .withName("python")
+                  .get();
+          return pool.getStatus() != null
+              && Integer.valueOf(1).equals(pool.getStatus().getReadyReplicas());
+        },
+        Duration.ofSeconds(60),
+        "a ready sandbox in the warm pool");
   }
 
   @AfterAll
@@ -212,9 +207,6 @@ class KubernetesModeIT {
   }
 
   private static void apply(String yaml) {
-    for (HasMetadata object : Manifests.parse(yaml)) {
-      object.getMetadata().setNamespace(NAMESPACE);
-      api.resource(object).create();
-    }
+    ClusterFixtures.apply(api, NAMESPACE, yaml);
   }
 }
