@@ -4,6 +4,7 @@ import dev.bastion.controller.model.AgentLabels;
 import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.model.SandboxConditions;
+import dev.bastion.controller.model.SandboxWarmPool;
 import dev.bastion.controller.reconcile.LifecycleMetrics;
 import dev.bastion.controller.sandbox.SandboxPhase;
 import dev.bastion.controller.sandbox.SandboxViews;
@@ -32,6 +33,7 @@ public final class AgentSandboxMetrics implements LifecycleMetrics {
   private final MeterRegistry registry;
   private final MultiGauge sandboxes;
   private final MultiGauge phases;
+  private final MultiGauge warmPools;
 
   public AgentSandboxMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -42,6 +44,10 @@ public final class AgentSandboxMetrics implements LifecycleMetrics {
     this.phases =
         MultiGauge.builder("bastion_sandboxes")
             .description("Sandboxes by phase")
+            .register(registry);
+    this.warmPools =
+        MultiGauge.builder("bastion_warm_pool_ready")
+            .description("Ready sandboxes waiting in each warm pool to be claimed")
             .register(registry);
   }
 
@@ -92,15 +98,26 @@ public final class AgentSandboxMetrics implements LifecycleMetrics {
         .record(millis);
   }
 
-  /** Recounts {@code agent_sandboxes} from the store; called periodically. */
+  /**
+   * Recounts {@code agent_sandboxes}, {@code bastion_sandboxes} and {@code bastion_warm_pool_ready}
+   * from the store; called periodically.
+   */
   public void refresh(ResourceStore store) {
     Map<Tags, Integer> counts = new HashMap<>();
+    Map<String, Integer> readyInPool = new HashMap<>();
+    for (SandboxWarmPool pool : store.listAll(SandboxWarmPool.class)) {
+      readyInPool.put(pool.getMetadata().getName(), 0);
+    }
     Map<SandboxPhase, Integer> byPhase = new EnumMap<>(SandboxPhase.class);
     for (SandboxPhase phase : SandboxPhase.values()) {
       byPhase.put(phase, 0);
     }
     for (Sandbox sandbox : store.listAll(Sandbox.class)) {
       byPhase.merge(SandboxViews.phase(sandbox), 1, Integer::sum);
+      String pool = poolOf(sandbox);
+      if (pool != null && SandboxConditions.isReady(sandbox)) {
+        readyInPool.merge(pool, 1, Integer::sum);
+      }
       Tags tags =
           Tags.of(
               "namespace", sandbox.getMetadata().getNamespace(),
@@ -120,6 +137,18 @@ public final class AgentSandboxMetrics implements LifecycleMetrics {
                 e -> MultiGauge.Row.of(Tags.of("phase", e.getKey().name()), e.getValue()))
             .toList(),
         true);
+    warmPools.register(
+        readyInPool.entrySet().stream()
+            .<MultiGauge.Row<?>>map(
+                e -> MultiGauge.Row.of(Tags.of("pool", e.getKey()), e.getValue()))
+            .toList(),
+        true);
+  }
+
+  /** The warm pool {@code sandbox} waits in, unclaimed; null when it is not a pool member. */
+  private static String poolOf(Sandbox sandbox) {
+    Map<String, String> labels = sandbox.getMetadata().getLabels();
+    return labels == null ? null : labels.get(AgentLabels.WARM_POOL);
   }
 
   /** "warm" or "cold" once serving; pool members waiting to be claimed are "pool". */

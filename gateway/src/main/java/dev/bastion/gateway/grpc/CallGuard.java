@@ -7,13 +7,16 @@ import dev.bastion.controller.policy.ToolCall;
 import dev.bastion.controller.sandbox.SandboxError;
 import dev.bastion.controller.sandbox.SandboxView;
 import dev.bastion.gateway.auth.Tenant;
+import dev.bastion.gateway.metrics.StreamKind;
+import dev.bastion.gateway.metrics.StreamMetrics;
 import dev.bastion.gateway.policy.LimitExceededException;
 import dev.bastion.gateway.policy.ToolGate;
 import java.util.Optional;
 
 /**
- * The policy's side of one forwarded call: decided before anything reaches the sandbox, then held
- * to its limits while it runs (file bytes both ways, a process slot until it ends).
+ * The policy's side of one call to sandboxd, forwarded or made by the gateway: decided before
+ * anything reaches the sandbox, then held to its limits while it runs (file bytes both ways, a
+ * process slot until it ends) and counted in the stream metrics while it is open.
  */
 final class CallGuard<Req, Resp> {
 
@@ -25,11 +28,19 @@ final class CallGuard<Req, Resp> {
   private final PolicyDecision decision;
   private final Optional<PolicyLimits.Bound> maxFileBytes;
   private final ToolGate.ExecSlot slot;
+  private final StreamMetrics.Flow flow;
+  private final long startNanos;
   private final Req first;
   private long fileBytes;
+  private boolean closed;
 
   private CallGuard(
-      ToolGate gate, Route<Req, Resp> route, Tenant tenant, SandboxView sandbox, Req message) {
+      ToolGate gate,
+      StreamMetrics metrics,
+      Route<Req, Resp> route,
+      Tenant tenant,
+      SandboxView sandbox,
+      Req message) {
     this.gate = gate;
     this.route = route;
     this.tenant = tenant;
@@ -42,11 +53,17 @@ final class CallGuard<Req, Resp> {
     }
     this.call = last;
     this.decision = decided;
-    this.maxFileBytes = decided.limits().get(Limit.MAX_FILE_BYTES);
-    this.slot = route.startsProcess() ? gate.openExec(tenant, target, last, decided) : null;
+    this.maxFileBytes =
+        route.kind() == StreamKind.FILE
+            ? decided.limits().get(Limit.MAX_FILE_BYTES)
+            : Optional.empty();
+    this.slot = route.kind().startsProcess() ? gate.openExec(tenant, target, last, decided) : null;
+    this.flow = metrics.of(route.kind());
+    this.startNanos = System.nanoTime();
+    flow.opened();
     try {
       this.first = route.prepare().apply(sandbox, decided.limits(), message);
-      countFileBytes(route.requestFileBytes().applyAsLong(first));
+      onBytesIn(route.bytesIn().applyAsLong(first));
     } catch (RuntimeException e) {
       close();
       throw e instanceof LimitExceededException limit ? refuse(limit) : e;
@@ -59,8 +76,13 @@ final class CallGuard<Req, Resp> {
    * @throws SandboxError when a policy denies it or it asks past a limit
    */
   static <Req, Resp> CallGuard<Req, Resp> admit(
-      ToolGate gate, Route<Req, Resp> route, Tenant tenant, SandboxView sandbox, Req message) {
-    return new CallGuard<>(gate, route, tenant, sandbox, message);
+      ToolGate gate,
+      StreamMetrics metrics,
+      Route<Req, Resp> route,
+      Tenant tenant,
+      SandboxView sandbox,
+      Req message) {
+    return new CallGuard<>(gate, metrics, route, tenant, sandbox, message);
   }
 
   /** The first message to forward, with the limits applied. */
@@ -70,19 +92,31 @@ final class CallGuard<Req, Resp> {
 
   /** Checks a later request message; throws a {@link SandboxError} when it goes past a limit. */
   void onRequest(Req message) {
-    countFileBytes(route.requestFileBytes().applyAsLong(message));
+    onBytesIn(route.bytesIn().applyAsLong(message));
   }
 
   /** Checks a response message; throws a {@link SandboxError} when it goes past a limit. */
   void onResponse(Resp message) {
-    countFileBytes(route.responseFileBytes().applyAsLong(message));
+    long bytes = route.bytesOut().applyAsLong(message);
+    flow.out(bytes);
+    countFileBytes(bytes);
   }
 
   /** Gives back what the call held. Idempotent. */
   void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    flow.closed(startNanos);
     if (slot != null) {
       slot.close();
     }
+  }
+
+  private void onBytesIn(long bytes) {
+    flow.in(bytes);
+    countFileBytes(bytes);
   }
 
   private void countFileBytes(long bytes) {

@@ -14,6 +14,7 @@ import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.SignalRequest;
 import dev.bastion.controller.policy.ToolCall;
 import dev.bastion.controller.sandbox.SandboxView;
+import dev.bastion.gateway.metrics.StreamKind;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.Service;
@@ -45,43 +46,8 @@ public final class ProcessesApi implements Service {
 
   @Override
   public void bind(GrpcServer server) {
-    Route<ExecRequest, ExecEvent> exec =
-        Route.process(
-            ProcessesGrpcClient.Exec,
-            first -> {
-              if (!first.hasStart()) {
-                throw GrpcErrors.invalid("the first Exec message must be start");
-              }
-              return first.getStart().getSandboxId();
-            },
-            first -> {
-              ExecStart start = first.getStart();
-              return ToolCall.process(
-                  "process.exec", start.getArgvList(), start.getEnvMap(), start.getCwd(), 0);
-            },
-            (sandbox, limits, first) -> {
-              ExecStart start = first.getStart();
-              return first.toBuilder()
-                  .setStart(
-                      start.toBuilder()
-                          .clearEnv()
-                          .putAllEnv(withSandboxEnv(sandbox, start.getEnvMap()))
-                          .setTimeoutSeconds(
-                              RequestLimits.timeoutSeconds(start.getTimeoutSeconds(), 0, limits))
-                          .setMaxOutputBytes(
-                              RequestLimits.outputBytes(start.getMaxOutputBytes(), limits)))
-                  .build();
-            },
-            sandbox ->
-                Optional.of(
-                    ExecEvent.newBuilder()
-                        .setExited(
-                            Exited.newBuilder()
-                                .setExitCode(128 + SIGKILL)
-                                .setSignal(SIGKILL)
-                                .setOomKilled(true))
-                        .build()));
-    forwarder.bind(server, descriptor(), ProcessesGrpcService.Exec, exec);
+    forwarder.bind(
+        server, descriptor(), ProcessesGrpcService.Exec, exec("process.exec", StreamKind.EXEC, 0));
     forwarder.bind(server, descriptor(), ProcessesGrpcService.Run, run("process.run", 0));
     forwarder.bind(
         server,
@@ -107,6 +73,54 @@ public final class ProcessesApi implements Service {
             ProcessesGrpcClient.Signal,
             SignalRequest::getSandboxId,
             request -> ToolCall.of("process.signal")));
+  }
+
+  /**
+   * How an Exec is forwarded, decided as the tool {@code tool} and counted as {@code kind}.
+   *
+   * @param defaultTimeoutSeconds the timeout of an Exec that asks for none (0: sandboxd's default),
+   *     lowered to maxExecSeconds where a policy sets it
+   */
+  static Route<ExecRequest, ExecEvent> exec(
+      String tool, StreamKind kind, long defaultTimeoutSeconds) {
+    return Route.process(
+        ProcessesGrpcClient.Exec,
+        first -> {
+          if (!first.hasStart()) {
+            throw GrpcErrors.invalid("the first Exec message must be start");
+          }
+          return first.getStart().getSandboxId();
+        },
+        first -> {
+          ExecStart start = first.getStart();
+          return ToolCall.process(tool, start.getArgvList(), start.getEnvMap(), start.getCwd(), 0);
+        },
+        (sandbox, limits, first) -> {
+          ExecStart start = first.getStart();
+          return first.toBuilder()
+              .setStart(
+                  start.toBuilder()
+                      .clearEnv()
+                      .putAllEnv(withSandboxEnv(sandbox, start.getEnvMap()))
+                      .setTimeoutSeconds(
+                          RequestLimits.timeoutSeconds(
+                              start.getTimeoutSeconds(), defaultTimeoutSeconds, limits))
+                      .setMaxOutputBytes(
+                          RequestLimits.outputBytes(start.getMaxOutputBytes(), limits)))
+              .build();
+        },
+        sandbox ->
+            Optional.of(
+                ExecEvent.newBuilder()
+                    .setExited(
+                        Exited.newBuilder()
+                            .setExitCode(128 + SIGKILL)
+                            .setSignal(SIGKILL)
+                            .setOomKilled(true))
+                    .build()),
+        kind,
+        request -> request.getStdin().size(),
+        event -> event.getStdout().size() + event.getStderr().size() + event.getPty().size());
   }
 
   /**
@@ -141,7 +155,10 @@ public final class ProcessesApi implements Service {
                     .setExitCode(128 + SIGKILL)
                     .setSignal(SIGKILL)
                     .setOomKilled(true)
-                    .build()));
+                    .build()),
+        StreamKind.EXEC,
+        request -> request.getStdin().size(),
+        result -> result.getStdout().size() + result.getStderr().size());
   }
 
   /** The sandbox's environment with the call's own on top. */

@@ -3,6 +3,7 @@ package dev.bastion.gateway.grpc;
 import dev.bastion.controller.policy.PolicyLimits;
 import dev.bastion.controller.policy.ToolCall;
 import dev.bastion.controller.sandbox.SandboxView;
+import dev.bastion.gateway.metrics.StreamKind;
 import io.vertx.grpc.common.ServiceMethod;
 import java.util.List;
 import java.util.Optional;
@@ -20,9 +21,10 @@ import java.util.function.ToLongFunction;
  *     sandbox's environment and caps the timeout
  * @param onOutOfMemory the last message to send when the sandbox was stopped for running out of
  *     memory mid-call; empty where the method has no way to say so
- * @param requestFileBytes file content bytes in a request message, counted against maxFileBytes
- * @param responseFileBytes file content bytes in a response message, likewise
- * @param startsProcess whether the call runs a process (counted against maxConcurrentExecs)
+ * @param kind what the call streams, for the metrics; a process kind is counted against
+ *     maxConcurrentExecs, and file content against maxFileBytes
+ * @param bytesIn payload bytes in a request message (stdin, file content)
+ * @param bytesOut payload bytes in a response message (output, file content)
  */
 record Route<Req, Resp>(
     ServiceMethod<Resp, Req> target,
@@ -30,9 +32,9 @@ record Route<Req, Resp>(
     Function<Req, List<ToolCall>> toolCalls,
     Preparation<Req> prepare,
     Function<SandboxView, Optional<Resp>> onOutOfMemory,
-    ToLongFunction<Req> requestFileBytes,
-    ToLongFunction<Resp> responseFileBytes,
-    boolean startsProcess) {
+    StreamKind kind,
+    ToLongFunction<Req> bytesIn,
+    ToLongFunction<Resp> bytesOut) {
 
   /** Adjusts a call's first message before it is forwarded. */
   @FunctionalInterface
@@ -63,27 +65,30 @@ record Route<Req, Resp>(
         toolCalls,
         (sandbox, limits, first) -> first,
         sandbox -> Optional.empty(),
+        StreamKind.NONE,
         request -> 0,
-        response -> 0,
-        false);
+        response -> 0);
   }
 
-  /** A route that starts a process in the sandbox. */
+  /** A route that starts a process in the sandbox, of kind {@code kind}. */
   static <Req, Resp> Route<Req, Resp> process(
       ServiceMethod<Resp, Req> target,
       Function<Req, String> sandboxIdOf,
       Function<Req, ToolCall> toolCall,
       Preparation<Req> prepare,
-      Function<SandboxView, Optional<Resp>> onOutOfMemory) {
+      Function<SandboxView, Optional<Resp>> onOutOfMemory,
+      StreamKind kind,
+      ToLongFunction<Req> stdinBytes,
+      ToLongFunction<Resp> outputBytes) {
     return new Route<>(
         target,
         sandboxIdOf,
         first -> List.of(toolCall.apply(first)),
         prepare,
         onOutOfMemory,
-        request -> 0,
-        response -> 0,
-        true);
+        kind,
+        stdinBytes,
+        outputBytes);
   }
 
   /** A route that moves file content, bounded by maxFileBytes. */
@@ -100,8 +105,8 @@ record Route<Req, Resp>(
         first -> List.of(toolCall.apply(first)),
         prepare,
         sandbox -> Optional.empty(),
+        StreamKind.FILE,
         requestFileBytes,
-        responseFileBytes,
-        false);
+        responseFileBytes);
   }
 }

@@ -5,6 +5,7 @@ import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.controller.sandbox.SandboxView;
 import dev.bastion.controller.sandbox.SandboxdAddress;
 import dev.bastion.gateway.auth.Tenant;
+import dev.bastion.gateway.metrics.StreamMetrics;
 import dev.bastion.gateway.policy.GatedSandboxes;
 import dev.bastion.gateway.policy.ToolGate;
 import io.vertx.core.Future;
@@ -39,11 +40,14 @@ public final class SandboxdAccess {
   private final GrpcClient client;
   private final SandboxService sandboxes;
   private final ToolGate gate;
+  private final StreamMetrics metrics;
 
-  public SandboxdAccess(GrpcClient client, SandboxService sandboxes, ToolGate gate) {
+  public SandboxdAccess(
+      GrpcClient client, SandboxService sandboxes, ToolGate gate, StreamMetrics metrics) {
     this.client = client;
     this.sandboxes = sandboxes;
     this.gate = gate;
+    this.metrics = metrics;
   }
 
   /**
@@ -58,7 +62,8 @@ public final class SandboxdAccess {
     return new Admitted<>(
         sandboxId,
         sandboxd,
-        CallGuard.admit(gate, route, tenant, sandboxes.get(tenant.name(), sandboxId), first));
+        CallGuard.admit(
+            gate, metrics, route, tenant, sandboxes.get(tenant.name(), sandboxId), first));
   }
 
   /** Opens the admitted call's stream to sandboxd; fails when the sandbox cannot be reached. */

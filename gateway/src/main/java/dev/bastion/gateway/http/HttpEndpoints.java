@@ -1,6 +1,7 @@
 package dev.bastion.gateway.http;
 
 import dev.bastion.gateway.mcp.McpHttpTransport;
+import dev.bastion.gateway.terminal.TerminalRoute;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -8,7 +9,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The plain HTTP endpoints beside gRPC: liveness, readiness, Prometheus metrics, the resource API
- * of {@code bastion apply/get/delete}, and MCP.
+ * of {@code bastion apply/get/delete}, MCP, and the WebSocket terminals.
  */
 public final class HttpEndpoints {
 
@@ -19,6 +20,7 @@ public final class HttpEndpoints {
   private final PrometheusMeterRegistry metrics;
   private final ResourceApi resources;
   private final McpHttpTransport mcp;
+  private final TerminalRoute terminals;
 
   /**
    * @param live whether the process works as it should (/healthz); false asks for a restart
@@ -29,17 +31,23 @@ public final class HttpEndpoints {
       BooleanSupplier ready,
       PrometheusMeterRegistry metrics,
       ResourceApi resources,
-      McpHttpTransport mcp) {
+      McpHttpTransport mcp,
+      TerminalRoute terminals) {
     this.live = live;
     this.ready = ready;
     this.metrics = metrics;
     this.resources = resources;
     this.mcp = mcp;
+    this.terminals = terminals;
   }
 
   public void handle(HttpServerRequest request) {
     if (request.path().equals(McpHttpTransport.PATH)) {
       mcp.handle(request);
+      return;
+    }
+    if (TerminalRoute.handles(request.path())) {
+      terminals.handle(request);
       return;
     }
     if (ResourceApi.handles(request.path())) {

@@ -12,6 +12,7 @@ import dev.bastion.gateway.auth.Authenticator;
 import dev.bastion.gateway.auth.TokenFile;
 import dev.bastion.gateway.grpc.CallerTenant;
 import dev.bastion.gateway.grpc.FilesApi;
+import dev.bastion.gateway.grpc.GatewayExecs;
 import dev.bastion.gateway.grpc.ProcessesApi;
 import dev.bastion.gateway.grpc.SandboxdAccess;
 import dev.bastion.gateway.grpc.SandboxdCalls;
@@ -20,9 +21,12 @@ import dev.bastion.gateway.grpc.SandboxesApi;
 import dev.bastion.gateway.http.HttpEndpoints;
 import dev.bastion.gateway.http.ResourceApi;
 import dev.bastion.gateway.mcp.McpEndpoint;
+import dev.bastion.gateway.metrics.StreamMetrics;
 import dev.bastion.gateway.policy.AuditLog;
 import dev.bastion.gateway.policy.GatedSandboxes;
 import dev.bastion.gateway.policy.ToolGate;
+import dev.bastion.gateway.terminal.TerminalRoute;
+import dev.bastion.gateway.terminal.TerminalSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
@@ -179,7 +183,8 @@ public final class BastionServer {
       audit = openAuditLog(config);
       ToolGate gate =
           new ToolGate(controller.policies(), audit, metrics, Clock.systemUTC(), System::nanoTime);
-      SandboxdAccess sandboxd = new SandboxdAccess(sandboxdClient(vertx), sandboxes, gate);
+      SandboxdAccess sandboxd =
+          new SandboxdAccess(sandboxdClient(vertx), sandboxes, gate, new StreamMetrics(metrics));
       GatedSandboxes gated = new GatedSandboxes(sandboxes, gate);
       SandboxdForwarder forwarder = new SandboxdForwarder(sandboxd, callers);
       HttpEndpoints endpoints =
@@ -188,7 +193,11 @@ public final class BastionServer {
               choice.ready(),
               metrics,
               new ResourceApi(controller, authenticator, gate),
-              McpEndpoint.create(authenticator, gated, new SandboxdCalls(sandboxd)));
+              McpEndpoint.create(authenticator, gated, new SandboxdCalls(sandboxd)),
+              new TerminalRoute(
+                  authenticator,
+                  new GatewayExecs(sandboxd),
+                  TerminalSettings.fromSystemProperties()));
       int instances = 2 * Runtime.getRuntime().availableProcessors();
       await(
           vertx.deployVerticle(

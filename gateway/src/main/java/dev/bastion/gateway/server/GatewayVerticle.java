@@ -8,6 +8,7 @@ import io.vertx.core.http.Http2Settings;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.server.GrpcServer;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -44,7 +45,10 @@ final class GatewayVerticle extends VerticleBase {
                     .setInitialWindowSize(1024 * 1024)
                     .setMaxConcurrentStreams(10_000)
                     .setMaxFrameSize(64 * 1024))
-            .setHttp2ConnectionWindowSize(16 * 1024 * 1024);
+            .setHttp2ConnectionWindowSize(16 * 1024 * 1024)
+            // Terminals accept the subprotocol bearer.<token> a browser offers (TerminalRoute
+            // checks it before the upgrade); the handshake echoes it, as browsers require.
+            .setWebSocketSubProtocols(List.of("*"));
     server =
         vertx
             .createHttpServer(options)
