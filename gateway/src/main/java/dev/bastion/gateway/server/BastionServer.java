@@ -21,6 +21,7 @@ import dev.bastion.gateway.grpc.SandboxesApi;
 import dev.bastion.gateway.http.HttpEndpoints;
 import dev.bastion.gateway.http.ResourceApi;
 import dev.bastion.gateway.mcp.McpEndpoint;
+import dev.bastion.gateway.metrics.EventLoopLag;
 import dev.bastion.gateway.metrics.StreamMetrics;
 import dev.bastion.gateway.policy.AuditLog;
 import dev.bastion.gateway.policy.GatedSandboxes;
@@ -48,6 +49,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -167,7 +169,10 @@ public final class BastionServer {
                 new VertxOptions()
                     .setPreferNativeTransport(true)
                     .setMetricsOptions(
-                        new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)))
+                        new MicrometerMetricsOptions()
+                            .setEnabled(true)
+                            .setJvmMetricsEnabled(true)
+                            .setNettyMetricsEnabled(true)))
             .withMetrics(new MicrometerMetricsFactory(metrics))
             .build();
     try {
@@ -176,6 +181,7 @@ public final class BastionServer {
             "Netty's native epoll transport could not load, and sandboxd is reached over Unix"
                 + " sockets: run Bastion on Linux x86_64 with a writable java.io.tmpdir");
       }
+      EventLoopLag.monitor(vertx, metrics, Duration.ofSeconds(1));
       SandboxController controller = await(choice.make().apply(vertx, metrics));
       SandboxService sandboxes = controller.sandboxes();
       Authenticator authenticator = new Authenticator(tokens.file());
