@@ -1,5 +1,6 @@
 package dev.bastion.gateway.http;
 
+import dev.bastion.gateway.console.WebConsole;
 import dev.bastion.gateway.mcp.McpHttpTransport;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.http.HttpMethod;
@@ -8,7 +9,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The plain HTTP endpoints beside gRPC: liveness, readiness, Prometheus metrics, the resource API
- * of {@code bastion apply/get/delete}, and MCP.
+ * of {@code bastion apply/get/delete}, MCP, and the web console with its JSON API.
  */
 public final class HttpEndpoints {
 
@@ -19,6 +20,7 @@ public final class HttpEndpoints {
   private final PrometheusMeterRegistry metrics;
   private final ResourceApi resources;
   private final McpHttpTransport mcp;
+  private final WebConsole console;
 
   /**
    * @param live whether the process works as it should (/healthz); false asks for a restart
@@ -29,17 +31,23 @@ public final class HttpEndpoints {
       BooleanSupplier ready,
       PrometheusMeterRegistry metrics,
       ResourceApi resources,
-      McpHttpTransport mcp) {
+      McpHttpTransport mcp,
+      WebConsole console) {
     this.live = live;
     this.ready = ready;
     this.metrics = metrics;
     this.resources = resources;
     this.mcp = mcp;
+    this.console = console;
   }
 
   public void handle(HttpServerRequest request) {
     if (request.path().equals(McpHttpTransport.PATH)) {
       mcp.handle(request);
+      return;
+    }
+    if (WebConsole.handles(request.path())) {
+      console.handle(request);
       return;
     }
     if (ResourceApi.handles(request.path())) {
