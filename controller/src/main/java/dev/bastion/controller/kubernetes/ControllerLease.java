@@ -49,7 +49,11 @@ public final class ControllerLease {
                     new LeaderCallbacks(
                         onLeading,
                         onLost,
-                        leader -> LOG.info("the controller lease is held by " + leader)))
+                        leader -> {
+                          if (leader != null) { // null: the lease was just released
+                            LOG.info("the controller lease is held by " + leader);
+                          }
+                        }))
                 .build())
         .build()
         .start();

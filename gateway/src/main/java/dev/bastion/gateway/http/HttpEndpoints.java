@@ -1,5 +1,6 @@
 package dev.bastion.gateway.http;
 
+import dev.bastion.gateway.console.WebConsole;
 import dev.bastion.gateway.mcp.McpHttpTransport;
 import dev.bastion.gateway.terminal.TerminalRoute;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -9,7 +10,8 @@ import java.util.function.BooleanSupplier;
 
 /**
  * The plain HTTP endpoints beside gRPC: liveness, readiness, Prometheus metrics, the resource API
- * of {@code bastion apply/get/delete}, MCP, and the WebSocket terminals.
+ * of {@code bastion apply/get/delete}, MCP, the web console with its JSON API, and the WebSocket
+ * terminals.
  */
 public final class HttpEndpoints {
 
@@ -20,6 +22,7 @@ public final class HttpEndpoints {
   private final PrometheusMeterRegistry metrics;
   private final ResourceApi resources;
   private final McpHttpTransport mcp;
+  private final WebConsole console;
   private final TerminalRoute terminals;
 
   /**
@@ -32,12 +35,14 @@ public final class HttpEndpoints {
       PrometheusMeterRegistry metrics,
       ResourceApi resources,
       McpHttpTransport mcp,
+      WebConsole console,
       TerminalRoute terminals) {
     this.live = live;
     this.ready = ready;
     this.metrics = metrics;
     this.resources = resources;
     this.mcp = mcp;
+    this.console = console;
     this.terminals = terminals;
   }
 
@@ -48,6 +53,10 @@ public final class HttpEndpoints {
     }
     if (TerminalRoute.handles(request.path())) {
       terminals.handle(request);
+      return;
+    }
+    if (WebConsole.handles(request.path())) {
+      console.handle(request);
       return;
     }
     if (ResourceApi.handles(request.path())) {

@@ -6,7 +6,6 @@ import dev.bastion.controller.model.ModelSerialization;
 import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.policy.ToolCall;
-import dev.bastion.controller.sandbox.SandboxError;
 import dev.bastion.gateway.auth.Authenticator;
 import dev.bastion.gateway.auth.Tenant;
 import dev.bastion.gateway.policy.ToolGate;
@@ -21,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.logging.Logger;
 
 /**
  * The HTTP API behind {@code bastion apply/get/delete}: {@code POST /v1/apply} (a YAML body),
@@ -33,8 +31,6 @@ public final class ResourceApi {
   /** The largest manifest file accepted. */
   public static final int MAX_BODY = 1024 * 1024;
 
-  private static final Logger LOG = Logger.getLogger(ResourceApi.class.getName());
-  private static final String JSON = "application/json";
   private static final String RESOURCES = "/v1/resources/";
 
   private final SandboxController controller;
@@ -56,12 +52,12 @@ public final class ResourceApi {
     Optional<Tenant> tenant = authenticator.authenticate(request.getHeader("authorization"));
     if (tenant.isEmpty()) {
       request.resume();
-      fail(request, 401, "UNAUTHENTICATED", "a valid bearer token is required");
+      JsonReplies.unauthenticated(request);
       return;
     }
     if (controller.admin().isEmpty()) {
       request.resume();
-      fail(
+      JsonReplies.fail(
           request,
           501,
           "UNIMPLEMENTED",
@@ -110,7 +106,7 @@ public final class ResourceApi {
                       .put("name", parts.get(1))
                       .put("action", "deleted")));
     } else {
-      fail(
+      JsonReplies.fail(
           request,
           405,
           "INVALID_ARGUMENT",
@@ -125,7 +121,8 @@ public final class ResourceApi {
             read -> {
               if (read.failed()) {
                 if (read.cause() instanceof BoundedBody.TooLarge) {
-                  fail(request, 413, "INVALID_ARGUMENT", "the file is larger than 1 MiB");
+                  JsonReplies.fail(
+                      request, 413, "INVALID_ARGUMENT", "the file is larger than 1 MiB");
                   request.connection().close();
                 }
                 return;
@@ -189,41 +186,11 @@ public final class ResourceApi {
     result.onComplete(
         done -> {
           if (done.succeeded()) {
-            request
-                .response()
-                .setStatusCode(200)
-                .putHeader("content-type", JSON)
-                .end(done.result().encode());
-          } else if (done.cause() instanceof SandboxError error) {
-            fail(request, status(error.kind()), error.kind().name(), error.getMessage());
+            JsonReplies.ok(request, done.result());
           } else {
-            LOG.warning("resource API failed: " + done.cause());
-            fail(request, 500, "INTERNAL", "internal error");
+            JsonReplies.failure(request, done.cause());
           }
         });
-  }
-
-  private static int status(SandboxError.Kind kind) {
-    return switch (kind) {
-      case INVALID_ARGUMENT -> 400;
-      case PERMISSION_DENIED -> 403;
-      case NOT_FOUND -> 404;
-      case ALREADY_EXISTS -> 409;
-      case FAILED_PRECONDITION -> 412;
-      case RESOURCE_EXHAUSTED -> 429;
-      case UNAVAILABLE -> 503;
-    };
-  }
-
-  private static void fail(HttpServerRequest request, int status, String code, String message) {
-    if (request.response().ended()) {
-      return;
-    }
-    request
-        .response()
-        .setStatusCode(status)
-        .putHeader("content-type", JSON)
-        .end(new JsonObject().put("code", code).put("message", message).encode());
   }
 
   private static List<String> segments(String path) {

@@ -10,7 +10,11 @@ import dev.bastion.controller.sandbox.EmbeddedOptions;
 import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.gateway.auth.Authenticator;
 import dev.bastion.gateway.auth.TokenFile;
+import dev.bastion.gateway.console.ConsoleApi;
+import dev.bastion.gateway.console.ConsoleAssets;
+import dev.bastion.gateway.console.WebConsole;
 import dev.bastion.gateway.grpc.CallerTenant;
+import dev.bastion.gateway.grpc.FileStreams;
 import dev.bastion.gateway.grpc.FilesApi;
 import dev.bastion.gateway.grpc.GatewayExecs;
 import dev.bastion.gateway.grpc.ProcessesApi;
@@ -193,13 +197,23 @@ public final class BastionServer {
           new SandboxdAccess(sandboxdClient(vertx), sandboxes, gate, new StreamMetrics(metrics));
       GatedSandboxes gated = new GatedSandboxes(sandboxes, gate);
       SandboxdForwarder forwarder = new SandboxdForwarder(sandboxd, callers);
+      SandboxdCalls calls = new SandboxdCalls(sandboxd);
       HttpEndpoints endpoints =
           new HttpEndpoints(
               controller::live,
               choice.ready(),
               metrics,
               new ResourceApi(controller, authenticator, gate),
-              McpEndpoint.create(authenticator, gated, new SandboxdCalls(sandboxd)),
+              McpEndpoint.create(authenticator, gated, calls),
+              new WebConsole(
+                  new ConsoleApi(
+                      authenticator,
+                      gated,
+                      calls,
+                      new FileStreams(sandboxd),
+                      config.auditLog(),
+                      Clock.systemUTC()),
+                  ConsoleAssets.load()),
               new TerminalRoute(
                   authenticator,
                   new GatewayExecs(sandboxd),

@@ -6,18 +6,20 @@ import dev.bastion.api.v1.PtySize;
 import dev.bastion.controller.sandbox.SandboxError;
 import dev.bastion.gateway.auth.Authenticator;
 import dev.bastion.gateway.grpc.GatewayExecs;
+import dev.bastion.gateway.http.JsonReplies;
 import dev.bastion.gateway.metrics.StreamKind;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
  * {@code GET /v1/sandboxes/{id}/terminal?cols=C&rows=R}: a shell in the sandbox on a
  * pseudo-terminal, over a WebSocket. Everything is checked before the upgrade, so a refusal is a
  * plain HTTP status: 403 for a foreign Origin or a policy's denial, 401 without a valid token, 400
- * for a bad size, 404 for a sandbox that is not the caller's, 409 for one not READY, 429 past a
- * limit. The policy decides the tool {@value #TOOL} (argv: the login shell) and audits it.
+ * for a bad size, 404 for a sandbox that is not the caller's, 409 for one not READY (a browser
+ * cannot resume it from within the terminal, so not 412 as in the JSON API), 429 past a limit; the
+ * body is the JSON APIs' error ({@link JsonReplies}). The policy decides the tool {@value #TOOL}
+ * (argv: the login shell) and audits it.
  */
 public final class TerminalRoute {
 
@@ -37,8 +39,6 @@ public final class TerminalRoute {
    * most (sandboxd's own ceiling), less where a policy sets maxExecSeconds.
    */
   static final long MAX_SECONDS = 86_400;
-
-  private static final String JSON = "application/json";
 
   private final Authenticator authenticator;
   private final GatewayExecs execs;
@@ -127,10 +127,6 @@ public final class TerminalRoute {
   }
 
   private static void refuse(HttpServerRequest request, int status, String code, String message) {
-    request
-        .response()
-        .setStatusCode(status)
-        .putHeader("content-type", JSON)
-        .end(new JsonObject().put("code", code).put("message", message).encode());
+    JsonReplies.fail(request, status, code, message);
   }
 }

@@ -56,7 +56,8 @@ class McpIT {
   @BeforeAll
   static void start() throws Exception {
     SandboxHost.require();
-    McpClient client = McpClient.install(dir.resolve("client"));
+    NodeScript client =
+        NodeScript.install("mcp", "mcp-client.mjs", dir.resolve("client"), Map.of());
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, OPS + " ops admin\n" + ALICE + " alice\n" + BOB + " bob\n");
     server = SandboxHost.start(dir.resolve("state"), tokens, 0);

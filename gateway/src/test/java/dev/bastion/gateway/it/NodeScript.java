@@ -12,45 +12,50 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The MCP client script in {@code src/test/mcp}, which drives the gateway with the official MCP
- * TypeScript SDK: installed with {@code npm ci} from its lock file and run with node. Off CI a
- * machine without node and npm skips the tests that need it, saying so; on CI (CI=true) that fails.
+ * A node script that drives the gateway from outside Java, kept in a folder of {@code src/test}
+ * with its own package.json and lock file: McpIT's client on the official MCP TypeScript SDK
+ * ({@code src/test/mcp}), the console's browser test on playwright-core ({@code src/test/browser}).
+ * Installed with {@code npm ci} and run with node; the script prints one JSON report on stdout. Off
+ * CI a machine without node and npm skips the tests that need it, saying so; on CI (CI=true) that
+ * fails.
  */
-final class McpClient {
-
-  private static final Path SOURCE =
-      Path.of(System.getProperty("bastion.mcp.client", "src/test/mcp"));
-  private static final List<String> FILES =
-      List.of("package.json", "package-lock.json", "mcp-client.mjs");
+final class NodeScript {
 
   private final Path dir;
+  private final String script;
 
-  private McpClient(Path dir) {
+  private NodeScript(Path dir, String script) {
     this.dir = dir;
+    this.script = script;
   }
 
-  /** Copies the script into {@code dir} and installs its locked dependencies there. */
-  static McpClient install(Path dir) throws IOException, InterruptedException {
+  /**
+   * Copies {@code script} and its package files from {@code src/test/<folder>} into {@code dir} and
+   * installs its locked dependencies there, with {@code npmEnv} in npm's environment.
+   */
+  static NodeScript install(String folder, String script, Path dir, Map<String, String> npmEnv)
+      throws IOException, InterruptedException {
     SandboxHost.require(
         works("node", "--version") && works("npm", "--version"),
-        "node and npm are needed for the MCP client test (apt-get install nodejs npm;"
-            + " ./bastion test installs them)");
+        "node and npm are needed for the tests that drive the gateway from node"
+            + " (apt-get install nodejs npm; ./bastion test installs them)");
+    Path source = Path.of("src/test", folder);
     Files.createDirectories(dir);
-    for (String file : FILES) {
-      Files.copy(SOURCE.resolve(file), dir.resolve(file));
+    for (String file : List.of("package.json", "package-lock.json", script)) {
+      Files.copy(source.resolve(file), dir.resolve(file));
     }
-    Result npm = run(dir, Map.of(), 300, "npm", "ci", "--no-audit", "--no-fund");
+    Result npm = run(dir, npmEnv, 300, "npm", "ci", "--no-audit", "--no-fund");
     assertThat(npm.exit()).as("npm ci: %s", npm.err()).isZero();
-    return new McpClient(dir);
+    return new NodeScript(dir, script);
   }
 
   /** Runs the script with {@code env}; returns the report it printed. */
   JsonObject drive(Map<String, String> env) throws IOException, InterruptedException {
-    Result node = run(dir, env, 300, "node", "mcp-client.mjs");
-    assertThat(node.exit()).as("node mcp-client.mjs: %s", node.err()).isZero();
+    Result node = run(dir, env, 300, "node", script);
+    assertThat(node.exit()).as("node %s: %s", script, node.err()).isZero();
     JsonObject report = new JsonObject(node.out().strip());
     assertThat(report.getString("failure"))
-        .as("the client failed; stderr: %s", node.err())
+        .as("the script failed; stderr: %s", node.err())
         .isNull();
     return report;
   }
@@ -59,8 +64,8 @@ final class McpClient {
 
   private static Result run(Path dir, Map<String, String> env, int seconds, String... command)
       throws IOException, InterruptedException {
-    Path out = Files.createTempFile("mcp-client", ".out");
-    Path err = Files.createTempFile("mcp-client", ".err");
+    Path out = Files.createTempFile("node-script", ".out");
+    Path err = Files.createTempFile("node-script", ".err");
     try {
       ProcessBuilder builder =
           new ProcessBuilder(command)
