@@ -16,10 +16,9 @@ import java.util.List;
  * {@code GET /v1/sandboxes/{id}/terminal?cols=C&rows=R}: a shell in the sandbox on a
  * pseudo-terminal, over a WebSocket. Everything is checked before the upgrade, so a refusal is a
  * plain HTTP status: 403 for a foreign Origin or a policy's denial, 401 without a valid token, 400
- * for a bad size, 404 for a sandbox that is not the caller's, 409 for one not READY (a browser
- * cannot resume it from within the terminal, so not 412 as in the JSON API), 429 past a limit; the
- * body is the JSON APIs' error ({@link JsonReplies}). The policy decides the tool {@value #TOOL}
- * (argv: the login shell) and audits it.
+ * for a bad size, 404 for a sandbox that is not the caller's, 409 for one not READY (suspended,
+ * failed) with the reason, 429 past a limit; the body is the JSON APIs' error ({@link
+ * JsonReplies}). The policy decides the tool {@value #TOOL} (argv: the login shell) and audits it.
  */
 public final class TerminalRoute {
 
