@@ -7,11 +7,13 @@ import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.gateway.server.BastionServer;
 import io.grpc.Channel;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -191,8 +193,18 @@ class TerminalIT {
   @Test
   void aFrameOver64KiBIsRefused() throws Exception {
     TerminalClient terminal = TerminalClient.open(port, path(aliceBox), ALICE);
-    terminal.socket.sendBinary(ByteBuffer.allocate(70 * 1024), true).join();
-    assertThat(terminal.awaitClose().code()).isEqualTo(1009);
+    // Netty refuses the frame from its header and closes (1009) while the payload is still on its
+    // way, so the client may see the connection reset before it reads the close frame.
+    terminal.socket.sendBinary(ByteBuffer.allocate(70 * 1024), true);
+    try {
+      assertThat(terminal.awaitClose().code()).isEqualTo(1009);
+    } catch (ExecutionException reset) {
+      assertThat(reset.getCause()).isInstanceOf(IOException.class);
+    }
+    TerminalClient next = TerminalClient.open(port, path(aliceBox), ALICE);
+    next.type("echo still-serving\n");
+    next.awaitOutput("still-serving\r\n");
+    next.socket.sendClose(1000, "bye").join();
   }
 
   @Test
