@@ -268,7 +268,7 @@ public final class ConsoleApi {
 
   private void listFiles(HttpServerRequest request, Tenant tenant, String id) {
     String path = request.getParam("path", "/workspace");
-    answerWith(
+    JsonReplies.answer(
         request,
         calls
             .list(
@@ -290,7 +290,7 @@ public final class ConsoleApi {
   private void recentDecisions(HttpServerRequest request, Tenant tenant, String id) {
     int limit = auditLimit(request.getParam("limit"));
     SandboxView sandbox = sandboxes.get(tenant, id, "sandboxes.get");
-    answerWith(
+    JsonReplies.answer(
         request,
         Vertx.currentContext()
             .executeBlocking(() -> audit.recent(tenant.name(), sandbox.id(), limit))
@@ -334,22 +334,12 @@ public final class ConsoleApi {
   }
 
   private void answer(HttpServerRequest request, Future<SandboxView> result) {
-    answerWith(request, result.map(sandbox -> ConsoleJson.sandbox(sandbox, clock.instant())));
+    JsonReplies.answer(
+        request, result.map(sandbox -> ConsoleJson.sandbox(sandbox, clock.instant())));
   }
 
   private static void deleted(HttpServerRequest request, Future<Void> result, String id) {
-    answerWith(request, result.map(new JsonObject().put("id", id).put("deleted", true)));
-  }
-
-  private static void answerWith(HttpServerRequest request, Future<JsonObject> result) {
-    result.onComplete(
-        done -> {
-          if (done.succeeded()) {
-            JsonReplies.ok(request, done.result());
-          } else {
-            JsonReplies.failure(request, done.cause());
-          }
-        });
+    JsonReplies.answer(request, result.map(new JsonObject().put("id", id).put("deleted", true)));
   }
 
   /**

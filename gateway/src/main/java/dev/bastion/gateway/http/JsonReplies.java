@@ -1,6 +1,7 @@
 package dev.bastion.gateway.http;
 
 import dev.bastion.gateway.grpc.GrpcErrors;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.common.GrpcStatus;
@@ -19,6 +20,18 @@ public final class JsonReplies {
   private JsonReplies() {}
 
   /** Answers 200 with {@code body}. */
+  /** Answers with {@code result}'s body once it completes, or with its failure. */
+  public static void answer(HttpServerRequest request, Future<JsonObject> result) {
+    result.onComplete(
+        done -> {
+          if (done.succeeded()) {
+            ok(request, done.result());
+          } else {
+            failure(request, done.cause());
+          }
+        });
+  }
+
   public static void ok(HttpServerRequest request, JsonObject body) {
     if (!request.response().ended()) {
       request.response().setStatusCode(200).putHeader("content-type", JSON).end(body.encode());

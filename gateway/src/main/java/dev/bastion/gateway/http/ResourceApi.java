@@ -10,7 +10,6 @@ import dev.bastion.gateway.auth.Authenticator;
 import dev.bastion.gateway.auth.Tenant;
 import dev.bastion.gateway.policy.ToolGate;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
@@ -77,7 +76,7 @@ public final class ResourceApi {
     if (request.method() == HttpMethod.GET && (parts.size() == 1 || parts.size() == 2)) {
       String kind = parts.get(0);
       Optional<String> name = parts.size() == 2 ? Optional.of(parts.get(1)) : Optional.empty();
-      answer(
+      JsonReplies.answer(
           request,
           controller.blocking(
               () -> {
@@ -91,7 +90,7 @@ public final class ResourceApi {
                 return list(objects);
               }));
     } else if (request.method() == HttpMethod.DELETE && parts.size() == 2) {
-      answer(
+      JsonReplies.answer(
           request,
           controller.blocking(
               () ->
@@ -128,7 +127,7 @@ public final class ResourceApi {
                 return;
               }
               String yaml = read.result().toString(StandardCharsets.UTF_8);
-              answer(
+              JsonReplies.answer(
                   request,
                   controller.blocking(
                       () -> {
@@ -180,17 +179,6 @@ public final class ResourceApi {
       items.add(new JsonObject(ModelSerialization.toJson(object)));
     }
     return new JsonObject().put("kind", kind).put("items", items);
-  }
-
-  private static void answer(HttpServerRequest request, Future<JsonObject> result) {
-    result.onComplete(
-        done -> {
-          if (done.succeeded()) {
-            JsonReplies.ok(request, done.result());
-          } else {
-            JsonReplies.failure(request, done.cause());
-          }
-        });
   }
 
   private static List<String> segments(String path) {
