@@ -3,13 +3,18 @@ package dev.bastion.sandboxd;
 import dev.bastion.api.v1.ExecEvent;
 import dev.bastion.api.v1.ExecRequest;
 import dev.bastion.api.v1.ExecStart;
+import io.vertx.core.Future;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.StatusException;
+import java.util.Optional;
 
 /**
- * One Exec call: starts the process from the first message, then forwards stdin, EOF and signals.
- * When the client goes away the process is killed, unless it has a tag: then it keeps running
- * detached and Connect can re-attach to it.
+ * One Exec call: starts the process from the first message, then forwards stdin, EOF, signals and
+ * terminal resizes, one at a time and in order. When the client goes away the process is killed,
+ * unless it has a tag: then it keeps running detached and Connect can re-attach to it.
+ *
+ * <p>A resize of a process without a terminal is ignored; a resize to an invalid size ends the call
+ * with INVALID_ARGUMENT, and the process goes as if the client had left.
  */
 final class ExecSession {
 
@@ -20,6 +25,7 @@ final class ExecSession {
   private boolean starting;
   private boolean inputEnded;
   private boolean cancelled;
+  private boolean onTerminal;
   private String tag = "";
 
   ExecSession(ProcessService processes, GrpcServerRequest<ExecRequest, ExecEvent> request) {
@@ -48,25 +54,45 @@ final class ExecSession {
       launch(message);
       return;
     }
-    if (process == null) {
+    if (process == null || cancelled) {
       return;
     }
     switch (message.getRequestCase()) {
-      case STDIN -> {
-        // One write at a time: the client's stream waits while the pipe is full.
-        request.pause();
-        process.writeStdin(message.getStdin()).onComplete(done -> request.resume());
-      }
+      // One write at a time: the client's stream waits while the pipe or terminal is full.
+      case STDIN -> inOrder(process.writeStdin(message.getStdin()));
       case EOF -> {
         if (message.getEof()) {
-          process.closeStdin();
+          inOrder(process.closeStdin());
         }
       }
-      case SIGNAL -> process.signal(message.getSignal());
+      case SIGNAL -> inOrder(process.signal(message.getSignal()));
+      case RESIZE -> {
+        if (onTerminal) {
+          resize(message);
+        }
+      }
       default -> {
-        // resize needs a pty, which is not supported yet; a repeated start is ignored.
+        // A repeated start is ignored.
       }
     }
+  }
+
+  /** Holds further messages until {@code step} is done, so the process sees them in order. */
+  private void inOrder(Future<Void> step) {
+    request.pause();
+    step.onComplete(done -> request.resume());
+  }
+
+  private void resize(ExecRequest message) {
+    TerminalSize size;
+    try {
+      size = TerminalSize.of(message.getResize());
+    } catch (StatusException e) {
+      onCancel();
+      GrpcErrors.fail(request.response(), e);
+      return;
+    }
+    inOrder(process.resize(size));
   }
 
   private void launch(ExecRequest message) {
@@ -77,17 +103,21 @@ final class ExecSession {
     ExecStart start = message.getStart();
     LaunchSpec spec;
     try {
-      if (start.hasPty()) {
-        throw GrpcErrors.invalid("pty is not supported yet");
-      }
+      Optional<TerminalSize> terminal =
+          start.hasPty() ? Optional.of(TerminalSize.of(start.getPty())) : Optional.empty();
       spec =
           processes.spec(
-              start.getArgvList(), start.getEnvMap(), start.getCwd(), start.getTimeoutSeconds());
+              start.getArgvList(),
+              start.getEnvMap(),
+              start.getCwd(),
+              start.getTimeoutSeconds(),
+              terminal);
     } catch (StatusException e) {
       fail(e);
       return;
     }
     tag = start.getTag();
+    onTerminal = start.hasPty();
     request.pause();
     processes
         .launch(spec, tag, OutputCap.combined(start.getMaxOutputBytes()), events, start.getStdin())

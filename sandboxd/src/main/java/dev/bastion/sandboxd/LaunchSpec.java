@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A validated request to start a process (from Exec or Run) and how to turn it into a {@link
@@ -16,8 +17,14 @@ import java.util.Map;
  * @param env variables that override the clean default environment
  * @param cwd the working directory as the client gave it; empty means the workspace
  * @param timeoutSeconds the effective timeout after defaults and the cap are applied
+ * @param terminal the size of the pseudo-terminal to run on; empty means pipes
  */
-record LaunchSpec(List<String> argv, Map<String, String> env, String cwd, long timeoutSeconds) {
+record LaunchSpec(
+    List<String> argv,
+    Map<String, String> env,
+    String cwd,
+    long timeoutSeconds,
+    Optional<TerminalSize> terminal) {
 
   static final int MAX_ARGS = 1024;
   static final int MAX_ENV_ENTRIES = 1024;
@@ -35,6 +42,7 @@ record LaunchSpec(List<String> argv, Map<String, String> env, String cwd, long t
       Map<String, String> env,
       String cwd,
       long timeoutSeconds,
+      Optional<TerminalSize> terminal,
       SandboxdConfig config)
       throws StatusException {
     if (argv.isEmpty()) {
@@ -80,13 +88,15 @@ record LaunchSpec(List<String> argv, Map<String, String> env, String cwd, long t
         timeoutSeconds == 0
             ? config.defaultTimeoutSeconds()
             : Math.min(timeoutSeconds, config.maxTimeoutSeconds());
-    return new LaunchSpec(List.copyOf(argv), Map.copyOf(env), cwd, timeout);
+    return new LaunchSpec(List.copyOf(argv), Map.copyOf(env), cwd, timeout, terminal);
   }
 
   /**
    * Builds the process: a clean environment, the confined working directory, and {@code setsid} so
-   * the process leads its own group and can be killed with everything it spawned. Touches the
-   * filesystem: call off the event loop.
+   * the process leads its own group and can be killed with everything it spawned. On a terminal,
+   * {@code setsid --ctty} also makes its stdin (the terminal, redirected by the caller) the new
+   * session's controlling terminal, so job control and ^C work. Touches the filesystem: call off
+   * the event loop.
    */
   ProcessBuilder toProcessBuilder(WorkspacePaths paths) throws StatusException {
     Path dir = cwd.isEmpty() ? paths.hostRoot() : paths.resolveFollowing(cwd).host();
@@ -99,10 +109,14 @@ record LaunchSpec(List<String> argv, Map<String, String> env, String cwd, long t
     environment.put("PATH", "/usr/local/bin:/usr/bin:/bin");
     environment.put("HOME", paths.hostRoot().toString());
     environment.put("LANG", "C.UTF-8");
-    environment.put("TERM", "dumb");
+    environment.put("TERM", terminal.isPresent() ? "xterm-256color" : "dumb");
     environment.putAll(env);
 
-    List<String> command = new ArrayList<>(List.of(SETSID, "--"));
+    List<String> command = new ArrayList<>(List.of(SETSID));
+    if (terminal.isPresent()) {
+      command.add("--ctty");
+    }
+    command.add("--");
     String program = argv.get(0);
     if (program.contains("/") || onPath(program, environment.getOrDefault("PATH", ""), dir)) {
       command.addAll(argv);

@@ -9,8 +9,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -19,11 +17,12 @@ import java.util.concurrent.Executors;
 /**
  * One child process and the clients that watch it.
  *
- * <p>Each output pipe is read on its own platform thread in chunks of at most 32 KiB; chunks are
- * handed to the event loop, which owns all other state: the replay buffer, the listeners and the
- * exit. The process counts as exited once it has been reaped and both pipes reached EOF, so the
- * {@code exited} event is always the last one. A background child that keeps the pipes open thus
- * keeps the call open too, until it exits or the timeout kills the whole group.
+ * <p>Each output (stdout and stderr pipes, or a pseudo-terminal's master) is read on its own
+ * platform thread in chunks of at most 32 KiB; chunks are handed to the event loop, which owns all
+ * other state: the replay buffer, the listeners and the exit. The process counts as exited once it
+ * has been reaped and every output ended, so the {@code exited} event is always the last one. A
+ * background child that keeps the pipes open thus keeps the call open too, until it exits or the
+ * timeout kills the whole group; a terminal ends as {@link PseudoTerminal} describes.
  */
 final class ManagedProcess {
 
@@ -42,6 +41,7 @@ final class ManagedProcess {
       Executors.newCachedThreadPool(Thread.ofPlatform().name("process-io-", 0).daemon().factory());
 
   private final Process process;
+  private final ProcessIo io;
   private final String tag;
   private final List<String> argv;
   private final long startedAtMs = System.currentTimeMillis();
@@ -58,6 +58,7 @@ final class ManagedProcess {
 
   ManagedProcess(
       Process process,
+      ProcessIo io,
       String tag,
       List<String> argv,
       OutputCap cap,
@@ -65,6 +66,7 @@ final class ManagedProcess {
       ProcessGroupKiller killer,
       Context context) {
     this.process = process;
+    this.io = io;
     this.tag = tag;
     this.argv = argv;
     this.cap = cap;
@@ -100,13 +102,21 @@ final class ManagedProcess {
     if (!keepStdinOpen) {
       closeStdin();
     }
-    Promise<Void> stdoutDone = Promise.promise();
-    Promise<Void> stderrDone = Promise.promise();
+    List<Future<Void>> outputsDone = new ArrayList<>();
+    for (ProcessIo.Output output : io.outputs()) {
+      Promise<Void> done = Promise.promise();
+      outputsDone.add(done.future());
+      BLOCKING.execute(() -> pump(output, done));
+    }
     Promise<Integer> reaped = Promise.promise();
-    BLOCKING.execute(() -> pump(process.getInputStream(), false, stdoutDone));
-    BLOCKING.execute(() -> pump(process.getErrorStream(), true, stderrDone));
     // onExit waits for the child, so it never lingers as a zombie.
-    process.onExit().thenRun(() -> context.runOnContext(v -> reaped.complete(process.exitValue())));
+    process
+        .onExit()
+        .thenRun(
+            () -> {
+              io.processExited();
+              context.runOnContext(v -> reaped.complete(process.exitValue()));
+            });
     timeoutTimer =
         context
             .owner()
@@ -116,8 +126,9 @@ final class ManagedProcess {
                   timedOut = true;
                   kill();
                 });
-    Future.all(stdoutDone.future(), stderrDone.future(), reaped.future())
-        .onComplete(done -> finish(reaped.future().result()));
+    List<Future<?>> all = new ArrayList<>(outputsDone);
+    all.add(reaped.future());
+    Future.all(all).onComplete(done -> finish(reaped.future().result()));
   }
 
   /** Attaches a Connect client: replays what is buffered, then streams live events. */
@@ -158,32 +169,23 @@ final class ManagedProcess {
   }
 
   /**
-   * Writes to the process's stdin; completes once written. A process that closed its stdin or
-   * exited simply loses the bytes, as it would in a shell pipeline.
+   * Writes to the process's stdin (or terminal); completes once written. A process that closed its
+   * stdin or exited simply loses the bytes, as it would in a shell pipeline.
    */
   Future<Void> writeStdin(ByteString data) {
-    return offLoop(
-        () -> {
-          try {
-            OutputStream stdin = process.getOutputStream();
-            data.writeTo(stdin);
-            stdin.flush();
-          } catch (IOException e) {
-            // The reader went away; nothing to deliver to.
-          }
-        });
+    return offLoopIo(() -> io.write(data));
   }
 
-  /** Closes the process's stdin, so it sees EOF. */
+  /**
+   * Ends the process's input: closes its stdin, or types the end-of-file character on its terminal.
+   */
   Future<Void> closeStdin() {
-    return offLoop(
-        () -> {
-          try {
-            process.getOutputStream().close();
-          } catch (IOException e) {
-            // Already closed or broken: the process sees EOF either way.
-          }
-        });
+    return offLoopIo(io::endInput);
+  }
+
+  /** Resizes the process's terminal; a process without one is left alone. */
+  Future<Void> resize(TerminalSize size) {
+    return offLoopIo(() -> io.resize(size));
   }
 
   ProcessInfo info() {
@@ -204,26 +206,22 @@ final class ManagedProcess {
     return ExecEvent.newBuilder().setStarted(Started.newBuilder().setPid(pid())).build();
   }
 
-  /** Reader thread: copies one pipe to the event loop until EOF. */
-  private void pump(InputStream pipe, boolean stderr, Promise<Void> done) {
+  /** Reader thread: copies one output to the event loop until it ends. */
+  private void pump(ProcessIo.Output output, Promise<Void> done) {
     byte[] buffer = new byte[CHUNK_BYTES];
-    try (pipe) {
+    try (var stream = output.stream()) {
       int n;
-      while ((n = pipe.read(buffer)) >= 0) {
-        int kept = cap.admit(stderr, n);
+      while ((n = stream.read(buffer)) >= 0) {
+        int kept = cap.admit(output.kind() == OutputKind.STDERR, n);
         if (kept == 0) {
           continue;
         }
-        ByteString data = ByteString.copyFrom(buffer, 0, kept);
-        ExecEvent event =
-            stderr
-                ? ExecEvent.newBuilder().setStderr(data).build()
-                : ExecEvent.newBuilder().setStdout(data).build();
+        ExecEvent event = output.kind().event(ByteString.copyFrom(buffer, 0, kept));
         gate.acquire();
         context.runOnContext(v -> deliver(event));
       }
     } catch (IOException e) {
-      // The pipe broke: the process and everything holding the pipe are gone.
+      // The output broke: the process and everything holding it are gone.
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -244,6 +242,7 @@ final class ManagedProcess {
 
   private void finish(int exitCode) {
     context.owner().cancelTimer(timeoutTimer);
+    BLOCKING.execute(io::close);
     // Java reports a death by signal as 128 + signal, like a shell; an exit(130) looks the same.
     int signal = exitCode > 128 && exitCode <= 128 + MAX_SIGNAL ? exitCode - 128 : 0;
     Exited exited =
@@ -270,5 +269,22 @@ final class ManagedProcess {
           context.runOnContext(v -> done.complete());
         });
     return done.future();
+  }
+
+  /** Runs a stream operation off the loop; a failure means the process can no longer receive. */
+  private Future<Void> offLoopIo(StreamOperation operation) {
+    return offLoop(
+        () -> {
+          try {
+            operation.run();
+          } catch (IOException e) {
+            // The reader went away or the stream is already closed: nothing to deliver to.
+          }
+        });
+  }
+
+  @FunctionalInterface
+  private interface StreamOperation {
+    void run() throws IOException;
   }
 }

@@ -6,7 +6,7 @@ import dev.bastion.api.v1.Exited;
 /** Receives one process's events on the event loop: an Exec or Connect stream, or a Run call. */
 interface ProcessListener {
 
-  /** A {@code started}, {@code stdout} or {@code stderr} event. */
+  /** A {@code started}, {@code stdout}, {@code stderr} or {@code pty} event. */
   void onEvent(ExecEvent event);
 
   /** The last call: the process has exited and all its output was delivered. */

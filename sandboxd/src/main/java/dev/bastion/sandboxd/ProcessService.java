@@ -21,6 +21,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -64,9 +65,14 @@ final class ProcessService {
   }
 
   /** Validates a start request against this server's limits and defaults. */
-  LaunchSpec spec(List<String> argv, Map<String, String> env, String cwd, long timeoutSeconds)
+  LaunchSpec spec(
+      List<String> argv,
+      Map<String, String> env,
+      String cwd,
+      long timeoutSeconds,
+      Optional<TerminalSize> terminal)
       throws StatusException {
-    return LaunchSpec.of(argv, env, cwd, timeoutSeconds, config);
+    return LaunchSpec.of(argv, env, cwd, timeoutSeconds, terminal, config);
   }
 
   /**
@@ -84,10 +90,11 @@ final class ProcessService {
     return vertx
         .executeBlocking(() -> spawn(spec), false)
         .map(
-            process -> {
+            spawned -> {
               ManagedProcess managed =
                   new ManagedProcess(
-                      process,
+                      spawned.process(),
+                      spawned.io(),
                       tag,
                       spec.argv(),
                       cap,
@@ -101,8 +108,38 @@ final class ProcessService {
         .onFailure(e -> table.releaseTag(tag));
   }
 
-  private Process spawn(LaunchSpec spec) throws StatusException {
+  /** A started child and its standard streams. */
+  private record Spawned(Process process, ProcessIo io) {}
+
+  private Spawned spawn(LaunchSpec spec) throws StatusException {
     ProcessBuilder builder = spec.toProcessBuilder(paths);
+    if (spec.terminal().isEmpty()) {
+      Process process = start(builder, spec);
+      return new Spawned(process, new PipedIo(process));
+    }
+    PseudoTerminal terminal;
+    try {
+      terminal = PseudoTerminal.open(spec.terminal().get());
+    } catch (IOException e) {
+      LOG.log(Level.WARNING, "could not open a pseudo-terminal", e);
+      throw new StatusException(GrpcStatus.INTERNAL, "could not open a pseudo-terminal");
+    }
+    // The JVM opens the slave for the child without O_NOCTTY; that cannot make it sandboxd's own
+    // controlling terminal because sandboxd never leads a session (tini and the test runners start
+    // it inside theirs).
+    builder
+        .redirectInput(terminal.slaveDevice())
+        .redirectOutput(terminal.slaveDevice())
+        .redirectErrorStream(true);
+    try {
+      return new Spawned(start(builder, spec), terminal);
+    } catch (StatusException e) {
+      terminal.close();
+      throw e;
+    }
+  }
+
+  private static Process start(ProcessBuilder builder, LaunchSpec spec) throws StatusException {
     try {
       return builder.start();
     } catch (IOException e) {
@@ -120,7 +157,12 @@ final class ProcessService {
               LaunchSpec spec;
               try {
                 spec =
-                    spec(run.getArgvList(), run.getEnvMap(), run.getCwd(), run.getTimeoutSeconds());
+                    spec(
+                        run.getArgvList(),
+                        run.getEnvMap(),
+                        run.getCwd(),
+                        run.getTimeoutSeconds(),
+                        Optional.empty());
               } catch (StatusException e) {
                 return Future.failedFuture(e);
               }

@@ -20,15 +20,12 @@ final class ReplayBuffer {
     this.capacity = capacity;
   }
 
-  /** Appends a stdout or stderr event. */
+  /** Appends a stdout, stderr or pty event. */
   void add(ExecEvent event) {
-    ByteString data = payload(event);
+    ByteString data = OutputKind.payload(event);
     if (data.size() > capacity) {
       data = data.substring(data.size() - capacity);
-      event =
-          event.hasStderr()
-              ? ExecEvent.newBuilder().setStderr(data).build()
-              : ExecEvent.newBuilder().setStdout(data).build();
+      event = OutputKind.of(event).event(data);
     }
     if (data.isEmpty()) {
       return;
@@ -36,16 +33,12 @@ final class ReplayBuffer {
     events.addLast(event);
     size += data.size();
     while (size > capacity) {
-      size -= payload(events.removeFirst()).size();
+      size -= OutputKind.payload(events.removeFirst()).size();
     }
   }
 
   /** The buffered events, oldest first. */
   List<ExecEvent> snapshot() {
     return List.copyOf(events);
-  }
-
-  private static ByteString payload(ExecEvent event) {
-    return event.hasStderr() ? event.getStderr() : event.getStdout();
   }
 }

@@ -1,5 +1,6 @@
 package dev.bastion.sandboxd;
 
+import dev.bastion.api.grpc.StatusMessages;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.net.SocketAddress;
@@ -96,7 +97,7 @@ final class GrpcTestClient implements AutoCloseable {
                             done.complete(
                                 new Outcome<>(
                                     response.status(),
-                                    response.statusMessage(),
+                                    StatusMessages.of(response),
                                     List.copyOf(all))));
               });
     }

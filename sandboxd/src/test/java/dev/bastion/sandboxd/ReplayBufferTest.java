@@ -35,6 +35,14 @@ class ReplayBufferTest {
   }
 
   @Test
+  void keepsTerminalOutputAsTerminalOutput() {
+    ReplayBuffer buffer = new ReplayBuffer(4);
+    buffer.add(pty("ab"));
+    buffer.add(pty("0123456789"));
+    assertThat(buffer.snapshot()).containsExactly(pty("6789"));
+  }
+
+  @Test
   void holdsNothingWithZeroCapacity() {
     ReplayBuffer buffer = new ReplayBuffer(0);
     buffer.add(stdout("abc"));
@@ -47,5 +55,9 @@ class ReplayBufferTest {
 
   private static ExecEvent stderr(String s) {
     return ExecEvent.newBuilder().setStderr(ByteString.copyFromUtf8(s)).build();
+  }
+
+  private static ExecEvent pty(String s) {
+    return ExecEvent.newBuilder().setPty(ByteString.copyFromUtf8(s)).build();
   }
 }

@@ -30,8 +30,10 @@ public final class OciBundle {
           "-XX:ReservedCodeCacheSize=16m",
           "-XX:-UsePerfData",
           "-Xshare:off",
-          // Netty unpacks its native transport here; /tmp is a tmpfs that allows it.
-          "-Dio.netty.native.workdir=/tmp");
+          // Netty unpacks its native transport here, and JNA (terminals) its libjnidispatch; /tmp
+          // is a tmpfs that allows it, the root filesystem is read-only.
+          "-Dio.netty.native.workdir=/tmp",
+          "-Djna.tmpdir=/tmp");
 
   /** The entry process: tini reaps orphans, sandboxd serves the API on a Unix socket. */
   static final List<String> ENTRY_ARGS =
