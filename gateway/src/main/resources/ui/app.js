@@ -330,7 +330,13 @@ function openTerminal(id) {
   // Keystrokes go out as binary frames (raw terminal bytes); a new size as a JSON text frame.
   term.onData((data) => send(encoder.encode(data)));
   term.onBinary((data) => send(Uint8Array.from(data, (c) => c.charCodeAt(0))));
-  term.onResize(({ cols, rows }) => send(JSON.stringify({ type: 'resize', cols, rows })));
+  // A hidden panel measures 0x0: the gateway refuses sizes outside 1..1000 (and closes), so those
+  // are not sent; the next visible fit sends the real size.
+  term.onResize(({ cols, rows }) => {
+    if (cols >= 1 && rows >= 1 && cols <= 1000 && rows <= 1000) {
+      send(JSON.stringify({ type: 'resize', cols, rows }));
+    }
+  });
   const observer = new ResizeObserver(() => fit.fit());
   observer.observe($('#terminal'));
   state.terminal = { term, socket, observer };
