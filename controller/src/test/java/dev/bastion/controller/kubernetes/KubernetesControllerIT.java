@@ -33,7 +33,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -51,8 +50,16 @@ class KubernetesControllerIT {
   private static MockCluster cluster;
   private static Vertx vertx;
 
-  private final List<AutoCloseable> closeAfter = new ArrayList<>();
-  private final List<KubernetesController> controllers = new ArrayList<>();
+  /**
+   * Everything a test started runs until the class ends, each test in a namespace of its own. The
+   * mock server blocks its only event loop (up to a minute, in WatchEventsListener.onClosed) when a
+   * client closes a watch while events for it are being sent; closing controllers and kubelets
+   * after each test made the next test's requests time out now and then. The server goes first at
+   * the end, so no client closes a watch on a live server.
+   */
+  private static final List<AutoCloseable> closeAfter = new ArrayList<>();
+
+  private static final List<KubernetesController> controllers = new ArrayList<>();
   private final String namespace = "it-" + NAMESPACES.incrementAndGet();
   private KubernetesClient api;
 
@@ -64,18 +71,13 @@ class KubernetesControllerIT {
 
   @AfterAll
   static void stopCluster() throws Exception {
-    vertx.close().await(10, TimeUnit.SECONDS);
     cluster.close();
-  }
-
-  @AfterEach
-  void stopControllers() throws Exception {
-    for (KubernetesController controller : controllers) {
-      controller.stop().await(10, TimeUnit.SECONDS);
-    }
+    Future.join(controllers.stream().map(KubernetesController::stop).toList())
+        .await(30, TimeUnit.SECONDS);
     for (AutoCloseable closeable : closeAfter) {
       closeable.close();
     }
+    vertx.close().await(10, TimeUnit.SECONDS);
   }
 
   @Test
