@@ -7,6 +7,7 @@ import dev.bastion.loadtest.KubernetesClaimBenchmark;
 import dev.bastion.loadtest.LargeStreamBenchmark;
 import dev.bastion.loadtest.RunOverheadBenchmark;
 import dev.bastion.loadtest.StreamsBenchmark;
+import dev.bastion.loadtest.TerminalBenchmark;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -65,6 +66,19 @@ class ScenarioSmokeIT {
     JsonObject report = run(ClaimBenchmark::run, "claims.json");
     JsonObject burst = report.getJsonArray("bursts").getJsonObject(0);
     assertThat(burst.getLong("warm")).isEqualTo(burst.getLong("claims"));
+  }
+
+  @Test
+  void terminalsEchoKeystrokesAndStayOpenWhileIdle() throws Exception {
+    JsonObject report = run(TerminalBenchmark::run, "terminals.json");
+    assertThat(
+            report
+                .getJsonObject("keystroke_to_echo")
+                .getJsonObject("gateway")
+                .getInteger("samples"))
+        .isEqualTo(20);
+    JsonObject idle = report.getJsonObject("idle_terminals");
+    assertThat(idle.getInteger("answering_after_hold")).isEqualTo(idle.getInteger("terminals"));
   }
 
   @Test
