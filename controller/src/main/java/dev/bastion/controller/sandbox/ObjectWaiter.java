@@ -31,8 +31,9 @@ public final class ObjectWaiter {
   }
 
   /**
-   * Completes with {@code check}'s answer once it has one for the object (absent when deleted), or
-   * fails with {@code onTimeout} after {@code timeout}.
+   * Completes with {@code check}'s answer once it has one for the object (absent when deleted after
+   * it was seen; an object not seen yet is waited for), or fails with {@code onTimeout} after
+   * {@code timeout}.
    *
    * @param check returns empty to keep waiting; it may throw to fail the wait. It sees the stored
    *     object itself (see {@link ResourceStore#read}): it must only read it, and what it returns
@@ -86,6 +87,9 @@ public final class ObjectWaiter {
     private final Function<Optional<T>, Optional<R>> check;
     private final Promise<R> promise;
 
+    /** Whether the object has been seen: only then does its absence mean it was deleted. */
+    private volatile boolean seen;
+
     Waiter(
         Class<T> kind,
         String namespace,
@@ -105,9 +109,14 @@ public final class ObjectWaiter {
       }
       try {
         // Every change re-checks every waiter of the object: read it in place, not a copy each.
-        check
-            .apply(store.read(kind, namespace, name, Function.identity()))
-            .ifPresent(promise::tryComplete);
+        Optional<T> found = store.read(kind, namespace, name, Function.identity());
+        if (found.isEmpty() && !seen) {
+          // Not there yet rather than gone: a store read from an informer's cache shows an object
+          // a moment after the call that created it returned. Its arrival is an event too.
+          return;
+        }
+        seen = true;
+        check.apply(found).ifPresent(promise::tryComplete);
       } catch (RuntimeException e) {
         promise.tryFail(e);
       }
