@@ -112,10 +112,15 @@ public final class KubernetesClaimBenchmark {
             .put("claims_per_burst", claims)
             .put("bursts", bursts));
     Vertx vertx = Vertx.vertx();
-    try (MockCluster cluster = new MockCluster();
-        KubernetesClient api = cluster.client();
-        FakeKubelet kubelet = new FakeKubelet(cluster.client(), NAMESPACE)) {
-      KubernetesController controller =
+    // Closed in this order, server first: the mock server blocks its event loop (up to a minute)
+    // when a client closes a watch while events for it are being sent.
+    MockCluster cluster = new MockCluster();
+    KubernetesClient api = cluster.client();
+    FakeKubelet kubelet = new FakeKubelet(cluster.client(), NAMESPACE);
+    KubernetesController controller = null;
+    SharedIndexInformer<SandboxClaim> watcher = null;
+    try {
+      controller =
           KubernetesController.create(
               vertx,
               cluster.client(),
@@ -126,24 +131,27 @@ public final class KubernetesClaimBenchmark {
               new SimpleMeterRegistry(),
               Clock.systemUTC());
       controller.start().await(30, TimeUnit.SECONDS);
-      try {
-        KubernetesClaimBenchmark bench = new KubernetesClaimBenchmark(cluster, api);
-        ClusterFixtures.apply(api, NAMESPACE, template());
-        ClusterFixtures.apply(api, NAMESPACE, pool(pool));
-        JsonArray results = new JsonArray();
-        try (SharedIndexInformer<SandboxClaim> watcher = bench.watchClaims()) {
-          for (int burst = 1; burst <= bursts; burst++) {
-            bench.awaitReady(pool);
-            results.add(bench.burst(burst, claims));
-          }
-        }
-        report.put("bursts", results);
-        report.put("summary", summary(results));
-      } finally {
+      KubernetesClaimBenchmark bench = new KubernetesClaimBenchmark(cluster, api);
+      ClusterFixtures.apply(api, NAMESPACE, template());
+      ClusterFixtures.apply(api, NAMESPACE, pool(pool));
+      watcher = bench.watchClaims();
+      JsonArray results = new JsonArray();
+      for (int burst = 1; burst <= bursts; burst++) {
+        bench.awaitReady(pool);
+        results.add(bench.burst(burst, claims));
+      }
+      report.put("bursts", results);
+      report.put("summary", summary(results));
+    } finally {
+      cluster.close();
+      if (controller != null) {
         controller.stop().await(30, TimeUnit.SECONDS);
       }
-      kubelet.pause();
-    } finally {
+      if (watcher != null) {
+        watcher.close();
+      }
+      kubelet.close();
+      api.close();
       vertx.close().await(30, TimeUnit.SECONDS);
     }
     report.print(System.out);
