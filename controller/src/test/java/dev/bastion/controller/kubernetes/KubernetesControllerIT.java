@@ -323,10 +323,7 @@ class KubernetesControllerIT {
   }
 
   private KubernetesController startController(String identity, boolean elect) throws Exception {
-    if (api == null) {
-      api = cluster.client();
-      closeAfter.add(api);
-    }
+    api();
     KubernetesController controller =
         KubernetesController.create(
             vertx,
@@ -343,10 +340,7 @@ class KubernetesControllerIT {
   }
 
   private FakeKubelet kubelet() {
-    if (api == null) {
-      api = cluster.client();
-      closeAfter.add(api);
-    }
+    api();
     FakeKubelet kubelet = new FakeKubelet(cluster.client(), namespace);
     closeAfter.add(kubelet);
     return kubelet;
