@@ -10,24 +10,30 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The gateway's memory at one moment: its heap right after a full collection ({@code jcmd GC.run},
- * then {@code GC.heap_info}) — what it retains, not the garbage waiting for the next collection —
- * and its RSS.
+ * The gateway's memory at one moment: its live heap — what it retains, not the garbage waiting for
+ * the next collection — and its RSS.
+ *
+ * <p>The live heap is the total of {@code jcmd GC.class_histogram}, which collects and counts in
+ * one stop of the world. A {@code GC.run} followed by a separate {@code GC.heap_info} does not
+ * measure that: the second jcmd attaches a few hundred milliseconds later, and a gateway streaming
+ * tens of MiB/s has allocated that much new garbage by then (the 13–51 MiB first reported for the 1
+ * GiB stream were exactly that, not data held in flight).
  */
 record GatewayMemory(long heapKiB, long rssKiB) {
 
   /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
   static final double TICKS_PER_SECOND = 100.0;
 
-  private static final Pattern HEAP_USED = Pattern.compile("used (\\d+)K");
+  /** The histogram's last line: {@code Total <instances> <bytes>}. */
+  private static final Pattern LIVE_TOTAL =
+      Pattern.compile("^Total\\s+\\d+\\s+(\\d+)\\s*$", Pattern.MULTILINE);
 
   static GatewayMemory measure(long pid) {
-    jcmd(pid, "GC.run");
-    Matcher used = HEAP_USED.matcher(jcmd(pid, "GC.heap_info"));
-    if (!used.find()) {
-      throw new IllegalStateException("jcmd GC.heap_info printed no 'used' figure");
+    Matcher total = LIVE_TOTAL.matcher(jcmd(pid, "GC.class_histogram"));
+    if (!total.find()) {
+      throw new IllegalStateException("jcmd GC.class_histogram printed no total");
     }
-    return new GatewayMemory(Long.parseLong(used.group(1)), ProcessMemory.rssKiB(pid));
+    return new GatewayMemory(Long.parseLong(total.group(1)) / 1024, ProcessMemory.rssKiB(pid));
   }
 
   /** User plus system CPU time of the process so far, in clock ticks. */

@@ -14,14 +14,17 @@ import picocli.CommandLine;
 
 /**
  * Issue 7's scenario (a): {@code Processes.Run} of {@code true} at several concurrencies, through
- * the gateway and directly against the sandbox's sandboxd, with the {@code bastion bench} driver
- * for both, in one run on one sandbox. The paths alternate (gateway first in odd rounds, direct
- * first in even ones), so a slower moment of the machine lands on both; each round gives a ratio of
- * its own, and the report has every round and the medians.
+ * the gateway and directly against the sandboxes' sandboxd, with the {@code bastion bench} driver
+ * for both, in one run. The calls are spread over {@code --sandboxes} sandboxes the same way on
+ * both paths — call n goes to sandbox n mod N (a {@code -d} array through the gateway, one target
+ * per sandboxd socket directly) — because one gVisor sandbox cannot hold 100 processes at once
+ * under its task limit. The paths alternate (gateway first in odd rounds, direct first in even
+ * ones), so a slower moment of the machine lands on both; each round gives a ratio of its own, and
+ * the report has every round and the medians.
  *
  * <p>{@code java -cp loadtest/target/loadtest.jar dev.bastion.loadtest.RunOverheadBenchmark
- * [--smoke] [--concurrency 1,10,100] [--calls N] [--rounds N] [--warmup N] [--repo DIR] [--out
- * FILE]}
+ * [--smoke] [--concurrency 1,10,100] [--calls N] [--rounds N] [--warmup N] [--sandboxes N] [--repo
+ * DIR] [--out FILE]}
  */
 public final class RunOverheadBenchmark {
 
@@ -30,13 +33,13 @@ public final class RunOverheadBenchmark {
   private final Path stateDir;
   private final String token;
   private final int port;
-  private final String sandboxId;
+  private final List<String> sandboxIds;
 
-  private RunOverheadBenchmark(Path stateDir, String token, int port, String sandboxId) {
+  private RunOverheadBenchmark(Path stateDir, String token, int port, List<String> sandboxIds) {
     this.stateDir = stateDir;
     this.token = token;
     this.port = port;
-    this.sandboxId = sandboxId;
+    this.sandboxIds = sandboxIds;
   }
 
   public static void main(String[] args) throws Exception {
@@ -52,6 +55,7 @@ public final class RunOverheadBenchmark {
     int calls = 2000;
     int rounds = 3;
     int warmup = 1000;
+    int sandboxes = 5;
     Path repo = Path.of(".");
     Path out = null;
     for (int i = 0; i < args.length; i++) {
@@ -61,12 +65,14 @@ public final class RunOverheadBenchmark {
           calls = 20;
           rounds = 1;
           warmup = 10;
+          sandboxes = 2;
         }
         case "--concurrency" ->
             concurrencies = List.of(args[++i].split(",")).stream().map(Integer::parseInt).toList();
         case "--calls" -> calls = Integer.parseInt(args[++i]);
         case "--rounds" -> rounds = Integer.parseInt(args[++i]);
         case "--warmup" -> warmup = Integer.parseInt(args[++i]);
+        case "--sandboxes" -> sandboxes = Integer.parseInt(args[++i]);
         case "--repo" -> repo = Path.of(args[++i]);
         case "--out" -> out = Path.of(args[++i]);
         default -> {
@@ -84,8 +90,9 @@ public final class RunOverheadBenchmark {
             .put("argv", new JsonArray().add("true"))
             .put("calls_per_measurement", calls)
             .put("rounds", rounds)
+            .put("sandboxes", sandboxes)
             .put("warmup_calls_per_path", warmup));
-    Plan plan = new Plan(concurrencies, calls, rounds, warmup);
+    Plan plan = new Plan(concurrencies, calls, rounds, warmup, sandboxes);
     return OwnServerRun.run(
         "run-overhead",
         repo,
@@ -93,16 +100,17 @@ public final class RunOverheadBenchmark {
         report,
         out,
         (gateway, client, stateDir) -> {
-          try (SandboxLease sandbox = client.create()) {
+          try (SandboxLeases leases = SandboxLeases.create(client, plan.sandboxes())) {
             new RunOverheadBenchmark(
-                    stateDir, GatewayProcess.token(stateDir), gateway.port(), sandbox.id())
+                    stateDir, GatewayProcess.token(stateDir), gateway.port(), leases.ids())
                 .measure(plan, report);
           }
         });
   }
 
   /** What the flags asked for. */
-  private record Plan(List<Integer> concurrencies, int calls, int rounds, int warmup) {}
+  private record Plan(
+      List<Integer> concurrencies, int calls, int rounds, int warmup, int sandboxes) {}
 
   private void measure(Plan plan, Report report) {
     // Both paths' JITs (the gateway's, and sandboxd's inside gVisor) warm before measuring.
@@ -115,7 +123,7 @@ public final class RunOverheadBenchmark {
     report.put("run_true", results);
   }
 
-  /** The two ways to one sandbox. */
+  /** The two ways to the sandboxes. */
   private enum Route {
     GATEWAY,
     DIRECT
@@ -165,15 +173,15 @@ public final class RunOverheadBenchmark {
     List<String> args = new ArrayList<>();
     args.addAll(List.of("--call", RUN, "-c", Integer.toString(concurrency)));
     args.addAll(List.of("-n", Integer.toString(calls), "-O", "json"));
-    args.addAll(
-        List.of(
-            "-d",
-            new JsonObject().put("sandbox_id", sandboxId).put("argv", List.of("true")).encode()));
+    JsonArray perSandbox = new JsonArray();
+    sandboxIds.forEach(
+        id -> perSandbox.add(new JsonObject().put("sandbox_id", id).put("argv", List.of("true"))));
+    args.addAll(List.of("-d", perSandbox.encode()));
     if (path == Route.GATEWAY) {
       args.addAll(List.of("-m", new JsonObject().put("authorization", "Bearer " + token).encode()));
       args.add("127.0.0.1:" + port);
     } else {
-      args.add("unix:" + BastionClient.directSocket(stateDir, sandboxId));
+      sandboxIds.forEach(id -> args.add("unix:" + BastionClient.directSocket(stateDir, id)));
     }
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();

@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -98,17 +97,13 @@ public final class StreamsBenchmark {
     int sandboxes = plan.sandboxes();
     int holdSeconds = plan.holdSeconds();
     int streams = plan.streams();
-    List<SandboxLease> leases = new ArrayList<>();
-    try {
-      for (int i = 0; i < sandboxes; i++) {
-        leases.add(client.create());
-      }
+    try (SandboxLeases leases = SandboxLeases.create(client, sandboxes)) {
       GatewayMemory idle = GatewayMemory.measure(gateway.pid());
       try (StreamFleet fleet =
           StreamFleet.open(
               gateway.port(),
               GatewayProcess.token(stateDir),
-              leases.stream().map(SandboxLease::id).toList(),
+              leases.ids(),
               plan.processes(),
               plan.watchers(),
               Duration.ofSeconds(holdSeconds).plusMinutes(10))) {
@@ -158,8 +153,6 @@ public final class StreamsBenchmark {
               "a stream got only " + tally.fewestLines() + " lines in " + holdSeconds + " s");
         }
       }
-    } finally {
-      leases.forEach(SandboxLease::close);
     }
   }
 

@@ -104,18 +104,13 @@ public final class TerminalBenchmark {
         out,
         (gateway, client, state) -> {
           Vertx vertx = TerminalLink.vertx();
-          List<SandboxLease> leases = new ArrayList<>();
-          try {
-            for (int i = 0; i < plan.sandboxes(); i++) {
-              leases.add(client.create());
-            }
+          try (SandboxLeases leases = SandboxLeases.create(client, plan.sandboxes())) {
             TerminalBenchmark bench =
                 new TerminalBenchmark(vertx, gateway.port(), GatewayProcess.token(state), state);
             report.put(
-                "keystroke_to_echo", bench.keystrokes(leases.get(0).id(), plan.keystrokes()));
-            report.put("idle_terminals", bench.idle(gateway.pid(), leases, plan));
+                "keystroke_to_echo", bench.keystrokes(leases.ids().getFirst(), plan.keystrokes()));
+            report.put("idle_terminals", bench.idle(gateway.pid(), leases.ids(), plan));
           } finally {
-            leases.forEach(SandboxLease::close);
             vertx.close().await(30, TimeUnit.SECONDS);
           }
         });
@@ -161,8 +156,7 @@ public final class TerminalBenchmark {
   }
 
   /** Many idle terminals through the gateway, held; memory, errors, and a last sign of life. */
-  private JsonObject idle(long gatewayPid, List<SandboxLease> sandboxes, Plan plan)
-      throws Exception {
+  private JsonObject idle(long gatewayPid, List<String> sandboxIds, Plan plan) throws Exception {
     GatewayMemory before = GatewayMemory.measure(gatewayPid);
     ConcurrentLinkedQueue<String> ended = new ConcurrentLinkedQueue<>();
     List<Session> sessions = new ArrayList<>();
@@ -171,7 +165,7 @@ public final class TerminalBenchmark {
       for (int opened = 0; opened < plan.terminals(); opened += OPENING_AT_ONCE) {
         List<Session> batch = new ArrayList<>();
         for (int i = opened; i < Math.min(plan.terminals(), opened + OPENING_AT_ONCE); i++) {
-          String sandboxId = sandboxes.get(i % sandboxes.size()).id();
+          String sandboxId = sandboxIds.get(i % sandboxIds.size());
           batch.add(Session.open(gatewayTerminal(sandboxId, ended::add)));
         }
         for (Session session : batch) {

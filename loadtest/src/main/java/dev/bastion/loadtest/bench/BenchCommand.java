@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -45,13 +46,16 @@ public final class BenchCommand implements Callable<Integer> {
   static final int BAD_USAGE = 2;
 
   @Parameters(
-      index = "0",
+      arity = "1..*",
       paramLabel = "HOST:PORT",
-      description =
-          "The gateway, e.g. 127.0.0.1:8080 (plaintext HTTP/2), or a sandbox's sandboxd as"
-              + " unix:STATE/sandboxes/ID/run/sandboxd.sock (its calls carry the sandbox's id but"
-              + " need no token).")
-  String host;
+      description = {
+        "The gateway, e.g. 127.0.0.1:8080 (plaintext HTTP/2), or a sandbox's sandboxd as"
+            + " unix:STATE/sandboxes/ID/run/sandboxd.sock (its calls carry the sandbox's id but"
+            + " need no token).",
+        "Several targets (a Bastion addition, e.g. the sockets of several sandboxes): call n"
+            + " goes to target n mod N, as the elements of a -d array take turns."
+      })
+  List<String> hosts;
 
   @Option(
       names = "--call",
@@ -243,7 +247,7 @@ public final class BenchCommand implements Callable<Integer> {
    * @throws IllegalArgumentException naming the flag that is wrong
    */
   BenchOptions options() {
-    BenchTarget destination = BenchTarget.parse(host);
+    List<BenchTarget> destinations = hosts.stream().map(BenchTarget::parse).toList();
     require(concurrency >= 1, "-c must be at least 1");
     require(duration.isZero() ? total >= 1 : !duration.isNegative(), "-n must be at least 1");
     require(rps >= 0, "--rps must not be negative");
@@ -254,6 +258,9 @@ public final class BenchCommand implements Callable<Integer> {
     require(streamCallCount >= 0, "--stream-call-count must not be negative");
     require(skipFirst >= 0, "--skipFirst must not be negative");
     require(sandboxes >= 0, "--sandboxes must not be negative");
+    require(
+        sandboxes == 0 || destinations.size() == 1,
+        "--sandboxes creates sandboxes through one gateway: give one HOST:PORT");
     require(
         format.equals(BenchOptions.SUMMARY) || format.equals("json") || format.equals("pretty"),
         "-O must be summary, json or pretty, not '" + format + "'");
@@ -273,7 +280,7 @@ public final class BenchCommand implements Callable<Integer> {
       require(!payload.uses("SandboxID"), "{{.SandboxID}} needs --sandboxes N");
     }
     return new BenchOptions(
-        destination,
+        destinations,
         method,
         dataJson,
         metadataJson,

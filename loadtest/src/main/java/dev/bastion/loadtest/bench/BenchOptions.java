@@ -6,14 +6,16 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * A run as the flags describe it, checked: {@link BenchCommand} builds it or says which flag is
  * wrong.
  */
 record BenchOptions(
-    BenchTarget destination,
+    List<BenchTarget> destinations,
     BenchMethod method,
     String data,
     String metadata,
@@ -34,13 +36,24 @@ record BenchOptions(
 
   static final String SUMMARY = "summary";
 
-  SocketAddress target() {
-    return destination.address();
+  /** Where call n goes: target n mod N. */
+  List<SocketAddress> targets() {
+    return destinations.stream().map(BenchTarget::address).toList();
   }
 
-  /** {@code HOST:PORT} or {@code unix:PATH} as the run reports it. */
+  /** The target that sandboxes are created through: the only one when there are any. */
+  SocketAddress gateway() {
+    return destinations.getFirst().address();
+  }
+
+  /** Whether a target is a Unix socket (the client then needs the native transport). */
+  boolean reachesUnixSocket() {
+    return destinations.stream().anyMatch(BenchTarget::isUnixSocket);
+  }
+
+  /** {@code HOST:PORT} or {@code unix:PATH} as the run reports it, several joined by commas. */
   String address() {
-    return destination.text();
+    return destinations.stream().map(BenchTarget::text).collect(Collectors.joining(","));
   }
 
   /**

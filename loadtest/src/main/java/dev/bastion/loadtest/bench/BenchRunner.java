@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Http2Settings;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.common.GrpcMessageDecoder;
@@ -95,9 +96,8 @@ final class BenchRunner {
   private BenchReport runWithCleanup() throws BenchException {
     // A Unix socket needs the native transport (epoll), which plain TCP does not.
     Vertx vertx =
-        Vertx.vertx(
-            new VertxOptions().setPreferNativeTransport(options.destination().isUnixSocket()));
-    if (options.destination().isUnixSocket() && !vertx.isNativeTransportEnabled()) {
+        Vertx.vertx(new VertxOptions().setPreferNativeTransport(options.reachesUnixSocket()));
+    if (options.reachesUnixSocket() && !vertx.isNativeTransportEnabled()) {
       vertx.close();
       throw new BenchException(
           "cannot reach "
@@ -121,7 +121,7 @@ final class BenchRunner {
     BenchSandboxes sandboxes =
         new BenchSandboxes(
             connections.getFirst(),
-            options.target(),
+            options.gateway(),
             options.payload().metadata(CallData.of("setup", 0, "", options.method())));
     List<String> sandboxIds = List.of();
     try {
@@ -152,15 +152,19 @@ final class BenchRunner {
     }
   }
 
-  /** Opens every connection before the clock starts, as ghz dials before its run. */
+  /**
+   * Opens every connection to every target before the clock starts, as ghz dials before its run.
+   */
   private void connect(List<GrpcClient> connections) throws BenchException {
     List<Future<Void>> checks = new ArrayList<>();
     for (GrpcClient connection : connections) {
-      checks.add(
-          connection
-              .request(options.target(), HEALTH_CHECK)
-              .compose(request -> request.send(Buffer.buffer()))
-              .compose(response -> response.end().otherwiseEmpty()));
+      for (SocketAddress target : options.targets()) {
+        checks.add(
+            connection
+                .request(target, HEALTH_CHECK)
+                .compose(request -> request.send(Buffer.buffer()))
+                .compose(response -> response.end().otherwiseEmpty()));
+      }
     }
     try {
       await(Future.all(checks), CONNECT_TIMEOUT_MS + 1_000L);
@@ -176,7 +180,7 @@ final class BenchRunner {
         new LoadRun(
             vertx,
             connections,
-            options.target(),
+            options.targets(),
             new LoadRun.Plan(
                 options.method(),
                 options.payload(),

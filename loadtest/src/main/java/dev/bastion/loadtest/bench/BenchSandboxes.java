@@ -1,5 +1,6 @@
 package dev.bastion.loadtest.bench;
 
+import dev.bastion.api.grpc.StatusMessages;
 import dev.bastion.api.v1.CreateSandboxRequest;
 import dev.bastion.api.v1.DeleteSandboxRequest;
 import dev.bastion.api.v1.Sandbox;
@@ -120,7 +121,7 @@ final class BenchSandboxes {
                             Future.failedFuture(
                                 response.status() == null || response.status() == GrpcStatus.OK
                                     ? failure.getMessage()
-                                    : CallOutcome.of(response.status(), response.statusMessage())
+                                    : CallOutcome.of(response.status(), StatusMessages.of(response))
                                         .error())));
   }
 }

@@ -1,6 +1,7 @@
 package dev.bastion.loadtest.bench;
 
 import com.google.protobuf.DynamicMessage;
+import dev.bastion.api.grpc.StatusMessages;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -169,7 +170,7 @@ final class GrpcCall {
     response.errorHandler(error -> finish(CallOutcome.of(error.status, "stream reset by peer")));
     response.exceptionHandler(failure -> finish(CallOutcome.of(failure)));
     response.endHandler(
-        ended -> finish(CallOutcome.of(response.status(), response.statusMessage())));
+        ended -> finish(CallOutcome.of(response.status(), StatusMessages.of(response))));
   }
 
   private void onCallDuration() {

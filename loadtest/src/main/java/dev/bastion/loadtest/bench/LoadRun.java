@@ -44,7 +44,7 @@ final class LoadRun {
 
   private final Vertx vertx;
   private final List<GrpcClient> connections;
-  private final SocketAddress target;
+  private final List<SocketAddress> targets;
   private final Plan plan;
   private final Tally tally;
   private final AtomicLong issued = new AtomicLong();
@@ -53,10 +53,15 @@ final class LoadRun {
   private long startNanos;
   private long endNanos;
 
-  LoadRun(Vertx vertx, List<GrpcClient> connections, SocketAddress target, Plan plan, Tally tally) {
+  LoadRun(
+      Vertx vertx,
+      List<GrpcClient> connections,
+      List<SocketAddress> targets,
+      Plan plan,
+      Tally tally) {
     this.vertx = vertx;
     this.connections = connections;
-    this.target = target;
+    this.targets = targets;
     this.plan = plan;
     this.tally = tally;
   }
@@ -187,7 +192,7 @@ final class LoadRun {
         return;
       }
       inFlight.put(call, context);
-      call.start(connection, target)
+      call.start(connection, targets.get((int) (number % targets.size())))
           .onComplete(
               ended -> {
                 tally.record(ended.result(), System.nanoTime() - start);

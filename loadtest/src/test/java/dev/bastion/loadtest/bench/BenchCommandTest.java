@@ -45,8 +45,8 @@ class BenchCommandTest {
     assertThat(options.format()).isEqualTo("summary");
     assertThat(options.skipFirst()).isZero();
     assertThat(options.sandboxes()).isZero();
-    assertThat(options.target().host()).isEqualTo("127.0.0.1");
-    assertThat(options.target().port()).isEqualTo(8080);
+    assertThat(options.gateway().host()).isEqualTo("127.0.0.1");
+    assertThat(options.gateway().port()).isEqualTo(8080);
     assertThat(options.data()).isEqualTo("{}");
   }
 
@@ -96,7 +96,7 @@ class BenchCommandTest {
     assertThat(options.format()).isEqualTo("json");
     assertThat(options.skipFirst()).isEqualTo(10);
     assertThat(options.countErrors()).isTrue();
-    assertThat(options.target().host()).isEqualTo("::1");
+    assertThat(options.gateway().host()).isEqualTo("::1");
     assertThat(options.address()).isEqualTo("[::1]:9000");
   }
 
@@ -162,11 +162,25 @@ class BenchCommandTest {
   @Test
   void aSandboxdSocketIsATargetAsGrpcNamesUnixSockets() {
     BenchOptions relative = parse("--call", RUN, "unix:run/sandboxd.sock");
-    assertThat(relative.target().isDomainSocket()).isTrue();
-    assertThat(relative.target().path()).isEqualTo("run/sandboxd.sock");
+    assertThat(relative.gateway().isDomainSocket()).isTrue();
+    assertThat(relative.gateway().path()).isEqualTo("run/sandboxd.sock");
     BenchOptions absolute = parse("--call", RUN, "unix:///srv/s/sandboxd.sock");
-    assertThat(absolute.target().path()).isEqualTo("/srv/s/sandboxd.sock");
+    assertThat(absolute.gateway().path()).isEqualTo("/srv/s/sandboxd.sock");
     assertThat(absolute.reportOptions().getString("host")).isEqualTo("unix:/srv/s/sandboxd.sock");
+  }
+
+  @Test
+  void severalTargetsTakeTurnsButSandboxesNeedOneGateway() {
+    BenchOptions options = parse("--call", RUN, "unix:/a.sock", "unix:/b.sock", "h:1");
+
+    assertThat(options.targets())
+        .extracting(address -> address.isDomainSocket() ? address.path() : address.host())
+        .containsExactly("/a.sock", "/b.sock", "h");
+    assertThat(options.reportOptions().getString("host"))
+        .isEqualTo("unix:/a.sock,unix:/b.sock,h:1");
+    String data = "{\"sandbox_id\":\"{{.SandboxID}}\",\"argv\":[\"true\"]}";
+    assertThatThrownBy(() -> parse("--call", RUN, "--sandboxes", "2", "-d", data, "h:1", "h:2"))
+        .hasMessage("--sandboxes creates sandboxes through one gateway: give one HOST:PORT");
   }
 
   @Test

@@ -49,6 +49,7 @@ class BenchDriverTest {
 
   private static Vertx vertx;
   private static HttpServer server;
+  private static GrpcServer standIn;
   private static final List<RunCall> runs = new CopyOnWriteArrayList<>();
   private static final List<Integer> clientMessages = new CopyOnWriteArrayList<>();
   private static final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
@@ -58,12 +59,13 @@ class BenchDriverTest {
   private static final AtomicInteger mostInFlight = new AtomicInteger();
 
   /** What the stand-in saw of one Run. */
-  record RunCall(String sandboxId, String authorization, String request) {}
+  record RunCall(String sandboxId, String authorization, String request, int port) {}
 
   @BeforeAll
   static void startStandIn() {
     vertx = Vertx.vertx();
     GrpcServer grpc = GrpcServer.server(vertx);
+    standIn = grpc;
     grpc.callHandler(
         ProcessesGrpcService.Run,
         call ->
@@ -74,7 +76,8 @@ class BenchDriverTest {
                       new RunCall(
                           run.getSandboxId(),
                           call.headers().get("authorization"),
-                          call.headers().get("x-request")));
+                          call.headers().get("x-request"),
+                          call.connection().localAddress().port()));
                   // Only the test that sets x-request looks at concurrency.
                   boolean counted = call.headers().contains("x-request");
                   if (counted) {
@@ -90,7 +93,15 @@ class BenchDriverTest {
                         if (counted) {
                           inFlight.decrementAndGet();
                         }
-                        if (run.getSandboxId().equals("missing")) {
+                        if (run.getSandboxId().equals("gone")) {
+                          // As the gateway relays sandboxd: headers at once, the error in the
+                          // trailers.
+                          call.response().writeHead();
+                          call.response()
+                              .status(GrpcStatus.UNAVAILABLE)
+                              .statusMessage("sandbox gone stopped")
+                              .end();
+                        } else if (run.getSandboxId().equals("missing")) {
                           call.response()
                               .status(GrpcStatus.NOT_FOUND)
                               .statusMessage("sandbox missing not found")
@@ -205,6 +216,10 @@ class BenchDriverTest {
   }
 
   private static Bench bench(String... args) {
+    return benchAt(List.of("127.0.0.1:" + server.actualPort()), args);
+  }
+
+  private static Bench benchAt(List<String> targets, String... args) {
     BenchCommand command = new BenchCommand();
     command.env = Map.of("BASTION_TOKEN", TOKEN)::get;
     CommandLine cli = new CommandLine(command);
@@ -213,7 +228,7 @@ class BenchDriverTest {
     cli.setOut(new PrintWriter(out));
     cli.setErr(new PrintWriter(err));
     List<String> all = new ArrayList<>(List.of(args));
-    all.add("127.0.0.1:" + server.actualPort());
+    all.addAll(targets);
     int exitCode = cli.execute(all.toArray(String[]::new));
     return new Bench(exitCode, out.toString(), err.toString());
   }
@@ -242,6 +257,44 @@ class BenchDriverTest {
     assertThat(runs).extracting(RunCall::authorization).containsOnly("Bearer " + TOKEN);
     assertThat(mostInFlight.get()).isBetween(1, 5);
     assertThat(connections).hasSize(2);
+  }
+
+  @Test
+  void callsTakeTurnsOverSeveralTargets() {
+    HttpServer second =
+        vertx
+            .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
+            .requestHandler(standIn)
+            .listen()
+            .await();
+    try {
+      Bench bench =
+          benchAt(
+              List.of("127.0.0.1:" + server.actualPort(), "127.0.0.1:" + second.actualPort()),
+              "--call",
+              "bastion.v1.Processes/Run",
+              "-d",
+              "{\"sandbox_id\":\"s\",\"argv\":[\"true\"]}",
+              "-m",
+              "{\"x-request\":\"{{.RequestNumber}}\"}",
+              "-n",
+              "20",
+              "-c",
+              "3",
+              "-O",
+              "json");
+
+      assertThat(bench.exitCode()).as(bench.err()).isZero();
+      assertThat(bench.statuses()).containsExactly(Map.entry("OK", 20));
+      assertThat(runs).hasSize(20);
+      for (RunCall run : runs) {
+        int expected =
+            Integer.parseInt(run.request()) % 2 == 0 ? server.actualPort() : second.actualPort();
+        assertThat(run.port()).as("call %s", run.request()).isEqualTo(expected);
+      }
+    } finally {
+      second.close().await();
+    }
   }
 
   @Test
@@ -313,18 +366,24 @@ class BenchDriverTest {
         bench(
             "--call", "bastion.v1.Processes/Run",
             "-d",
-                "[{\"sandbox_id\":\"missing\"},{\"sandbox_id\":\"s\",\"argv\":[\"sleep\",\"2000\"]}]",
-            "-n", "4",
-            "-c", "4",
+                "[{\"sandbox_id\":\"missing\"},{\"sandbox_id\":\"gone\"},"
+                    + "{\"sandbox_id\":\"s\",\"argv\":[\"sleep\",\"2000\"]}]",
+            "-n", "6",
+            "-c", "6",
             "-t", "100ms",
             "-O", "json");
 
     assertThat(bench.exitCode()).isZero();
     assertThat(bench.statuses())
-        .containsOnly(Map.entry("NotFound", 2), Map.entry("DeadlineExceeded", 2));
+        .containsOnly(
+            Map.entry("NotFound", 2),
+            Map.entry("Unavailable", 2),
+            Map.entry("DeadlineExceeded", 2));
+    // The message whether it came in a trailers-only answer or in trailers after the headers.
     assertThat(bench.report().getJsonObject("errorDistribution").getMap())
         .containsOnly(
             Map.entry("rpc error: code = NotFound desc = sandbox missing not found", 2),
+            Map.entry("rpc error: code = Unavailable desc = sandbox gone stopped", 2),
             Map.entry("rpc error: code = DeadlineExceeded desc = context deadline exceeded", 2));
   }
 
