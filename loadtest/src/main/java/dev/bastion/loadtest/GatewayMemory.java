@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 
 /**
  * The gateway's memory at one moment: its live heap — what it retains, not the garbage waiting for
- * the next collection — and its RSS.
+ * the next collection — its RSS and its thread count.
  *
  * <p>The live heap is the total of {@code jcmd GC.class_histogram}, which collects and counts in
  * one stop of the world. A {@code GC.run} followed by a separate {@code GC.heap_info} does not
@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * tens of MiB/s has allocated that much new garbage by then (the 13–51 MiB first reported for the 1
  * GiB stream were exactly that, not data held in flight).
  */
-record GatewayMemory(long heapKiB, long rssKiB) {
+record GatewayMemory(long heapKiB, long rssKiB, long threads) {
 
   /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
   static final double TICKS_PER_SECOND = 100.0;
@@ -33,7 +33,10 @@ record GatewayMemory(long heapKiB, long rssKiB) {
     if (!total.find()) {
       throw new IllegalStateException("jcmd GC.class_histogram printed no total");
     }
-    return new GatewayMemory(Long.parseLong(total.group(1)) / 1024, ProcessMemory.rssKiB(pid));
+    return new GatewayMemory(
+        Long.parseLong(total.group(1)) / 1024,
+        ProcessMemory.rssKiB(pid),
+        ProcessMemory.threads(pid));
   }
 
   /** User plus system CPU time of the process so far, in clock ticks. */
@@ -49,7 +52,11 @@ record GatewayMemory(long heapKiB, long rssKiB) {
   }
 
   JsonObject json() {
-    return new JsonObject().put("heap_after_gc_kib", heapKiB).put("rss_kib", rssKiB);
+    return new JsonObject()
+        .put("heap_after_gc_kib", heapKiB)
+        .put("rss_kib", rssKiB)
+        // With no thread per stream, this stays put however many streams are open.
+        .put("threads", threads);
   }
 
   private static String jcmd(long pid, String command) {

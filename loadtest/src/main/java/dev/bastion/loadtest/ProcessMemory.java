@@ -16,16 +16,26 @@ final class ProcessMemory {
 
   /** VmRSS of the process in KiB. */
   static long rssKiB(long pid) {
+    return status(pid, "VmRSS:");
+  }
+
+  /** How many threads the process has. */
+  static long threads(long pid) {
+    return status(pid, "Threads:");
+  }
+
+  /** The number on the {@code field} line of /proc/PID/status. */
+  private static long status(long pid, String field) {
     try {
       for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-        if (line.startsWith("VmRSS:")) {
+        if (line.startsWith(field)) {
           return Long.parseLong(line.replaceAll("[^0-9]", ""));
         }
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the memory of pid " + pid, e);
+      throw new UncheckedIOException("cannot read the status of pid " + pid, e);
     }
-    throw new IllegalStateException("pid " + pid + " has no VmRSS (a kernel thread?)");
+    throw new IllegalStateException("pid " + pid + " has no " + field + " (a kernel thread?)");
   }
 
   /** Every host process with its command line (arguments joined by spaces). */

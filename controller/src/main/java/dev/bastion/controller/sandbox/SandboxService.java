@@ -117,11 +117,11 @@ public final class SandboxService {
   }
 
   /**
-   * Where the caller's sandbox's sandboxd answers; the sandbox must be READY, any other phase is a
-   * FAILED_PRECONDITION saying what to do.
+   * Where the sandbox's sandboxd answers; {@code view} is the caller's ({@link #get}) and must be
+   * READY, any other phase is a FAILED_PRECONDITION saying what to do.
    */
-  public SandboxdAddress sandboxdOfReady(String tenant, String id) {
-    SandboxView view = get(tenant, id);
+  public SandboxdAddress sandboxdOfReady(SandboxView view) {
+    String id = view.id();
     return switch (view.phase()) {
       case READY ->
           store

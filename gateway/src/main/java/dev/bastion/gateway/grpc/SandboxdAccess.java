@@ -37,14 +37,14 @@ public final class SandboxdAccess {
   record Admitted<Req, Resp>(
       String sandboxId, SandboxdAddress sandboxd, CallGuard<Req, Resp> guard) {}
 
-  private final GrpcClient client;
+  private final SandboxdClients clients;
   private final SandboxService sandboxes;
   private final ToolGate gate;
   private final StreamMetrics metrics;
 
   public SandboxdAccess(
-      GrpcClient client, SandboxService sandboxes, ToolGate gate, StreamMetrics metrics) {
-    this.client = client;
+      SandboxdClients clients, SandboxService sandboxes, ToolGate gate, StreamMetrics metrics) {
+    this.clients = clients;
     this.sandboxes = sandboxes;
     this.gate = gate;
     this.metrics = metrics;
@@ -58,17 +58,20 @@ public final class SandboxdAccess {
    */
   <Req, Resp> Admitted<Req, Resp> admit(Tenant tenant, Route<Req, Resp> route, Req first) {
     String sandboxId = GatedSandboxes.requireId(route.sandboxIdOf().apply(first));
-    SandboxdAddress sandboxd = sandboxes.sandboxdOfReady(tenant.name(), sandboxId);
+    SandboxView sandbox = sandboxes.get(tenant.name(), sandboxId);
     return new Admitted<>(
         sandboxId,
-        sandboxd,
-        CallGuard.admit(
-            gate, metrics, route, tenant, sandboxes.get(tenant.name(), sandboxId), first));
+        sandboxes.sandboxdOfReady(sandbox),
+        CallGuard.admit(gate, metrics, route, tenant, sandbox, first));
   }
 
-  /** Opens the admitted call's stream to sandboxd; fails when the sandbox cannot be reached. */
+  /**
+   * Opens the admitted call's stream to sandboxd, on the calling event loop's connection; fails
+   * when the sandbox cannot be reached.
+   */
   <Req, Resp> Future<GrpcClientRequest<Req, Resp>> connect(
       Admitted<Req, Resp> call, Route<Req, Resp> route) {
+    GrpcClient client = clients.current();
     return switch (call.sandboxd()) {
       case SandboxdAddress.UnixSocket socket ->
           client.request(

@@ -20,6 +20,7 @@ import dev.bastion.gateway.grpc.GatewayExecs;
 import dev.bastion.gateway.grpc.ProcessesApi;
 import dev.bastion.gateway.grpc.SandboxdAccess;
 import dev.bastion.gateway.grpc.SandboxdCalls;
+import dev.bastion.gateway.grpc.SandboxdClients;
 import dev.bastion.gateway.grpc.SandboxdForwarder;
 import dev.bastion.gateway.grpc.SandboxesApi;
 import dev.bastion.gateway.http.HttpEndpoints;
@@ -38,11 +39,6 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.Http2Settings;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpVersion;
-import io.vertx.grpc.client.GrpcClient;
-import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.health.HealthService;
 import io.vertx.grpc.reflection.ReflectionService;
 import io.vertx.grpc.server.GrpcServer;
@@ -194,7 +190,11 @@ public final class BastionServer {
       ToolGate gate =
           new ToolGate(controller.policies(), audit, metrics, Clock.systemUTC(), System::nanoTime);
       SandboxdAccess sandboxd =
-          new SandboxdAccess(sandboxdClient(vertx), sandboxes, gate, new StreamMetrics(metrics));
+          new SandboxdAccess(
+              new SandboxdClients(vertx, 4L * ServerConfig.MAX_MESSAGE_BYTES),
+              sandboxes,
+              gate,
+              new StreamMetrics(metrics));
       GatedSandboxes gated = new GatedSandboxes(sandboxes, gate);
       SandboxdForwarder forwarder = new SandboxdForwarder(sandboxd, callers);
       SandboxdCalls calls = new SandboxdCalls(sandboxd);
@@ -277,21 +277,6 @@ public final class BastionServer {
     server.addService(HealthService.create(vertx));
     server.addService(ReflectionService.v1());
     return server;
-  }
-
-  /** One HTTP/2 connection per sandbox (per socket address), many streams on it. */
-  private static GrpcClient sandboxdClient(Vertx vertx) {
-    HttpClientOptions http =
-        new HttpClientOptions()
-            .setProtocolVersion(HttpVersion.HTTP_2)
-            .setHttp2ClearTextUpgrade(false)
-            .setHttp2MultiplexingLimit(-1)
-            .setInitialSettings(new Http2Settings().setInitialWindowSize(1024 * 1024))
-            .setHttp2ConnectionWindowSize(16 * 1024 * 1024);
-    return GrpcClient.client(
-        vertx,
-        new GrpcClientOptions().setMaxMessageSize(4L * ServerConfig.MAX_MESSAGE_BYTES),
-        http);
   }
 
   private static <T> T await(Future<T> future) {

@@ -40,7 +40,7 @@ class BenchUsageTest {
 
     assertThat(unknown.exitCode()).isEqualTo(2);
     assertThat(unknown.err())
-        .startsWith("error: Unknown options: '--qps'")
+        .startsWith("error: Unknown option: '--qps'")
         .endsWith(" (see bastion bench --help)\n")
         .hasLineCount(1);
     assertThat(badValue.exitCode()).isEqualTo(2);

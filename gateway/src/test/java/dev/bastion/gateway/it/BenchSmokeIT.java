@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.bastion.api.v1.CreateSandboxRequest;
 import dev.bastion.api.v1.ListSandboxesRequest;
 import dev.bastion.api.v1.Sandbox;
-import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.gateway.Main;
 import dev.bastion.gateway.server.BastionServer;
 import io.grpc.Channel;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,13 +44,8 @@ class BenchSmokeIT {
     SandboxHost.require();
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, TOKEN + " bench\n");
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
-    server =
-        BastionServer.start(
-            SandboxHost.config(port, dir.resolve("state"), tokens, RuntimeKind.GVISOR, 0),
-            System.out::println);
+    server = SandboxHost.start(dir.resolve("state"), tokens, 0);
+    port = server.port();
     api = new Api(port);
     caller = api.as(TOKEN);
     // The streaming runs share one sandbox made here, so they can read what others wrote.

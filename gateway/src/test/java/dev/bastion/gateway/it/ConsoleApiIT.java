@@ -2,13 +2,11 @@ package dev.bastion.gateway.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.gateway.server.BastionServer;
 import io.grpc.Channel;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,14 +64,8 @@ class ConsoleApiIT {
     SandboxHost.require();
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, OPS + " ops admin\n" + ALICE + " alice\n" + BOB + " bob\n");
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
-    server =
-        BastionServer.start(
-            SandboxHost.config(port, dir.resolve("state"), tokens, RuntimeKind.GVISOR, 0),
-            System.out::println);
+    server = SandboxHost.start(dir.resolve("state"), tokens, 0);
+    int port = server.port();
     base = "http://127.0.0.1:" + port;
     // HTTP/1.1, as a browser speaks it to an http:// page.
     http =

@@ -11,7 +11,6 @@ import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.gateway.server.BastionServer;
 import io.grpc.Channel;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,16 +28,9 @@ class CrunRuntimeIT {
   void crunRunsTheSameSandboxOnTheHostKernel() throws Exception {
     SandboxHost.require();
     Files.writeString(dir.resolve("tokens"), TOKEN + " dave\n");
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
     Path state = dir.resolve("state");
-    BastionServer server =
-        BastionServer.start(
-            SandboxHost.config(port, state, dir.resolve("tokens"), RuntimeKind.CRUN, 0),
-            System.out::println);
-    try (Api api = new Api(port)) {
+    BastionServer server = SandboxHost.start(state, dir.resolve("tokens"), RuntimeKind.CRUN, 0);
+    try (Api api = new Api(server.port())) {
       Channel dave = api.as(TOKEN);
       Sandbox sandbox =
           Api.call(

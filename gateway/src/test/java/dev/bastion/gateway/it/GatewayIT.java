@@ -29,7 +29,6 @@ import dev.bastion.api.v1.SuspendSandboxRequest;
 import dev.bastion.api.v1.WatchFilesRequest;
 import dev.bastion.api.v1.WriteFileHeader;
 import dev.bastion.api.v1.WriteFileRequest;
-import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.gateway.server.BastionServer;
 import dev.bastion.gateway.server.ServerConfig;
 import io.grpc.Channel;
@@ -78,15 +77,8 @@ class GatewayIT {
     SandboxHost.require();
     Path tokens = stateDir.resolve("tokens.txt");
     Files.writeString(tokens, ALICE + " alice\n" + BOB + " bob\n");
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
-    server =
-        BastionServer.start(
-            SandboxHost.config(port, stateDir.resolve("state"), tokens, RuntimeKind.GVISOR, 2),
-            System.out::println);
-    api = new Api(port);
+    server = SandboxHost.start(stateDir.resolve("state"), tokens, 2);
+    api = new Api(server.port());
     alice = api.as(ALICE);
     bob = api.as(BOB);
     shared = create(alice).getId();

@@ -18,7 +18,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,10 +81,7 @@ class KubernetesModeIT {
     System.setProperty("kubernetes.auth.tryServiceAccount", "false");
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, ERIN + " erin\n" + MALLORY + " mallory\n");
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    int port = SandboxHost.freePort();
     ServerConfig config =
         new ServerConfig(
             "127.0.0.1",

@@ -3,12 +3,10 @@ package dev.bastion.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.api.v1.CreateSandboxRequest;
-import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.gateway.server.BastionServer;
 import io.grpc.Channel;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -53,13 +51,8 @@ class MetricsIT {
     SandboxHost.require();
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, ALICE + " alice\n");
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
-    server =
-        BastionServer.start(
-            SandboxHost.config(port, dir.resolve("state"), tokens, RuntimeKind.GVISOR, 1),
-            System.out::println);
+    server = SandboxHost.start(dir.resolve("state"), tokens, 1);
+    port = server.port();
     api = new Api(port);
     alice = api.as(ALICE);
   }

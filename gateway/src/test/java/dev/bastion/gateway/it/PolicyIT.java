@@ -10,13 +10,11 @@ import dev.bastion.api.v1.DeleteSandboxRequest;
 import dev.bastion.api.v1.MoveFileRequest;
 import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.RunResult;
-import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.gateway.server.BastionServer;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -81,14 +79,8 @@ class PolicyIT {
     SandboxHost.require();
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, OPS + " ops admin\n" + ALICE + " alice\n" + BOB + " bob\n");
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
-    server =
-        BastionServer.start(
-            SandboxHost.config(port, dir.resolve("state"), tokens, RuntimeKind.GVISOR, 0),
-            System.out::println);
+    server = SandboxHost.start(dir.resolve("state"), tokens, 0);
+    int port = server.port();
     api = new Api(port);
     alice = api.as(ALICE);
     bob = api.as(BOB);

@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,7 +60,7 @@ class RestartSurvivalIT {
   void sandboxesSurviveAKilledServer() throws Exception {
     SandboxHost.require();
     Files.writeString(dir.resolve("tokens"), TOKEN + " carol\n");
-    int port = freePort();
+    int port = SandboxHost.freePort();
     server = startServer(port, 0);
     String kept;
     String killed;
@@ -157,7 +156,7 @@ class RestartSurvivalIT {
   void aServerKilledMidClaimNeverHandsOutASandboxTwiceAndItsPoolConverges() throws Exception {
     SandboxHost.require();
     Files.writeString(dir.resolve("tokens"), TOKEN + " carol admin\n");
-    int port = freePort();
+    int port = SandboxHost.freePort();
     server = startServer(port, 3);
     awaitTrue(() -> readyReplicas(port) == 3, "the pool is ready");
 
@@ -311,11 +310,5 @@ class RestartSurvivalIT {
     return Api.call(
             as, Api.RUN, RunRequest.newBuilder().setSandboxId(id).addAllArgv(List.of(argv)).build())
         .getExitCode();
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0)) {
-      return probe.getLocalPort();
-    }
   }
 }

@@ -46,12 +46,21 @@ final class SandboxHost {
 
   /** Starts a gVisor server on a free loopback port with its state in {@code stateDir}. */
   static BastionServer start(Path stateDir, Path tokens, int warm) throws IOException {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    return start(stateDir, tokens, RuntimeKind.GVISOR, warm);
+  }
+
+  /** Starts a server with {@code runtime} on a free loopback port. */
+  static BastionServer start(Path stateDir, Path tokens, RuntimeKind runtime, int warm)
+      throws IOException {
     return BastionServer.start(
-        config(port, stateDir, tokens, RuntimeKind.GVISOR, warm), System.out::println);
+        config(freePort(), stateDir, tokens, runtime, warm), System.out::println);
+  }
+
+  /** A loopback port free a moment ago. */
+  static int freePort() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0)) {
+      return probe.getLocalPort();
+    }
   }
 
   /**

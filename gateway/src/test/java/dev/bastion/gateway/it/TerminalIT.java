@@ -3,12 +3,10 @@ package dev.bastion.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.api.v1.RunResult;
-import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.gateway.server.BastionServer;
 import io.grpc.Channel;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,21 +61,16 @@ class TerminalIT {
     Path tokens = dir.resolve("tokens");
     Files.writeString(
         tokens, OPS + " ops admin\n" + ALICE + " alice\n" + BOB + " bob\n" + CAROL + " carol\n");
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
     // Read once at start; cleared again so servers of later tests keep the defaults.
     System.setProperty("bastion.terminal.ping-seconds", "1");
     System.setProperty("bastion.terminal.idle-seconds", String.valueOf(IDLE_SECONDS));
     try {
-      server =
-          BastionServer.start(
-              SandboxHost.config(port, dir.resolve("state"), tokens, RuntimeKind.GVISOR, 0),
-              System.out::println);
+      server = SandboxHost.start(dir.resolve("state"), tokens, 0);
     } finally {
       System.clearProperty("bastion.terminal.ping-seconds");
       System.clearProperty("bastion.terminal.idle-seconds");
     }
+    port = server.port();
     api = new Api(port);
     alice = api.as(ALICE);
     Path policy = dir.resolve("policy.yaml");

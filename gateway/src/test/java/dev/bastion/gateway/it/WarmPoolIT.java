@@ -9,13 +9,11 @@ import dev.bastion.api.v1.ResumeSandboxRequest;
 import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.Sandbox;
 import dev.bastion.api.v1.SuspendSandboxRequest;
-import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.gateway.server.BastionServer;
 import io.grpc.Channel;
 import io.grpc.Status;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,15 +44,8 @@ class WarmPoolIT {
     SandboxHost.require();
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, ADMIN + " ops admin\n" + ERIN + " erin\n");
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
-    server =
-        BastionServer.start(
-            SandboxHost.config(port, dir.resolve("state"), tokens, RuntimeKind.GVISOR, 2),
-            System.out::println);
-    api = new Api(port);
+    server = SandboxHost.start(dir.resolve("state"), tokens, 2);
+    api = new Api(server.port());
     erin = api.as(ERIN);
     awaitPoolReady("python", 2);
   }
