@@ -12,9 +12,6 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.common.GrpcMessageDecoder;
-import io.vertx.grpc.common.GrpcMessageEncoder;
-import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.health.HealthService;
 import io.vertx.grpc.server.GrpcServer;
@@ -32,14 +29,6 @@ import org.junit.jupiter.api.Test;
  * sandbox, and the calls of one loop share it.
  */
 class SandboxdClientsTest {
-
-  /** The standard health check, its messages left as bytes: an empty request is a valid one. */
-  private static final ServiceMethod<Buffer, Buffer> HEALTH_CHECK =
-      ServiceMethod.client(
-          ServiceName.create("grpc.health.v1.Health"),
-          "Check",
-          GrpcMessageEncoder.IDENTITY,
-          GrpcMessageDecoder.IDENTITY);
 
   private Vertx vertx;
   private HttpServer sandboxd;
@@ -83,9 +72,13 @@ class SandboxdClientsTest {
                       calls.add(
                           clients
                               .current()
-                              .request(address, HEALTH_CHECK)
+                              .request(address)
                               .compose(
                                   request -> {
+                                    // The standard health check; an empty request is a valid one.
+                                    request
+                                        .serviceName(ServiceName.create("grpc.health.v1.Health"))
+                                        .methodName("Check");
                                     seenByLoop
                                         .computeIfAbsent(
                                             Thread.currentThread(), t -> new ArrayList<>())
