@@ -241,16 +241,26 @@ class KubernetesControllerIT {
     await(() -> members("py").size() == 2, "2 members after scaling down");
 
     Set<String> before = new HashSet<>(members("py"));
-    SandboxWarmPool pool =
-        api.resources(SandboxWarmPool.class).inNamespace(namespace).withName("py").get();
-    pool.getSpec()
-        .getUpdateStrategy()
-        .setType(dev.bastion.controller.model.UpdateStrategyType.Recreate);
-    api.resource(pool).update();
-    SandboxTemplate template =
-        api.resources(SandboxTemplate.class).inNamespace(namespace).withName("py").get();
-    template.getSpec().getPodTemplate().getMetadata().getLabels().put("revision", "2");
-    api.resource(template).update();
+    // Edits patch what they change: the controller writes the pool's status meanwhile, and an
+    // update of a copy read before would conflict with that.
+    api.resources(SandboxWarmPool.class)
+        .inNamespace(namespace)
+        .withName("py")
+        .edit(
+            pool -> {
+              pool.getSpec()
+                  .getUpdateStrategy()
+                  .setType(dev.bastion.controller.model.UpdateStrategyType.Recreate);
+              return pool;
+            });
+    api.resources(SandboxTemplate.class)
+        .inNamespace(namespace)
+        .withName("py")
+        .edit(
+            template -> {
+              template.getSpec().getPodTemplate().getMetadata().getLabels().put("revision", "2");
+              return template;
+            });
     await(
         () -> {
           List<String> now = members("py");
@@ -281,12 +291,17 @@ class KubernetesControllerIT {
         .extracting(p -> p.getMetadata().getName())
         .containsExactly("strict-sandboxes");
 
-    SandboxTemplate strict =
-        api.resources(SandboxTemplate.class).inNamespace(namespace).withName("strict").get();
-    strict
-        .getSpec()
-        .setNetworkPolicyManagement(dev.bastion.controller.model.NetworkPolicyManagement.Unmanaged);
-    api.resource(strict).update();
+    api.resources(SandboxTemplate.class)
+        .inNamespace(namespace)
+        .withName("strict")
+        .edit(
+            strict -> {
+              strict
+                  .getSpec()
+                  .setNetworkPolicyManagement(
+                      dev.bastion.controller.model.NetworkPolicyManagement.Unmanaged);
+              return strict;
+            });
     await(
         () ->
             api.network().v1().networkPolicies().inNamespace(namespace).list().getItems().isEmpty(),
