@@ -92,6 +92,12 @@ class PtyExecIT {
 
   @Test
   void controlCInterruptsTheForegroundProcess() throws Exception {
+    // An ignored signal stays ignored across fork and exec: under such a JVM no ^C can work.
+    assertThat(sigintIgnored())
+        .as(
+            "SIGINT is ignored by this test JVM (started as a background job of a shell without"
+                + " job control?), and the processes sandboxd starts inherit that")
+        .isFalse();
     Live<ExecRequest, ExecEvent> live = client.open(ProcessesGrpcClient.Exec);
     live.send(pty(80, 24, b -> b.setStdin(true), "sh", "-c", "echo ready; exec sleep 1000"));
     awaitText(live, new StringBuilder(), "ready\r\n");
@@ -307,5 +313,15 @@ class PtyExecIT {
       assertThat(System.nanoTime()).as("condition within the timeout").isLessThan(deadline);
       Thread.sleep(50);
     }
+  }
+
+  /** Whether this process ignores SIGINT: bit 1 (signal 2) of SigIgn in /proc/self/status. */
+  private static boolean sigintIgnored() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("SigIgn:")) {
+        return (Long.parseUnsignedLong(line.substring(7).strip(), 16) & 0b10) != 0;
+      }
+    }
+    return false;
   }
 }
