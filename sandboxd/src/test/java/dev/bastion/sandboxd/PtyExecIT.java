@@ -39,19 +39,14 @@ class PtyExecIT {
     Path workspace = Files.createDirectory(temp.resolve("workspace"));
     Path socket = temp.resolve("run/sandboxd.sock");
     server =
-        SandboxdServer.start(
-                SandboxdConfig.parse(
-                    "--socket", socket.toString(), "--workspace", workspace.toString()))
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(20, TimeUnit.SECONDS);
+        LocalSandboxd.start("--socket", socket.toString(), "--workspace", workspace.toString());
     client = new GrpcTestClient(socket);
   }
 
   @AfterAll
   static void stopServer() throws Exception {
     client.close();
-    server.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    LocalSandboxd.stop(server);
   }
 
   @Test

@@ -56,15 +56,11 @@ class SandboxdIT {
     workspace = Files.createDirectory(temp.resolve("workspace"));
     Path socket = temp.resolve("run/sandboxd.sock");
     server =
-        SandboxdServer.start(
-                SandboxdConfig.parse(
-                    "--socket", socket.toString(),
-                    "--workspace", workspace.toString(),
-                    "--max-file-bytes", String.valueOf(MAX_FILE_BYTES),
-                    "--keepalive-seconds", "1"))
-            .toCompletionStage()
-            .toCompletableFuture()
-            .get(20, TimeUnit.SECONDS);
+        LocalSandboxd.start(
+            "--socket", socket.toString(),
+            "--workspace", workspace.toString(),
+            "--max-file-bytes", String.valueOf(MAX_FILE_BYTES),
+            "--keepalive-seconds", "1");
     assertThat(socket).exists();
     client = new GrpcTestClient(socket);
   }
@@ -72,7 +68,7 @@ class SandboxdIT {
   @AfterAll
   static void stopServer() throws Exception {
     client.close();
-    server.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    LocalSandboxd.stop(server);
   }
 
   // ---- Exec ----

@@ -45,19 +45,17 @@ class SandboxdTcpIT {
     tokenFile = Files.writeString(temp.resolve("token"), TOKEN + "\n");
     Path workspace = Files.createDirectory(temp.resolve("workspace"));
     server =
-        await(
-            SandboxdServer.start(
-                SandboxdConfig.parse(
-                    "--listen", "127.0.0.1:0",
-                    "--token-file", tokenFile.toString(),
-                    "--workspace", workspace.toString())));
+        LocalSandboxd.start(
+            "--listen", "127.0.0.1:0",
+            "--token-file", tokenFile.toString(),
+            "--workspace", workspace.toString());
     assertThat(server.tcpPort()).isPositive();
     address = SocketAddress.inetSocketAddress(server.tcpPort(), "127.0.0.1");
   }
 
   @AfterAll
   static void stopServer() throws Exception {
-    server.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    LocalSandboxd.stop(server);
   }
 
   @Test
@@ -95,7 +93,7 @@ class SandboxdTcpIT {
         assertThrows(
             ExecutionException.class,
             () ->
-                await(
+                LocalSandboxd.await(
                     SandboxdServer.start(
                         SandboxdConfig.parse(
                             "--listen", "127.0.0.1:0",
@@ -153,10 +151,5 @@ class SandboxdTcpIT {
     try (ServerSocket probe = new ServerSocket(0)) {
       return probe.getLocalPort();
     }
-  }
-
-  private static SandboxdServer await(io.vertx.core.Future<SandboxdServer> started)
-      throws Exception {
-    return started.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 }
