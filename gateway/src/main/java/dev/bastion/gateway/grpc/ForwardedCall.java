@@ -140,17 +140,7 @@ final class ForwardedCall<Req, Resp> {
     if (timeout > 0) {
       outbound.timeout(timeout, TimeUnit.MILLISECONDS);
     }
-    outbound.exceptionHandler(ignored -> onSandboxLost());
-    outbound
-        .response()
-        .onComplete(
-            answered -> {
-              if (answered.succeeded()) {
-                relayResponse(answered.result());
-              } else {
-                onSandboxLost();
-              }
-            });
+    SandboxdAccess.follow(outbound, this::relayResponse, this::onSandboxLost);
     outbound.write(first);
     if (inboundEnded) {
       outbound.end();

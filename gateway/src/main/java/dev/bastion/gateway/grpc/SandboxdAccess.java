@@ -9,10 +9,12 @@ import dev.bastion.gateway.metrics.StreamMetrics;
 import dev.bastion.gateway.policy.GatedSandboxes;
 import dev.bastion.gateway.policy.ToolGate;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.StatusException;
 import java.time.Duration;
@@ -85,6 +87,27 @@ public final class SandboxdAccess {
                     return request;
                   });
     };
+  }
+
+  /**
+   * Follows a stream opened by {@link #connect}: {@code answered} gets sandboxd's response when it
+   * comes; {@code lost} runs when the stream breaks before it or instead of it.
+   */
+  public static <Req, Resp> void follow(
+      GrpcClientRequest<Req, Resp> request,
+      Handler<GrpcClientResponse<Req, Resp>> answered,
+      Runnable lost) {
+    request.exceptionHandler(ignored -> lost.run());
+    request
+        .response()
+        .onComplete(
+            response -> {
+              if (response.succeeded()) {
+                answered.handle(response.result());
+              } else {
+                lost.run();
+              }
+            });
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.bastion.api.v1.ExecRequest;
 import dev.bastion.api.v1.PtySize;
 import dev.bastion.gateway.grpc.GatewayExecs;
 import dev.bastion.gateway.grpc.GrpcErrors;
+import dev.bastion.gateway.grpc.SandboxdAccess;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -88,17 +89,7 @@ final class TerminalSession {
       return;
     }
     outbound = request;
-    outbound.exceptionHandler(ignored -> onSandboxLost());
-    outbound
-        .response()
-        .onComplete(
-            answered -> {
-              if (answered.succeeded()) {
-                relay(answered.result());
-              } else {
-                onSandboxLost();
-              }
-            });
+    SandboxdAccess.follow(outbound, this::relay, this::onSandboxLost);
     outbound.write(exec.first());
     socket.resume();
   }
