@@ -2,6 +2,7 @@ package dev.bastion.client;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.bastion.controller.embedded.SandboxCeilings;
 import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.controller.runtime.WorkspaceVolume;
@@ -175,7 +176,8 @@ final class EmbeddedBastion implements BeforeAllCallback, ParameterResolver {
                   System.getProperty("bastion.sandboxd.jar", "../sandboxd/target/sandboxd.jar")),
               WARM,
               state.resolve("audit.jsonl"),
-              null);
+              null,
+              SandboxCeilings.defaults());
       try {
         return BastionServer.start(config, line -> System.out.println("[server] " + line));
       } catch (StartupException e) {

@@ -4,6 +4,7 @@ import dev.bastion.controller.metrics.AgentSandboxMetrics;
 import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.model.SandboxWarmPool;
+import dev.bastion.controller.model.TenantNamespaces;
 import dev.bastion.controller.reconcile.ClaimReconciler;
 import dev.bastion.controller.reconcile.ControllerLoop;
 import dev.bastion.controller.reconcile.Expectations;
@@ -44,10 +45,15 @@ public final class AgentSandboxLoop {
     return new ControllerLoop(vertx, "bastion-controller", RESYNC);
   }
 
-  /** Registers the Sandbox, warm pool and claim reconcilers on {@code loop}. */
+  /**
+   * Registers the Sandbox, warm pool and claim reconcilers on {@code loop}.
+   *
+   * @param namespaces where the shared templates and pools are, which claims of every tenant use
+   */
   public static ControllerLoop addReconcilers(
       ControllerLoop loop,
       ResourceStore store,
+      TenantNamespaces namespaces,
       SandboxPods pods,
       Clock clock,
       AgentSandboxMetrics metrics) {
@@ -61,7 +67,7 @@ public final class AgentSandboxLoop {
             POOL_WORKERS,
             () -> store.keys(SandboxWarmPool.class))
         .register(
-            new ClaimReconciler(store, clock, metrics),
+            new ClaimReconciler(store, namespaces, clock, metrics),
             CLAIM_WORKERS,
             () -> store.keys(SandboxClaim.class))
         .map("SandboxTemplate", event -> poolsUsing(store, event.namespace(), event.name()))
@@ -72,7 +78,7 @@ public final class AgentSandboxLoop {
             event ->
                 event.change() == ResourceEvent.Change.STATUS
                     ? List.of()
-                    : claimsOn(store, event.namespace(), event.name()));
+                    : claimsOn(store, event.name()));
   }
 
   private static List<ObjectKey> poolsUsing(
@@ -87,17 +93,17 @@ public final class AgentSandboxLoop {
         .toList();
   }
 
-  /** Claims on a pool still waiting for a sandbox: a pool appearing may serve them. */
-  private static List<ObjectKey> claimsOn(ResourceStore store, String namespace, String pool) {
-    return store
-        .list(
-            SandboxClaim.class,
-            namespace,
-            (SandboxClaim c) ->
+  /**
+   * Claims on a pool still waiting for a sandbox: a pool appearing may serve them. They may be in
+   * any tenant's namespace.
+   */
+  private static List<ObjectKey> claimsOn(ResourceStore store, String pool) {
+    return store.listAll(SandboxClaim.class).stream()
+        .filter(
+            c ->
                 pool.equals(c.getSpec().getWarmPoolRef().getName())
                     && (c.getStatus() == null || c.getStatus().getSandbox() == null))
-        .stream()
-        .map(c -> new ObjectKey("SandboxClaim", namespace, c.getMetadata().getName()))
+        .map(ObjectKey::of)
         .toList();
   }
 

@@ -4,11 +4,13 @@ import dev.bastion.controller.admin.ResourceAdmin;
 import dev.bastion.controller.embedded.DefaultResources;
 import dev.bastion.controller.embedded.EmbeddedPods;
 import dev.bastion.controller.embedded.LocalPodTemplate;
+import dev.bastion.controller.embedded.SandboxCeilings;
 import dev.bastion.controller.embedded.SandboxLayout;
 import dev.bastion.controller.metrics.AgentSandboxMetrics;
 import dev.bastion.controller.model.ManifestKinds;
 import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxTemplate;
+import dev.bastion.controller.model.TenantNamespaces;
 import dev.bastion.controller.policy.PoliciesInForce;
 import dev.bastion.controller.reconcile.ControllerLoop;
 import dev.bastion.controller.runtime.ContainerRuntime;
@@ -36,6 +38,9 @@ import java.util.stream.Collectors;
  * {@code bastion-api} for agents' calls, so a burst of starts never delays a claim.
  */
 public final class EmbeddedController implements SandboxController {
+
+  /** Each tenant's Sandboxes and claims in a namespace of its own; the shared ones in default. */
+  private static final TenantNamespaces NAMESPACES = TenantNamespaces.embedded();
 
   private final Vertx vertx;
   private final ResourceStore store;
@@ -78,6 +83,7 @@ public final class EmbeddedController implements SandboxController {
       Path sandboxdJar,
       SandboxCgroups cgroups,
       EmbeddedOptions options,
+      SandboxCeilings ceilings,
       int warmReplicas,
       MeterRegistry registry,
       Clock clock) {
@@ -94,21 +100,24 @@ public final class EmbeddedController implements SandboxController {
             cgroups,
             new WorkspaceVolume(),
             clock,
-            options.readyTimeout());
+            options.readyTimeout(),
+            ceilings);
     pods.recover(
-        store.listAll(Sandbox.class).stream()
-            .map(s -> s.getMetadata().getName())
-            .collect(Collectors.toSet()));
+        store.listAll(Sandbox.class).stream().map(EmbeddedPods::keyOf).collect(Collectors.toSet()));
 
-    AgentSandboxMetrics metrics = new AgentSandboxMetrics(registry);
+    AgentSandboxMetrics metrics = new AgentSandboxMetrics(registry, NAMESPACES);
     WorkerExecutor apiWorkers = vertx.createSharedWorkerExecutor("bastion-api", 8);
     ControllerLoop loop =
         AgentSandboxLoop.addReconcilers(
-            AgentSandboxLoop.newLoop(vertx), store, pods, clock, metrics);
+            AgentSandboxLoop.newLoop(vertx), store, NAMESPACES, pods, clock, metrics);
     SandboxService sandboxes =
-        new SandboxService(
-            vertx, apiWorkers, store, loop, pods, SandboxService.DEFAULT_NAMESPACE, options, clock);
-    ResourceAdmin admin = new ResourceAdmin(store, object -> checkLocally(object, runtime.kind()));
+        new SandboxService(vertx, apiWorkers, store, loop, pods, NAMESPACES, options, clock);
+    ResourceAdmin admin =
+        new ResourceAdmin(
+            store,
+            NAMESPACES,
+            sandboxes.admission(),
+            object -> checkLocally(object, runtime.kind(), ceilings));
     return new EmbeddedController(
         vertx, store, loop, sandboxes, admin, new PoliciesInForce(store), metrics, apiWorkers);
   }
@@ -149,13 +158,17 @@ public final class EmbeddedController implements SandboxController {
     return apiWorkers.executeBlocking(work, false);
   }
 
-  /** Rejects what a Sandbox or template asks that cannot apply on this machine. */
-  private static void checkLocally(HasMetadata object, RuntimeKind runtime) {
+  /**
+   * Rejects what a Sandbox or template asks that cannot apply on this machine, or that is more than
+   * this server grants a sandbox.
+   */
+  private static void checkLocally(
+      HasMetadata object, RuntimeKind runtime, SandboxCeilings ceilings) {
     int cores = Runtime.getRuntime().availableProcessors();
     if (object instanceof Sandbox sandbox) {
-      LocalPodTemplate.map(sandbox.getSpec(), runtime, cores);
+      ceilings.check(LocalPodTemplate.map(sandbox.getSpec(), runtime, cores));
     } else if (object instanceof SandboxTemplate template) {
-      LocalPodTemplate.map(template.getSpec(), runtime, cores);
+      ceilings.check(LocalPodTemplate.map(template.getSpec(), runtime, cores));
     }
   }
 }

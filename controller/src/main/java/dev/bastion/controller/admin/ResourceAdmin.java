@@ -5,14 +5,17 @@ import dev.bastion.controller.model.InvalidManifestException;
 import dev.bastion.controller.model.ManifestValidator;
 import dev.bastion.controller.model.Manifests;
 import dev.bastion.controller.model.ModelSerialization;
+import dev.bastion.controller.model.ReservedMetadata;
 import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.model.SandboxTemplate;
 import dev.bastion.controller.model.SandboxWarmPool;
+import dev.bastion.controller.model.TenantNamespaces;
 import dev.bastion.controller.model.ToolPolicy;
+import dev.bastion.controller.policy.PolicyLimits;
 import dev.bastion.controller.policy.ToolPolicyCompiler;
+import dev.bastion.controller.sandbox.SandboxAdmission;
 import dev.bastion.controller.sandbox.SandboxError;
-import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.controller.store.ResourceStore;
 import dev.bastion.controller.store.Retries;
 import dev.bastion.controller.store.StoreException;
@@ -34,15 +37,38 @@ import java.util.function.Consumer;
 public final class ResourceAdmin {
 
   private final ResourceStore store;
+  private final TenantNamespaces namespaces;
+  private final SandboxAdmission sandboxes;
   private final Consumer<HasMetadata> localCheck;
 
   /**
+   * @param namespaces where each tenant's Sandboxes and claims are, and the shared objects
+   * @param sandboxes the quota and lifetime rules a Sandbox or claim applied here passes, the same
+   *     that {@code Sandboxes.Create} passes
    * @param localCheck rejects, with an {@link InvalidManifestException}, what cannot run in this
-   *     mode (e.g. pod fields that cannot apply on one machine)
+   *     mode (e.g. pod fields that cannot apply on one machine, or beyond the server's ceilings)
    */
-  public ResourceAdmin(ResourceStore store, Consumer<HasMetadata> localCheck) {
+  public ResourceAdmin(
+      ResourceStore store,
+      TenantNamespaces namespaces,
+      SandboxAdmission sandboxes,
+      Consumer<HasMetadata> localCheck) {
     this.store = store;
+    this.namespaces = namespaces;
+    this.sandboxes = sandboxes;
     this.localCheck = localCheck;
+  }
+
+  /** Asks the policies in force about an object about to be applied. */
+  @FunctionalInterface
+  public interface PolicyCheck {
+
+    /**
+     * Admits {@code object} or refuses it by throwing a {@link SandboxError}.
+     *
+     * @return the policies' bound on the caller's sandboxes (maxSandboxes), if any
+     */
+    Optional<PolicyLimits.Bound> admit(HasMetadata object);
   }
 
   /** What applying one object did. */
@@ -58,7 +84,7 @@ public final class ResourceAdmin {
    *     one by throwing a {@link SandboxError} (the gateway asks its policies here, since applying
    *     a Sandbox or claim creates a sandbox as Sandboxes.Create does)
    */
-  public List<Applied> apply(Caller caller, String yaml, Consumer<HasMetadata> admission) {
+  public List<Applied> apply(Caller caller, String yaml, PolicyCheck admission) {
     List<HasMetadata> objects;
     try {
       objects = Manifests.parse(yaml);
@@ -68,13 +94,14 @@ public final class ResourceAdmin {
     if (objects.isEmpty()) {
       throw SandboxError.invalid("the file holds no objects");
     }
+    List<Optional<PolicyLimits.Bound>> bounds = new ArrayList<>();
     for (HasMetadata object : objects) {
       prepare(caller, object);
-      admission.accept(object);
+      bounds.add(admission.admit(object));
     }
     List<Applied> results = new ArrayList<>();
-    for (HasMetadata object : objects) {
-      results.add(applyRetryingConflicts(caller, asResource(object)));
+    for (int i = 0; i < objects.size(); i++) {
+      results.add(applyRetryingConflicts(caller, asResource(objects.get(i)), bounds.get(i)));
     }
     return results;
   }
@@ -83,10 +110,11 @@ public final class ResourceAdmin {
    * Applies with a fresh read after a conflict: the controller writes status all the time, and an
    * apply replaces the spec whatever version it read, as {@code kubectl apply} does.
    */
-  private Applied applyRetryingConflicts(Caller caller, CustomResource<?, ?> object) {
+  private Applied applyRetryingConflicts(
+      Caller caller, CustomResource<?, ?> object, Optional<PolicyLimits.Bound> maxSandboxes) {
     try {
       return Retries.on(
-          () -> applyOne(caller, ModelSerialization.copy(object)),
+          () -> applyOne(caller, ModelSerialization.copy(object), maxSandboxes),
           // Created by someone else meanwhile: apply onto it.
           e -> StoreException.isConflict(e) || e.reason() == StoreException.Reason.ALREADY_EXISTS);
     } catch (StoreException e) {
@@ -94,20 +122,39 @@ public final class ResourceAdmin {
     }
   }
 
-  /** The objects of {@code kind} the caller may see, or the one named {@code name}. */
+  /**
+   * The objects of {@code kind} the caller may see, or the one named {@code name}: a tenant's
+   * Sandboxes and claims are in its namespace (and a pool member its claim took, in the shared
+   * one); admins see every tenant's.
+   */
   public List<HasMetadata> get(Caller caller, String kind, Optional<String> name) {
     Class<? extends CustomResource<?, ?>> type = ResourceKinds.resolve(kind);
     if (name.isPresent()) {
       return List.of(visible(caller, type, name.get()));
     }
     List<HasMetadata> visible = new ArrayList<>();
-    for (CustomResource<?, ?> object :
-        store.list(type, SandboxService.DEFAULT_NAMESPACE, Map.of())) {
+    for (CustomResource<?, ?> object : candidates(caller, type)) {
       if (canSee(caller, object)) {
         visible.add(object);
       }
     }
     return visible;
+  }
+
+  /** Where objects of {@code type} the caller may see can be. */
+  private List<? extends CustomResource<?, ?>> candidates(
+      Caller caller, Class<? extends CustomResource<?, ?>> type) {
+    if (!isAgentType(type)) {
+      return store.list(type, namespaces.shared(), Map.of());
+    }
+    if (caller.admin()) {
+      return store.listAll(type);
+    }
+    List<CustomResource<?, ?>> found = new ArrayList<>();
+    for (String namespace : namespaces.searchedFor(caller.tenant())) {
+      found.addAll(store.list(type, namespace, Map.of()));
+    }
+    return found;
   }
 
   /**
@@ -120,27 +167,50 @@ public final class ResourceAdmin {
     HasMetadata object = visible(caller, type, name);
     requireWriteAccess(caller, object);
     admission.accept(object);
-    store.delete(type, SandboxService.DEFAULT_NAMESPACE, name, null);
+    store.delete(type, object.getMetadata().getNamespace(), name, null);
     return object.getKind();
   }
 
   /** Whether {@code kind} (as users type it) names Sandboxes or claims: agents' own objects. */
   public static boolean isAgentKind(String kind) {
-    Class<?> type = ResourceKinds.resolve(kind);
+    return isAgentType(ResourceKinds.resolve(kind));
+  }
+
+  private static boolean isAgentType(Class<?> type) {
     return type == Sandbox.class || type == SandboxClaim.class;
   }
 
   private void prepare(Caller caller, HasMetadata object) {
     requireWriteAccess(caller, object);
+    String owner = caller.tenant();
     String namespace = object.getMetadata().getNamespace();
-    if (namespace != null && !namespace.equals(SandboxService.DEFAULT_NAMESPACE)) {
-      throw SandboxError.invalid(
-          describe(object)
-              + ": embedded mode has one namespace, \""
-              + SandboxService.DEFAULT_NAMESPACE
-              + "\"");
+    if (isAgentType(object.getClass())) {
+      String own = namespaces.of(caller.tenant());
+      if (namespace != null && !namespace.equals(own)) {
+        if (!caller.admin() || !namespaces.perTenant()) {
+          throw SandboxError.invalid(
+              describe(object)
+                  + ": Sandboxes and claims are applied into the caller's own namespace, \""
+                  + own
+                  + "\"; leave metadata.namespace out");
+        }
+        // An admin applies for the tenant whose namespace it names.
+        owner = namespace;
+      }
+      object.getMetadata().setNamespace(namespace == null ? own : namespace);
+    } else {
+      if (namespace != null && !namespace.equals(namespaces.shared())) {
+        throw SandboxError.invalid(
+            describe(object)
+                + ": "
+                + object.getKind()
+                + " objects are shared by every tenant and live in namespace \""
+                + namespaces.shared()
+                + "\"");
+      }
+      object.getMetadata().setNamespace(namespaces.shared());
     }
-    object.getMetadata().setNamespace(SandboxService.DEFAULT_NAMESPACE);
+    refuseReservedMetadata(object);
     try {
       ManifestValidator.check(object);
       if (object instanceof ToolPolicy policy) {
@@ -156,40 +226,77 @@ public final class ResourceAdmin {
       throw SandboxError.invalid(describe(object) + ": " + e.getMessage());
     }
     if (object instanceof Sandbox || object instanceof SandboxClaim) {
+      sandboxes.applyLifetime(object);
       Map<String, String> labels =
           object.getMetadata().getLabels() == null
               ? new HashMap<>()
               : new HashMap<>(object.getMetadata().getLabels());
-      String claimed = labels.get(AgentLabels.TENANT);
-      if (claimed != null && !claimed.equals(caller.tenant()) && !caller.admin()) {
-        throw new SandboxError(
-            SandboxError.Kind.PERMISSION_DENIED,
-            describe(object) + ": only an admin may apply objects for another tenant");
-      }
-      labels.putIfAbsent(AgentLabels.TENANT, caller.tenant());
+      labels.put(AgentLabels.TENANT, owner);
       object.getMetadata().setLabels(labels);
     }
   }
 
-  private <T extends CustomResource<?, ?>> Applied applyOne(Caller caller, T object) {
+  /**
+   * Refuses metadata only the controller may write, for admins too: pool membership, claims and
+   * tenancy are decided from it (see {@link ReservedMetadata}).
+   */
+  private static void refuseReservedMetadata(HasMetadata object) {
+    List<String> fields = ReservedMetadata.setIn(object);
+    if (!fields.isEmpty()) {
+      throw SandboxError.invalid(
+          describe(object)
+              + ": "
+              + String.join(", ", fields.subList(0, Math.min(fields.size(), 5)))
+              + (fields.size() > 5 ? " and " + (fields.size() - 5) + " more" : "")
+              + (fields.size() == 1 ? " is" : " are")
+              + " reserved for the controller (prefixes agents.x-k8s.io/,"
+              + " extensions.agents.x-k8s.io/, bastion.dev/; owner references): remove "
+              + (fields.size() == 1 ? "it" : "them"));
+    }
+  }
+
+  private <T extends CustomResource<?, ?>> Applied applyOne(
+      Caller caller, T object, Optional<PolicyLimits.Bound> maxSandboxes) {
     String kind = object.getKind();
     String name = object.getMetadata().getName();
     @SuppressWarnings("unchecked")
     Class<T> type = (Class<T>) object.getClass();
-    Optional<T> existing = store.get(type, SandboxService.DEFAULT_NAMESPACE, name);
+    String namespace = object.getMetadata().getNamespace();
+    Optional<T> existing = store.get(type, namespace, name);
     if (existing.isEmpty()) {
-      store.create(object);
+      if (object instanceof Sandbox || object instanceof SandboxClaim) {
+        // A new Sandbox or claim is a new sandbox: the quota holds here as for Create.
+        sandboxes.withinQuota(
+            object.getMetadata().getLabels().get(AgentLabels.TENANT),
+            maxSandboxes,
+            name,
+            () -> store.create(object));
+      } else {
+        store.create(object);
+      }
       return new Applied(kind, name, "created");
     }
     T current = existing.get();
     if (!canSee(caller, current)) {
+      // Only the shared namespace holds objects a tenant cannot see (the pools' members, which
+      // the server names), and only the tenant whose namespace it is (default) gets here.
       throw new SandboxError(
           SandboxError.Kind.ALREADY_EXISTS,
-          kind + " \"" + name + "\" exists and belongs to another tenant; choose another name");
+          kind + " \"" + name + "\" is taken by the server's own objects; choose another name");
     }
     String version = current.getMetadata().getResourceVersion();
-    current.getMetadata().setLabels(object.getMetadata().getLabels());
-    current.getMetadata().setAnnotations(object.getMetadata().getAnnotations());
+    // The controller's own labels and annotations (pool membership, the claim served, the tenant)
+    // stay as it wrote them; an apply replaces only the rest.
+    current
+        .getMetadata()
+        .setLabels(
+            ReservedMetadata.keepControllers(
+                current.getMetadata().getLabels(), object.getMetadata().getLabels()));
+    current
+        .getMetadata()
+        .setAnnotations(
+            ReservedMetadata.keepControllers(
+                current.getMetadata().getAnnotations(), object.getMetadata().getAnnotations()));
     setSpec(current, object.getSpec());
     T updated = store.update(current);
     return new Applied(
@@ -198,16 +305,32 @@ public final class ResourceAdmin {
         version.equals(updated.getMetadata().getResourceVersion()) ? "unchanged" : "configured");
   }
 
+  /**
+   * The object {@code name} of {@code type} the caller may see: looked up in its namespace, then
+   * the shared one; an admin finds other tenants' too (the first by namespace).
+   */
   private HasMetadata visible(
       Caller caller, Class<? extends CustomResource<?, ?>> type, String name) {
-    return store
-        .get(type, SandboxService.DEFAULT_NAMESPACE, name)
-        .filter(o -> canSee(caller, o))
-        .orElseThrow(
-            () ->
-                new SandboxError(
-                    SandboxError.Kind.NOT_FOUND,
-                    HasMetadata.getKind(type) + " \"" + name + "\" not found"));
+    List<String> where =
+        isAgentType(type) ? namespaces.searchedFor(caller.tenant()) : List.of(namespaces.shared());
+    for (String namespace : where) {
+      Optional<? extends CustomResource<?, ?>> found =
+          store.get(type, namespace, name).filter(o -> canSee(caller, o));
+      if (found.isPresent()) {
+        return found.get();
+      }
+    }
+    if (caller.admin() && isAgentType(type)) {
+      Optional<? extends CustomResource<?, ?>> elsewhere =
+          store.listAll(type).stream()
+              .filter(o -> name.equals(o.getMetadata().getName()))
+              .min(java.util.Comparator.comparing(o -> o.getMetadata().getNamespace()));
+      if (elsewhere.isPresent()) {
+        return elsewhere.get();
+      }
+    }
+    throw new SandboxError(
+        SandboxError.Kind.NOT_FOUND, HasMetadata.getKind(type) + " \"" + name + "\" not found");
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.bastion.controller.model.AgentLabels;
 import dev.bastion.controller.model.ClaimEnvVar;
 import dev.bastion.controller.model.InjectionPolicy;
 import dev.bastion.controller.model.ModelSerialization;
+import dev.bastion.controller.model.ReservedMetadata;
 import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.model.SandboxTemplate;
@@ -68,11 +69,11 @@ public final class ClaimSandboxes {
     Map<String, String> labels = sandbox.getMetadata().getLabels();
     Map<String, String> annotations = sandbox.getMetadata().getAnnotations();
     TemplateMetadata extra = claim.getSpec().getAdditionalPodMetadata();
-    if (extra != null && extra.getLabels() != null) {
-      labels.putAll(extra.getLabels());
-    }
-    if (extra != null && extra.getAnnotations() != null) {
-      annotations.putAll(extra.getAnnotations());
+    // The claim's extra metadata never overrides the controller's keys set below (nor any
+    // other): apply refuses them, and this keeps claims made before that harmless.
+    if (extra != null) {
+      labels.putAll(ReservedMetadata.keepControllers(Map.of(), extra.getLabels()));
+      annotations.putAll(ReservedMetadata.keepControllers(Map.of(), extra.getAnnotations()));
     }
     Map<String, String> claimLabels = claim.getMetadata().getLabels();
     if (claimLabels != null && claimLabels.containsKey(AgentLabels.TENANT)) {

@@ -2,6 +2,7 @@ package dev.bastion.controller.embedded;
 
 import dev.bastion.controller.model.InvalidManifestException;
 import dev.bastion.controller.model.Sandbox;
+import dev.bastion.controller.model.TenantNamespaces;
 import dev.bastion.controller.reconcile.PodObservation;
 import dev.bastion.controller.reconcile.PodObservation.PodState;
 import dev.bastion.controller.reconcile.PodObservation.Scheduling;
@@ -40,12 +41,12 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
- * Sandboxes' pods on this machine: one OCI container per Sandbox (named like it, which is also its
- * hostname), run by runsc or crun, with sandboxd as its entry process and the sandbox's directory
- * (workspace, socket, bundle) kept under the state directory. A pod is ready when sandboxd accepts
- * a connection on its socket; a pod whose container stopped by itself has failed, and why (out of
- * memory, task limit) is read from its cgroup once and kept next to its workspace, so the reason
- * survives a restart.
+ * Sandboxes' pods on this machine: one OCI container per Sandbox (keyed by its namespace and name,
+ * see {@link #keyOf}; its hostname is the Sandbox's name), run by runsc or crun, with sandboxd as
+ * its entry process and the sandbox's directory (workspace, socket, bundle) kept under the state
+ * directory. A pod is ready when sandboxd accepts a connection on its socket; a pod whose container
+ * stopped by itself has failed, and why (out of memory, task limit) is read from its cgroup once
+ * and kept next to its workspace, so the reason survives a restart.
  */
 public final class EmbeddedPods implements SandboxPods, SandboxHosts {
 
@@ -61,6 +62,8 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
   private final Clock clock;
   private final Duration readyTimeout;
   private final ContainerList containerList;
+  private final SandboxCeilings ceilings;
+  private final WorkspaceDiskBudget diskBudget;
 
   /** Containers started (or found at start-up), with when and with which limits. */
   private final Map<String, Started> started = new ConcurrentHashMap<>();
@@ -73,7 +76,8 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
       SandboxCgroups cgroups,
       WorkspaceVolume volumes,
       Clock clock,
-      Duration readyTimeout) {
+      Duration readyTimeout,
+      SandboxCeilings ceilings) {
     this.runtime = runtime;
     this.layout = layout;
     this.rootfs = rootfs;
@@ -83,6 +87,8 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
     this.clock = clock;
     this.readyTimeout = readyTimeout;
     this.containerList = new ContainerList(runtime, Duration.ofSeconds(1));
+    this.ceilings = ceilings;
+    this.diskBudget = new WorkspaceDiskBudget(layout, ceilings.workspaceDiskBytes());
   }
 
   /** Every sandbox here runs on the one runtime ("gvisor", "crun"). */
@@ -93,7 +99,22 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
 
   @Override
   public SandboxdAddress sandboxd(Sandbox sandbox) {
-    return new SandboxdAddress.UnixSocket(layout.socket(sandbox.getMetadata().getName()));
+    return new SandboxdAddress.UnixSocket(layout.socket(keyOf(sandbox)));
+  }
+
+  /**
+   * The key of a Sandbox's container, cgroup and directory: its name in the shared namespace, and
+   * {@code namespace_name} in a tenant's, since two tenants may each have a Sandbox {@code dev}.
+   * Neither part can hold an underscore (both are DNS names), so keys never collide.
+   */
+  public static String keyOf(Sandbox sandbox) {
+    return key(sandbox.getMetadata().getNamespace(), sandbox.getMetadata().getName());
+  }
+
+  private static String key(String namespace, String name) {
+    return namespace == null || namespace.equals(TenantNamespaces.embedded().shared())
+        ? name
+        : namespace + "_" + name;
   }
 
   @Override
@@ -148,7 +169,7 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
 
   @Override
   public PodObservation observe(Sandbox sandbox) {
-    String name = sandbox.getMetadata().getName();
+    String name = keyOf(sandbox);
     Optional<String> death = deathReason(name);
     if (death.isPresent()) {
       return observation(PodState.FAILED, death.get());
@@ -179,17 +200,19 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
 
   @Override
   public void start(Sandbox sandbox) {
-    String name = sandbox.getMetadata().getName();
+    String name = keyOf(sandbox);
     LocalSandboxSpec spec;
     try {
       spec =
           LocalPodTemplate.map(
               sandbox.getSpec(), runtime.kind(), Runtime.getRuntime().availableProcessors());
+      ceilings.check(spec);
     } catch (InvalidManifestException e) {
       throw new PodStartException(e.getMessage());
     }
+    diskBudget.reserve(name, spec.workspaceBytes());
     try {
-      prepareDirectories(name, spec);
+      prepareDirectories(name, sandbox.getMetadata().getName(), spec);
       removeContainer(name);
       runtime.start(name, layout.bundle(name), layout.log(name));
       // Only container lists fetched from now on know this container.
@@ -199,11 +222,14 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
     } catch (RuntimeFailure e) {
       removeContainer(name);
       throw new PodStartException(e.getMessage());
+    } finally {
+      diskBudget.made(name);
     }
   }
 
   @Override
-  public void stop(String namespace, String name) {
+  public void stop(String namespace, String sandboxName) {
+    String name = key(namespace, sandboxName);
     removeContainer(name);
     started.remove(name);
     try {
@@ -215,8 +241,9 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
   }
 
   @Override
-  public void remove(String namespace, String name) {
-    stop(namespace, name);
+  public void remove(String namespace, String sandboxName) {
+    stop(namespace, sandboxName);
+    String name = key(namespace, sandboxName);
     volumes.unmount(layout.workspace(name));
     try {
       FileTrees.delete(layout.dir(name));
@@ -240,7 +267,8 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
     }
   }
 
-  private void prepareDirectories(String name, LocalSandboxSpec local) throws IOException {
+  private void prepareDirectories(String name, String hostname, LocalSandboxSpec local)
+      throws IOException {
     Path workspace = layout.workspace(name);
     Path socketDir = layout.socketDir(name);
     Path bundle = layout.bundle(name);
@@ -255,7 +283,8 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
     Files.setPosixFilePermissions(workspace, PosixFilePermissions.fromString("rwxr-x---"));
     Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwx------"));
     ContainerSpec spec =
-        new ContainerSpec(name, rootfs, sandboxdJar, workspace, socketDir, local.limits());
+        new ContainerSpec(
+            name, hostname, rootfs, sandboxdJar, workspace, socketDir, local.limits());
     Files.writeString(
         bundle.resolve("config.json"),
         OciBundle.config(spec).encodePrettily(),

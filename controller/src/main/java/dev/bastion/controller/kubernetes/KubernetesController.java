@@ -8,6 +8,7 @@ import dev.bastion.controller.kubernetes.TemplateNetworkPolicyBuilder.GatewayPee
 import dev.bastion.controller.metrics.AgentSandboxMetrics;
 import dev.bastion.controller.model.ManifestKinds;
 import dev.bastion.controller.model.SandboxTemplate;
+import dev.bastion.controller.model.TenantNamespaces;
 import dev.bastion.controller.policy.PoliciesInForce;
 import dev.bastion.controller.reconcile.ControllerLoop;
 import dev.bastion.controller.sandbox.EmbeddedOptions;
@@ -98,7 +99,7 @@ public final class KubernetesController implements SandboxController {
       b.store =
           KubernetesStore.start(client, namespace, ManifestKinds.customResources(), SYNC_TIMEOUT);
       SandboxdTokens tokens = new SandboxdTokens(SandboxdKey.loadOrCreate(client, namespace));
-      b.metrics = new AgentSandboxMetrics(registry);
+      b.metrics = new AgentSandboxMetrics(registry, TenantNamespaces.single(namespace));
       // The loop is made before the informers, which wake objects through it.
       ControllerLoop loop = AgentSandboxLoop.newLoop(vertx);
       b.pods = KubernetesPods.start(client, namespace, tokens, loop::enqueue, SYNC_TIMEOUT);
@@ -106,7 +107,8 @@ public final class KubernetesController implements SandboxController {
           TemplateNetworkPolicies.start(
               client, namespace, b.store, gateway, loop::enqueue, SYNC_TIMEOUT);
       b.loop =
-          AgentSandboxLoop.addReconcilers(loop, b.store, b.pods, clock, b.metrics)
+          AgentSandboxLoop.addReconcilers(
+                  loop, b.store, TenantNamespaces.single(namespace), b.pods, clock, b.metrics)
               .register(
                   b.networkPolicies,
                   NETWORK_POLICY_WORKERS,
@@ -120,7 +122,7 @@ public final class KubernetesController implements SandboxController {
               b.store,
               b.loop,
               b.pods,
-              namespace,
+              TenantNamespaces.single(namespace),
               EmbeddedOptions.defaults(),
               clock);
       b.policies = new PoliciesInForce(b.store);

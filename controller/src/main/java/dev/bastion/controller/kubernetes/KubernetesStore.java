@@ -321,13 +321,15 @@ public final class KubernetesStore implements ResourceStore, AutoCloseable {
     }
 
     private void fire(T object, List<OwnerReference> owners, ResourceEvent.Change change) {
+      String namespace = object.getMetadata().getNamespace();
+      // Owner references never cross namespaces on Kubernetes.
+      List<ObjectKey> ownerKeys =
+          owners.stream()
+              .map(owner -> new ObjectKey(owner.getKind(), namespace, owner.getName()))
+              .distinct()
+              .toList();
       ResourceEvent event =
-          new ResourceEvent(
-              kind,
-              object.getMetadata().getNamespace(),
-              object.getMetadata().getName(),
-              owners,
-              change);
+          new ResourceEvent(kind, namespace, object.getMetadata().getName(), ownerKeys, change);
       listeners.forEach(listener -> listener.accept(event));
     }
 

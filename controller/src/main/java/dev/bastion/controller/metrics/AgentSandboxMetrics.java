@@ -5,6 +5,7 @@ import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.model.SandboxConditions;
 import dev.bastion.controller.model.SandboxWarmPool;
+import dev.bastion.controller.model.TenantNamespaces;
 import dev.bastion.controller.reconcile.LifecycleMetrics;
 import dev.bastion.controller.sandbox.SandboxPhase;
 import dev.bastion.controller.sandbox.SandboxViews;
@@ -31,12 +32,19 @@ public final class AgentSandboxMetrics implements LifecycleMetrics {
   private static final String UNKNOWN = "unknown";
 
   private final MeterRegistry registry;
+  private final TenantNamespaces namespaces;
   private final MultiGauge sandboxes;
   private final MultiGauge phases;
   private final MultiGauge warmPools;
 
-  public AgentSandboxMetrics(MeterRegistry registry) {
+  /**
+   * @param namespaces where tenants' objects are: in embedded mode a tenant's namespace is named
+   *     like the tenant, and /metrics names no tenant, so every series there carries the shared
+   *     namespace instead
+   */
+  public AgentSandboxMetrics(MeterRegistry registry, TenantNamespaces namespaces) {
     this.registry = registry;
+    this.namespaces = namespaces;
     this.sandboxes =
         MultiGauge.builder("agent_sandboxes")
             .description("Sandboxes by Ready condition, launch type and template")
@@ -58,7 +66,7 @@ public final class AgentSandboxMetrics implements LifecycleMetrics {
         .tags(
             Tags.of(
                 "namespace",
-                claim.getMetadata().getNamespace(),
+                namespaceOf(claim),
                 "launch_type",
                 launchType,
                 "sandbox_template",
@@ -91,7 +99,7 @@ public final class AgentSandboxMetrics implements LifecycleMetrics {
         .publishPercentileHistogram()
         .tags(
             Tags.of(
-                "namespace", sandbox.getMetadata().getNamespace(),
+                "namespace", namespaceOf(sandbox),
                 "launch_type", launchType(sandbox),
                 "sandbox_template", template(sandbox)))
         .register(registry)
@@ -120,7 +128,7 @@ public final class AgentSandboxMetrics implements LifecycleMetrics {
       }
       Tags tags =
           Tags.of(
-              "namespace", sandbox.getMetadata().getNamespace(),
+              "namespace", namespaceOf(sandbox),
               "ready_condition", SandboxConditions.isReady(sandbox) ? "true" : "false",
               "launch_type", launchType(sandbox),
               "sandbox_template", template(sandbox));
@@ -164,5 +172,9 @@ public final class AgentSandboxMetrics implements LifecycleMetrics {
   private static String template(Sandbox sandbox) {
     Map<String, String> annotations = sandbox.getMetadata().getAnnotations();
     return annotations == null ? UNKNOWN : annotations.getOrDefault(AgentLabels.TEMPLATE, UNKNOWN);
+  }
+
+  private String namespaceOf(io.fabric8.kubernetes.api.model.HasMetadata object) {
+    return namespaces.perTenant() ? namespaces.shared() : object.getMetadata().getNamespace();
   }
 }

@@ -27,6 +27,9 @@ public final class AgentLabels {
 
   public static final String RESERVED_EXTENSIONS_PREFIX = "extensions.agents.x-k8s.io/";
 
+  /** Prefix of Bastion's own labels and annotations. */
+  public static final String BASTION_PREFIX = "bastion.dev/";
+
   /** The tenant that owns a Sandbox or SandboxClaim (Bastion's addition). */
   public static final String TENANT = "bastion.dev/tenant";
 
@@ -44,6 +47,14 @@ public final class AgentLabels {
   /** Whether a template label or annotation key is reserved and must not reach pods. */
   public static boolean isReserved(String key) {
     return key.startsWith(RESERVED_PREFIX) || key.startsWith(RESERVED_EXTENSIONS_PREFIX);
+  }
+
+  /**
+   * Whether {@code key} (a label, annotation or finalizer) is one only the controller writes: the
+   * API's prefixes and Bastion's.
+   */
+  public static boolean isControllerOwned(String key) {
+    return isReserved(key) || key.startsWith(BASTION_PREFIX);
   }
 
   /**

@@ -12,6 +12,7 @@ import dev.bastion.controller.model.SandboxClaimStatus;
 import dev.bastion.controller.model.SandboxConditions;
 import dev.bastion.controller.model.SandboxTemplate;
 import dev.bastion.controller.model.SandboxWarmPool;
+import dev.bastion.controller.model.TenantNamespaces;
 import dev.bastion.controller.store.ResourceStore;
 import dev.bastion.controller.store.StoreException;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -38,11 +39,19 @@ public final class ClaimReconciler implements Reconciler {
   static final Duration MISSING_RETRY = Duration.ofSeconds(2);
 
   private final ResourceStore store;
+  private final TenantNamespaces namespaces;
   private final Clock clock;
   private final LifecycleMetrics metrics;
 
-  public ClaimReconciler(ResourceStore store, Clock clock, LifecycleMetrics metrics) {
+  /**
+   * @param namespaces where the pools and templates that claims name are (shared by every tenant),
+   *     and so the pools' members; a claim and a sandbox started cold for it are in the claim's own
+   *     namespace
+   */
+  public ClaimReconciler(
+      ResourceStore store, TenantNamespaces namespaces, Clock clock, LifecycleMetrics metrics) {
     this.store = store;
+    this.namespaces = namespaces;
     this.clock = clock;
     this.metrics = metrics;
   }
@@ -87,12 +96,15 @@ public final class ClaimReconciler implements Reconciler {
    */
   private Optional<Sandbox> sandboxOf(SandboxClaim claim) {
     Optional<Sandbox> seen =
-        store
-            .list(
-                Sandbox.class,
-                claim.getMetadata().getNamespace(),
-                Map.of(AgentLabels.CLAIM, claim.getMetadata().getName()))
-            .stream()
+        whereItsSandboxMayBe(claim).stream()
+            .flatMap(
+                namespace ->
+                    store
+                        .list(
+                            Sandbox.class,
+                            namespace,
+                            Map.of(AgentLabels.CLAIM, claim.getMetadata().getName()))
+                        .stream())
             .filter(s -> Owners.isControlledBy(s, claim))
             .findFirst();
     SandboxClaimStatus status = claim.getStatus();
@@ -102,8 +114,14 @@ public final class ClaimReconciler implements Reconciler {
     return latestIfServing(claim, status.getSandbox().getName());
   }
 
+  /** The claim's own namespace (a cold sandbox), then the pools' (an adopted member). */
+  private List<String> whereItsSandboxMayBe(SandboxClaim claim) {
+    String own = claim.getMetadata().getNamespace();
+    return own.equals(namespaces.shared()) ? List.of(own) : List.of(own, namespaces.shared());
+  }
+
   private Outcome serve(SandboxClaim claim) {
-    String namespace = claim.getMetadata().getNamespace();
+    String namespace = namespaces.shared();
     String poolName = claim.getSpec().getWarmPoolRef().getName();
     // Read in place: a burst of claims reads the same pool and template once each.
     Optional<PoolRef> pool =
@@ -175,7 +193,8 @@ public final class ClaimReconciler implements Reconciler {
    * conflict, not a share.
    */
   private Optional<Sandbox> adopt(SandboxClaim claim, PoolRef pool) {
-    String namespace = claim.getMetadata().getNamespace();
+    // Members stay in the pool's namespace when a claim takes them.
+    String namespace = namespaces.shared();
     String claimName = claim.getMetadata().getName();
     // Names only: a burst of claims on a big pool must not copy every member for every claim.
     List<String> candidates =
@@ -248,9 +267,10 @@ public final class ClaimReconciler implements Reconciler {
    * may have lost it to another controller doing the same for the same claim, which is success.
    */
   private Optional<Sandbox> latestIfServing(SandboxClaim claim, String name) {
-    return store
-        .getLatest(Sandbox.class, claim.getMetadata().getNamespace(), name)
-        .filter(sandbox -> Owners.isControlledBy(sandbox, claim));
+    return whereItsSandboxMayBe(claim).stream()
+        .flatMap(namespace -> store.getLatest(Sandbox.class, namespace, name).stream())
+        .filter(sandbox -> Owners.isControlledBy(sandbox, claim))
+        .findFirst();
   }
 
   private Requeue expire(SandboxClaim claim, Optional<Sandbox> sandbox) {

@@ -3,7 +3,6 @@ package dev.bastion.controller.reconcile;
 import dev.bastion.controller.store.ObjectKey;
 import dev.bastion.controller.store.ResourceEvent;
 import dev.bastion.controller.store.ResourceStore;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -178,9 +177,7 @@ public final class ControllerLoop {
 
   private void onEvent(ResourceEvent event) {
     enqueue(new ObjectKey(event.kind(), event.namespace(), event.name()));
-    for (OwnerReference owner : event.owners()) {
-      enqueue(new ObjectKey(owner.getKind(), event.namespace(), owner.getName()));
-    }
+    event.owners().forEach(this::enqueue);
     Function<ResourceEvent, List<ObjectKey>> mapping = mappings.get(event.kind());
     if (mapping != null) {
       mapping.apply(event).forEach(this::enqueue);

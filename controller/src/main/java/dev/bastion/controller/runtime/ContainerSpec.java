@@ -5,7 +5,8 @@ import java.nio.file.Path;
 /**
  * Everything the host needs to start one sandbox container.
  *
- * @param id container id, also the sandbox id and its hostname
+ * @param id container id: the name of the sandbox's directory, cgroup and container
+ * @param hostname the sandbox's hostname, its Sandbox's name
  * @param rootfs read-only root filesystem
  * @param sandboxdJar the sandboxd jar, mounted read-only at {@link SandboxPaths#SANDBOXD_JAR}
  * @param workspaceDir host directory mounted read-write at /workspace
@@ -14,6 +15,7 @@ import java.nio.file.Path;
  */
 public record ContainerSpec(
     String id,
+    String hostname,
     Path rootfs,
     Path sandboxdJar,
     Path workspaceDir,

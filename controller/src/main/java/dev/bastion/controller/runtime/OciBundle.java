@@ -74,7 +74,7 @@ public final class OciBundle {
         .put("ociVersion", "1.0.2")
         .put("process", process())
         .put("root", new JsonObject().put("path", spec.rootfs().toString()).put("readonly", true))
-        .put("hostname", spec.id())
+        .put("hostname", spec.hostname())
         .put("mounts", mounts(spec))
         .put("linux", linux(spec));
   }

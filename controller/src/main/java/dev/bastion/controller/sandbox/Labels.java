@@ -49,7 +49,7 @@ public final class Labels {
 
   /** Whether {@code key} is one the system sets (tenant, pool membership, claims). */
   public static boolean isInternal(String key) {
-    return AgentLabels.isReserved(key) || key.startsWith("bastion.dev/");
+    return AgentLabels.isControllerOwned(key);
   }
 
   static String abbreviate(String text) {

@@ -1,5 +1,6 @@
 package dev.bastion.controller.sandbox;
 
+import dev.bastion.controller.desired.Owners;
 import dev.bastion.controller.desired.SandboxBlueprint;
 import dev.bastion.controller.model.AgentLabels;
 import dev.bastion.controller.model.ClaimEnvVar;
@@ -7,6 +8,7 @@ import dev.bastion.controller.model.ClaimLifecycle;
 import dev.bastion.controller.model.ClaimShutdownPolicy;
 import dev.bastion.controller.model.Conditions;
 import dev.bastion.controller.model.LocalObjectReference;
+import dev.bastion.controller.model.ModelSerialization;
 import dev.bastion.controller.model.OperatingMode;
 import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxClaim;
@@ -16,6 +18,7 @@ import dev.bastion.controller.model.SandboxTemplate;
 import dev.bastion.controller.model.SandboxWarmPool;
 import dev.bastion.controller.model.ShutdownPolicy;
 import dev.bastion.controller.model.TemplateMetadata;
+import dev.bastion.controller.model.TenantNamespaces;
 import dev.bastion.controller.policy.PolicyLimits;
 import dev.bastion.controller.reconcile.ControllerLoop;
 import dev.bastion.controller.reconcile.Timestamps;
@@ -34,13 +37,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * The agent-facing side of sandboxes: what the gRPC Sandboxes service (and later MCP and the web
@@ -51,8 +52,9 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SandboxService {
 
   /**
-   * The namespace of embedded mode, which keeps every object in one. On Kubernetes the gateway
-   * serves one namespace too. Tenants are told apart by a label.
+   * The namespace of embedded mode's shared objects: templates, warm pools, policies and the pools'
+   * members. Each tenant's Sandboxes and claims are in a namespace of their own (see {@link
+   * TenantNamespaces}).
    */
   public static final String DEFAULT_NAMESPACE = "default";
 
@@ -65,13 +67,11 @@ public final class SandboxService {
   private final ControllerLoop loop;
   private final ObjectWaiter waiter;
   private final SandboxHosts hosts;
-  private final String namespace;
+  private final TenantNamespaces namespaces;
   private final EmbeddedOptions options;
-  private final Clock clock;
   private final SecureRandom random = new SecureRandom();
 
-  /** Creates under way per tenant, counted against its quota until they are in the store. */
-  private final Map<String, Set<String>> reservations = new ConcurrentHashMap<>();
+  private final SandboxAdmission admission;
 
   public SandboxService(
       Vertx vertx,
@@ -79,7 +79,7 @@ public final class SandboxService {
       ResourceStore store,
       ControllerLoop loop,
       SandboxHosts hosts,
-      String namespace,
+      TenantNamespaces namespaces,
       EmbeddedOptions options,
       Clock clock) {
     this.vertx = vertx;
@@ -88,9 +88,14 @@ public final class SandboxService {
     this.loop = loop;
     this.waiter = new ObjectWaiter(vertx, store);
     this.hosts = hosts;
-    this.namespace = namespace;
+    this.namespaces = namespaces;
     this.options = options;
-    this.clock = clock;
+    this.admission = new SandboxAdmission(store, namespaces, options, clock);
+  }
+
+  /** The quota and lifetime rules every new sandbox of this service passes. */
+  public SandboxAdmission admission() {
+    return admission;
   }
 
   // ---------------------------------------------------------------- queries
@@ -98,22 +103,26 @@ public final class SandboxService {
   /** The caller's sandbox {@code id}; another tenant's sandbox is NOT_FOUND. */
   public SandboxView get(String tenant, String id) {
     // Read in place: every Run and Exec asks, and a copy of the Sandbox each time is waste.
-    return store
-        .read(Sandbox.class, namespace, id, s -> belongsTo(s, tenant) ? view(s) : null)
-        .orElseThrow(() -> SandboxError.notFound(id));
+    return locate(tenant, id, this::view).orElseThrow(() -> SandboxError.notFound(id));
   }
 
   /** The caller's sandboxes matching {@code selector}, oldest first. */
   public List<SandboxView> list(String tenant, LabelSelector selector) {
-    return store.list(Sandbox.class, namespace, Map.of(AgentLabels.TENANT, tenant)).stream()
+    return namespaces.searchedFor(tenant).stream()
+        .flatMap(
+            namespace ->
+                store.list(Sandbox.class, namespace, Map.of(AgentLabels.TENANT, tenant)).stream())
         .map(this::view)
         .filter(v -> v.phase() != SandboxPhase.TERMINATED && selector.matches(v.labels()))
+        .sorted(java.util.Comparator.comparing(SandboxView::createdAt))
         .toList();
   }
 
   /** How many sandboxes, of every tenant, are in {@code phase}. */
   public long count(SandboxPhase phase) {
-    return store.count(Sandbox.class, namespace, s -> SandboxViews.phase(s) == phase);
+    return store.listAll(Sandbox.class).stream()
+        .filter(s -> SandboxViews.phase(s) == phase)
+        .count();
   }
 
   /**
@@ -125,7 +134,7 @@ public final class SandboxService {
     return switch (view.phase()) {
       case READY ->
           store
-              .read(Sandbox.class, namespace, id, hosts::sandboxd)
+              .read(Sandbox.class, view.namespace(), id, hosts::sandboxd)
               .orElseThrow(() -> SandboxError.notFound(id));
       case SUSPENDED -> throw precondition("sandbox " + id + " is suspended: resume it first");
       case FAILED ->
@@ -144,23 +153,19 @@ public final class SandboxService {
    */
   public Future<SandboxView> create(
       CreateRequest request, Optional<PolicyLimits.Bound> maxSandboxes) {
-    Duration lifetime =
-        request.timeoutSeconds() == 0
-            ? options.defaultLifetime()
-            : Duration.ofSeconds(request.timeoutSeconds());
-    if (lifetime.compareTo(options.maxLifetime()) > 0) {
-      return Future.failedFuture(
-          SandboxError.invalid(
-              "timeout_seconds is more than the maximum of " + options.maxLifetime().toSeconds()));
+    Instant shutdown;
+    try {
+      shutdown = admission.shutdownFor(request.timeoutSeconds());
+    } catch (SandboxError e) {
+      return Future.failedFuture(e);
     }
-    Instant shutdown = clock.instant().plus(lifetime);
     if (!request.template().isEmpty()) {
       return blocking(() -> createFromTemplate(request, shutdown, maxSandboxes))
-          .compose(name -> awaitReady(request.tenant(), name));
+          .compose(name -> awaitReady(namespaces.of(request.tenant()), name));
     }
     return blocking(() -> createClaim(request, shutdown, maxSandboxes))
         .compose(claim -> awaitClaimed(claim))
-        .compose(name -> awaitReady(request.tenant(), name));
+        .compose(key -> awaitReady(key.namespace(), key.name()));
   }
 
   /**
@@ -176,7 +181,7 @@ public final class SandboxService {
     return store
         .read(
             SandboxWarmPool.class,
-            namespace,
+            namespaces.shared(),
             pool,
             found -> found.getSpec().getSandboxTemplateRef().getName())
         .orElse("");
@@ -186,12 +191,13 @@ public final class SandboxService {
       CreateRequest request, Instant shutdown, Optional<PolicyLimits.Bound> maxSandboxes) {
     SandboxTemplate template =
         store
-            .get(SandboxTemplate.class, namespace, request.template())
+            .get(SandboxTemplate.class, namespaces.shared(), request.template())
             .orElseThrow(
                 () ->
                     SandboxError.invalid(
                         "unknown template '" + Labels.abbreviate(request.template()) + "'"));
-    Sandbox sandbox = SandboxBlueprint.fromTemplate(template, namespace, newId());
+    Sandbox sandbox =
+        SandboxBlueprint.fromTemplate(template, namespaces.of(request.tenant()), newId());
     sandbox.getMetadata().getLabels().putAll(request.labels());
     sandbox.getMetadata().getLabels().put(AgentLabels.TENANT, request.tenant());
     sandbox.getSpec().setShutdownTime(shutdown.toString());
@@ -199,7 +205,7 @@ public final class SandboxService {
     for (Container container : sandbox.getSpec().getPodTemplate().getSpec().getContainers()) {
       container.setEnv(withEnv(container.getEnv(), request.env()));
     }
-    withinQuota(
+    admission.withinQuota(
         request.tenant(),
         maxSandboxes,
         sandbox.getMetadata().getName(),
@@ -209,14 +215,14 @@ public final class SandboxService {
 
   private SandboxClaim createClaim(
       CreateRequest request, Instant shutdown, Optional<PolicyLimits.Bound> maxSandboxes) {
-    if (!store.exists(SandboxWarmPool.class, namespace, request.warmPool())) {
+    if (!store.exists(SandboxWarmPool.class, namespaces.shared(), request.warmPool())) {
       throw SandboxError.invalid(
           "unknown warm pool '" + Labels.abbreviate(request.warmPool()) + "'");
     }
     SandboxClaim claim = new SandboxClaim();
     ObjectMeta meta = new ObjectMeta();
     meta.setName(newId());
-    meta.setNamespace(namespace);
+    meta.setNamespace(namespaces.of(request.tenant()));
     meta.setLabels(Map.of(AgentLabels.TENANT, request.tenant()));
     claim.setMetadata(meta);
     SandboxClaimSpec spec = new SandboxClaimSpec();
@@ -244,12 +250,17 @@ public final class SandboxService {
       spec.setEnv(env);
     }
     claim.setSpec(spec);
-    return withinQuota(request.tenant(), maxSandboxes, meta.getName(), () -> store.create(claim));
+    return admission.withinQuota(
+        request.tenant(), maxSandboxes, meta.getName(), () -> store.create(claim));
   }
 
-  /** The name of the sandbox serving {@code claim}, once it has one. */
-  private Future<String> awaitClaimed(SandboxClaim claim) {
+  /**
+   * Where the sandbox serving {@code claim} is, once it has one: in the claim's namespace when it
+   * started cold, in the pools' when the claim took a pool member.
+   */
+  private Future<ObjectKey> awaitClaimed(SandboxClaim claim) {
     String name = claim.getMetadata().getName();
+    String namespace = claim.getMetadata().getNamespace();
     return waiter.await(
         SandboxClaim.class,
         namespace,
@@ -261,12 +272,22 @@ public final class SandboxService {
             return Optional.empty();
           }
           if (current.getStatus().getSandbox() != null) {
-            return Optional.of(current.getStatus().getSandbox().getName());
+            String sandbox = current.getStatus().getSandbox().getName();
+            boolean cold =
+                store
+                    .read(
+                        Sandbox.class,
+                        namespace,
+                        sandbox,
+                        s -> Owners.isControlledBy(s, current) ? s : null)
+                    .isPresent();
+            return Optional.of(
+                new ObjectKey("Sandbox", cold ? namespace : namespaces.shared(), sandbox));
           }
           Optional<Condition> ready =
               Conditions.find(current.getStatus().getConditions(), SandboxConditions.READY);
           if (ready.isPresent() && !"SandboxCreatePending".equals(ready.get().getReason())) {
-            deleteQuietly(SandboxClaim.class, name);
+            deleteQuietly(SandboxClaim.class, namespace, name);
             throw new SandboxError(SandboxError.Kind.INVALID_ARGUMENT, ready.get().getMessage());
           }
           return Optional.empty();
@@ -278,8 +299,8 @@ public final class SandboxService {
                 + "s"));
   }
 
-  /** Completes when the caller's sandbox {@code name} is READY; fails when it cannot become so. */
-  private Future<SandboxView> awaitReady(String tenant, String name) {
+  /** Completes when sandbox {@code name} is READY; fails when it cannot become so. */
+  private Future<SandboxView> awaitReady(String namespace, String name) {
     return waiter.await(
         Sandbox.class,
         namespace,
@@ -308,21 +329,22 @@ public final class SandboxService {
     return blocking(
             () -> {
               Sandbox sandbox = owned(tenant, id);
-              String claim = sandbox.getMetadata().getLabels().get(AgentLabels.CLAIM);
-              if (claim != null && store.exists(SandboxClaim.class, namespace, claim)) {
-                store.delete(SandboxClaim.class, namespace, claim, null);
-              }
+              servedClaim(tenant, sandbox)
+                  .ifPresent(
+                      claim ->
+                          store.delete(SandboxClaim.class, namespaces.of(tenant), claim, null));
+              String namespace = sandbox.getMetadata().getNamespace();
               store.delete(Sandbox.class, namespace, id, null);
-              return null;
+              return new ObjectKey("Sandbox", namespace, id);
             })
-        .compose(ignored -> loop.reconcileNow(new ObjectKey("Sandbox", namespace, id)));
+        .compose(loop::reconcileNow);
   }
 
   /** Stops the container and keeps /workspace; completes once the container is gone. */
   public Future<SandboxView> suspend(String tenant, String id) {
     return setMode(tenant, id, OperatingMode.Suspended)
         .compose(
-            ignored ->
+            namespace ->
                 waiter.await(
                     Sandbox.class,
                     namespace,
@@ -344,10 +366,12 @@ public final class SandboxService {
 
   /** Starts a fresh container with the same id, hostname and /workspace; completes when READY. */
   public Future<SandboxView> resume(String tenant, String id) {
-    return setMode(tenant, id, OperatingMode.Running).compose(ignored -> awaitReady(tenant, id));
+    return setMode(tenant, id, OperatingMode.Running)
+        .compose(namespace -> awaitReady(namespace, id));
   }
 
-  private Future<Void> setMode(String tenant, String id, OperatingMode mode) {
+  /** Sets the mode of the caller's sandbox {@code id}; completes with the sandbox's namespace. */
+  private Future<String> setMode(String tenant, String id, OperatingMode mode) {
     return blocking(
         () ->
             Retries.onConflict(
@@ -365,7 +389,7 @@ public final class SandboxService {
                   }
                   sandbox.getSpec().setOperatingMode(mode);
                   store.update(sandbox);
-                  return null;
+                  return sandbox.getMetadata().getNamespace();
                 }));
   }
 
@@ -374,8 +398,10 @@ public final class SandboxService {
    * broke: the runtime may notice the death a moment after the socket does, so a READY answer is
    * checked again a few times within {@code patience} before it is believed.
    */
-  public Future<SandboxView> verifyAfterLoss(String id, Duration patience) {
+  public Future<SandboxView> verifyAfterLoss(SandboxView sandbox, Duration patience) {
     long deadline = System.nanoTime() + patience.toNanos();
+    String namespace = sandbox.namespace();
+    String id = sandbox.id();
     hosts.forgetObservations();
     return loop.reconcileNow(new ObjectKey("Sandbox", namespace, id))
         .compose(
@@ -392,7 +418,7 @@ public final class SandboxService {
                   .timer(VERDICT_RETRY.toMillis())
                   .compose(
                       ignored ->
-                          verifyAfterLoss(id, Duration.ofNanos(deadline - System.nanoTime())));
+                          verifyAfterLoss(sandbox, Duration.ofNanos(deadline - System.nanoTime())));
             });
   }
 
@@ -405,10 +431,51 @@ public final class SandboxService {
   // ---------------------------------------------------------------- helpers
 
   private Sandbox owned(String tenant, String id) {
-    return store
-        .get(Sandbox.class, namespace, id)
-        .filter(s -> belongsTo(s, tenant))
+    return locate(tenant, id, ModelSerialization::copy)
         .orElseThrow(() -> SandboxError.notFound(id));
+  }
+
+  /**
+   * {@code reader}'s answer about the caller's sandbox {@code id}, read in place where it is: in
+   * the tenant's namespace, or in the shared one when a claim of the tenant took a pool member.
+   */
+  private <R> Optional<R> locate(String tenant, String id, Function<Sandbox, R> reader) {
+    for (String namespace : namespaces.searchedFor(tenant)) {
+      Optional<R> found =
+          store.read(
+              Sandbox.class, namespace, id, s -> belongsTo(s, tenant) ? reader.apply(s) : null);
+      if (found.isPresent()) {
+        return found;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * The claim {@code sandbox} serves, judged only by what the controller recorded: the claim is the
+   * tenant's, its status names this sandbox, and it controls the sandbox (owner reference by uid).
+   * A label alone proves nothing, since it names a claim by a name any tenant could write.
+   */
+  private Optional<String> servedClaim(String tenant, Sandbox sandbox) {
+    String name = sandbox.getMetadata().getLabels().get(AgentLabels.CLAIM);
+    if (name == null) {
+      return Optional.empty();
+    }
+    return store.read(
+        SandboxClaim.class,
+        namespaces.of(tenant),
+        name,
+        claim ->
+            tenant.equals(claim.getMetadata().getLabels().get(AgentLabels.TENANT))
+                    && claim.getStatus() != null
+                    && claim.getStatus().getSandbox() != null
+                    && sandbox
+                        .getMetadata()
+                        .getName()
+                        .equals(claim.getStatus().getSandbox().getName())
+                    && Owners.isControlledBy(sandbox, claim)
+                ? name
+                : null);
   }
 
   private static boolean belongsTo(Sandbox sandbox, String tenant) {
@@ -418,16 +485,14 @@ public final class SandboxService {
 
   private SandboxView view(Sandbox sandbox) {
     Instant claimShutdown = null;
-    String claim =
-        sandbox.getMetadata().getLabels() == null
-            ? null
-            : sandbox.getMetadata().getLabels().get(AgentLabels.CLAIM);
+    Map<String, String> labels = sandbox.getMetadata().getLabels();
+    String claim = labels == null ? null : labels.get(AgentLabels.CLAIM);
     if (claim != null) {
       claimShutdown =
           store
               .read(
                   SandboxClaim.class,
-                  namespace,
+                  namespaces.of(labels.getOrDefault(AgentLabels.TENANT, "")),
                   claim,
                   c ->
                       c.getSpec().getLifecycle() == null
@@ -436,58 +501,6 @@ public final class SandboxService {
               .orElse(null);
     }
     return SandboxViews.of(sandbox, hosts.runtimeOf(sandbox), claimShutdown);
-  }
-
-  /**
-   * Runs {@code create} only while the tenant holds fewer sandboxes than its quota. The count and a
-   * reservation are made under the tenant's lock; the write itself (an fsync) is not, so one
-   * tenant's burst of creates is not serialised on the disk.
-   */
-  private <T> T withinQuota(
-      String tenant, Optional<PolicyLimits.Bound> policyMax, String name, Callable<T> create) {
-    Set<String> reserved = reservations.computeIfAbsent(tenant, t -> ConcurrentHashMap.newKeySet());
-    synchronized (reserved) {
-      // A set, so an object both reserved and already stored is counted once. Claims count until
-      // served; the sandboxes serving them carry the claim label.
-      Set<String> held = new HashSet<>(reserved);
-      held.addAll(
-          store.names(
-              SandboxClaim.class,
-              namespace,
-              labels -> tenant.equals(labels.get(AgentLabels.TENANT))));
-      held.addAll(
-          store.names(
-              Sandbox.class,
-              namespace,
-              labels ->
-                  tenant.equals(labels.get(AgentLabels.TENANT))
-                      && !labels.containsKey(AgentLabels.CLAIM)));
-      long max = options.maxSandboxesPerTenant();
-      String limit = Long.toString(max);
-      if (policyMax.isPresent() && policyMax.get().value() < max) {
-        max = policyMax.get().value();
-        limit = policyMax.get().describe();
-      }
-      if (held.size() >= max) {
-        throw new SandboxError(
-            SandboxError.Kind.RESOURCE_EXHAUSTED,
-            "sandbox quota reached: "
-                + held.size()
-                + " in use of "
-                + limit
-                + "; delete some first");
-      }
-      reserved.add(name);
-    }
-    try {
-      return create.call();
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    } finally {
-      reserved.remove(name);
-    }
   }
 
   private static List<EnvVar> withEnv(List<EnvVar> base, Map<String, String> extra) {
@@ -500,7 +513,7 @@ public final class SandboxService {
   }
 
   private <T extends io.fabric8.kubernetes.client.CustomResource<?, ?>> void deleteQuietly(
-      Class<T> kind, String name) {
+      Class<T> kind, String namespace, String name) {
     worker.executeBlocking(() -> store.delete(kind, namespace, name, null), false);
   }
 

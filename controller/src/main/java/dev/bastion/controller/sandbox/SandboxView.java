@@ -6,7 +6,9 @@ import java.util.Map;
 /**
  * A sandbox as the agent-facing APIs show it, derived from its Sandbox object (and its claim).
  *
- * @param id the Sandbox's name
+ * @param id the Sandbox's name, which is unique within its namespace
+ * @param namespace where the Sandbox is: its tenant's, or the shared one for a pool member a claim
+ *     took
  * @param template the template it was made from
  * @param warmPool the warm pool it was claimed from; empty for a cold create
  * @param labels the labels the agent gave it (the API's own labels are not shown)
@@ -18,6 +20,7 @@ import java.util.Map;
  */
 public record SandboxView(
     String id,
+    String namespace,
     String tenant,
     String template,
     String warmPool,

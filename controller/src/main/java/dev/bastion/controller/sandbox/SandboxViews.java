@@ -34,6 +34,7 @@ public final class SandboxViews {
     Map<String, String> labels = sandbox.getMetadata().getLabels();
     return new SandboxView(
         sandbox.getMetadata().getName(),
+        sandbox.getMetadata().getNamespace(),
         labels == null ? "" : labels.getOrDefault(AgentLabels.TENANT, ""),
         annotations.getOrDefault(AgentLabels.TEMPLATE, ""),
         annotations.getOrDefault(AgentLabels.FROM_WARM_POOL, ""),

@@ -37,6 +37,10 @@ public final class LocalResourceStore implements ResourceStore {
   private final Clock clock;
   private final Map<String, Class<? extends CustomResource<?, ?>>> kinds;
   private final Map<ObjectKey, Stored> objects = new ConcurrentHashMap<>();
+
+  /** Where each stored object is, by uid: owner references name their owner by uid and name. */
+  private final Map<String, ObjectKey> keysByUid = new ConcurrentHashMap<>();
+
   private final Object[] locks = new Object[STRIPES];
   private final AtomicLong versions = new AtomicLong();
   private final List<Consumer<ResourceEvent>> listeners = new CopyOnWriteArrayList<>();
@@ -88,6 +92,7 @@ public final class LocalResourceStore implements ResourceStore {
           continue;
         }
         objects.put(ObjectKey.of(object), Stored.of(object));
+        keysByUid.put(object.getMetadata().getUid(), ObjectKey.of(object));
         highest = Math.max(highest, Long.parseLong(object.getMetadata().getResourceVersion()));
       }
     }
@@ -201,6 +206,7 @@ public final class LocalResourceStore implements ResourceStore {
       meta.setDeletionTimestamp(null);
       created.setStatus(null);
       stored = commit(key, created, true);
+      keysByUid.put(meta.getUid(), key);
     }
     fire(key, created, ResourceEvent.Change.ADDED);
     return stored.copy();
@@ -281,6 +287,7 @@ public final class LocalResourceStore implements ResourceStore {
       }
       files.ifPresent(disk -> disk.remove(HasMetadata.getPlural(kind), namespace, name));
       objects.remove(key);
+      keysByUid.remove(removed.getMetadata().getUid());
     }
     fire(key, removed, ResourceEvent.Change.DELETED);
     deleteDependents(removed);
@@ -359,8 +366,17 @@ public final class LocalResourceStore implements ResourceStore {
     if (previousOwners != null) {
       owners.addAll(previousOwners);
     }
+    List<ObjectKey> ownerKeys =
+        owners.stream()
+            .map(
+                owner ->
+                    keysByUid.getOrDefault(
+                        owner.getUid(),
+                        new ObjectKey(owner.getKind(), key.namespace(), owner.getName())))
+            .distinct()
+            .toList();
     ResourceEvent event =
-        new ResourceEvent(key.kind(), key.namespace(), key.name(), List.copyOf(owners), change);
+        new ResourceEvent(key.kind(), key.namespace(), key.name(), ownerKeys, change);
     listeners.forEach(listener -> listener.accept(event));
   }
 

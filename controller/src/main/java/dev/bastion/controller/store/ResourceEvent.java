@@ -1,18 +1,19 @@
 package dev.bastion.controller.store;
 
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import java.util.List;
 
 /**
  * Something changed in a {@link ResourceStore}.
  *
  * @param kind the object's kind, e.g. "Sandbox"
- * @param owners its owner references (and, after an update that changed them, the previous ones),
- *     so a controller can wake every owner concerned
+ * @param owners the keys of its owners (and, after an update that changed them, of the previous
+ *     ones), so a controller can wake every owner concerned. An owner may be in another namespace
+ *     in embedded mode (a claim of a tenant owns the pool member it took, which stays in the pools'
+ *     namespace); an owner the store no longer has is given in the object's namespace
  * @param change what happened to it
  */
 public record ResourceEvent(
-    String kind, String namespace, String name, List<OwnerReference> owners, Change change) {
+    String kind, String namespace, String name, List<ObjectKey> owners, Change change) {
 
   /** What happened to an object, as a watch on the Kubernetes API tells it. */
   public enum Change {

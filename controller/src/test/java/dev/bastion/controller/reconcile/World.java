@@ -5,6 +5,7 @@ import dev.bastion.controller.model.Manifests;
 import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.model.SandboxWarmPool;
+import dev.bastion.controller.model.TenantNamespaces;
 import dev.bastion.controller.store.LocalResourceStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -39,7 +40,8 @@ final class World {
           clock,
           Duration.ofMinutes(5),
           () -> String.format("m%04d", suffix.incrementAndGet()));
-  final ClaimReconciler claims = new ClaimReconciler(store, clock, LifecycleMetrics.NONE);
+  final ClaimReconciler claims =
+      new ClaimReconciler(store, TenantNamespaces.single(NS), clock, LifecycleMetrics.NONE);
 
   /** Every Sandbox ever seen, so deleted ones get the pass that cleans up after them. */
   final Set<String> seenSandboxes = ConcurrentHashMap.newKeySet();

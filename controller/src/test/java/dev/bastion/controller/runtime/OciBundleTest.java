@@ -12,6 +12,7 @@ class OciBundleTest {
   private final ContainerSpec spec =
       new ContainerSpec(
           "sbx-abc",
+          "sbx-abc",
           Path.of("/cache/rootfs"),
           Path.of("/build/sandboxd.jar"),
           Path.of("/state/sandboxes/sbx-abc/workspace"),

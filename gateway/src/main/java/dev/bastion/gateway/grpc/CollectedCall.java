@@ -116,7 +116,7 @@ final class CollectedCall<Req, Resp> {
       return;
     }
     access
-        .lastWords(admitted.sandboxId(), route)
+        .lastWords(admitted.sandbox(), route)
         .onComplete(
             verdict -> {
               if (verdict.succeeded()) {

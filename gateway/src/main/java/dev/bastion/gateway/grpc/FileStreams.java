@@ -131,7 +131,7 @@ public final class FileStreams {
         return;
       }
       access
-          .lastWords(admitted.sandboxId(), route)
+          .lastWords(admitted.sandbox(), route)
           .onComplete(
               verdict ->
                   fail(

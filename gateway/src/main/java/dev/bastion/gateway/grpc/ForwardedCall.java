@@ -1,6 +1,7 @@
 package dev.bastion.gateway.grpc;
 
 import dev.bastion.api.grpc.StatusMessages;
+import dev.bastion.controller.sandbox.SandboxView;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
@@ -31,7 +32,7 @@ final class ForwardedCall<Req, Resp> {
   private final SandboxdAccess access;
   private final CallerTenant callers;
 
-  private String sandboxId;
+  private SandboxView sandbox;
   private CallGuard<Req, Resp> guard;
   private GrpcClientRequest<Req, Resp> outbound;
   private boolean connecting;
@@ -115,7 +116,7 @@ final class ForwardedCall<Req, Resp> {
       finish(GrpcErrors.toStatus(e));
       return;
     }
-    sandboxId = admitted.sandboxId();
+    sandbox = admitted.sandbox();
     guard = admitted.guard();
     Req first = guard.first();
     access
@@ -214,7 +215,7 @@ final class ForwardedCall<Req, Resp> {
       return;
     }
     access
-        .lastWords(sandboxId, route)
+        .lastWords(sandbox, route)
         .onComplete(
             verdict -> {
               if (verdict.succeeded()) {

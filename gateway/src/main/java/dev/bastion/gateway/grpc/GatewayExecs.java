@@ -73,7 +73,7 @@ public final class GatewayExecs {
      * or a failure with a one-line reason.
      */
     public Future<ExecEvent> lastWords() {
-      return access.lastWords(admitted.sandboxId(), route);
+      return access.lastWords(admitted.sandbox(), route);
     }
 
     /** Gives back the process slot and closes the stream's metrics. Idempotent. */

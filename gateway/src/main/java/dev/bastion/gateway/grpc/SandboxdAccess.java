@@ -34,10 +34,11 @@ public final class SandboxdAccess {
   /**
    * A call that may go ahead.
    *
+   * @param sandbox the caller's sandbox the call is for
    * @param guard holds the call to its policy's limits; close it when the call ends
    */
   record Admitted<Req, Resp>(
-      String sandboxId, SandboxdAddress sandboxd, CallGuard<Req, Resp> guard) {}
+      SandboxView sandbox, SandboxdAddress sandboxd, CallGuard<Req, Resp> guard) {}
 
   private final SandboxdClients clients;
   private final SandboxService sandboxes;
@@ -62,7 +63,7 @@ public final class SandboxdAccess {
     String sandboxId = GatedSandboxes.requireId(route.sandboxIdOf().apply(first));
     SandboxView sandbox = sandboxes.get(tenant.name(), sandboxId);
     return new Admitted<>(
-        sandboxId,
+        sandbox,
         sandboxes.sandboxdOfReady(sandbox),
         CallGuard.admit(gate, metrics, route, tenant, sandbox, first));
   }
@@ -111,13 +112,14 @@ public final class SandboxdAccess {
   }
 
   /**
-   * What to tell the caller when the stream to {@code sandboxId} broke. The runtime is asked afresh
+   * What to tell the caller when the stream to {@code sandbox} broke. The runtime is asked afresh
    * whether the sandbox died: an out-of-memory stop is the call's last message where the method has
    * a way to say so; anything else fails the future with UNAVAILABLE and the reason.
    */
-  <Req, Resp> Future<Resp> lastWords(String sandboxId, Route<Req, Resp> route) {
+  <Req, Resp> Future<Resp> lastWords(SandboxView sandbox, Route<Req, Resp> route) {
+    String sandboxId = sandbox.id();
     return sandboxes
-        .verifyAfterLoss(sandboxId, VERDICT_PATIENCE)
+        .verifyAfterLoss(sandbox, VERDICT_PATIENCE)
         .transform(
             verified -> {
               SandboxView record = verified.succeeded() ? verified.result() : null;

@@ -5,6 +5,8 @@ import dev.bastion.controller.admin.ResourceAdmin;
 import dev.bastion.controller.model.ModelSerialization;
 import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxClaim;
+import dev.bastion.controller.policy.Limit;
+import dev.bastion.controller.policy.PolicyLimits;
 import dev.bastion.controller.policy.ToolCall;
 import dev.bastion.gateway.auth.Authenticator;
 import dev.bastion.gateway.auth.Tenant;
@@ -153,10 +155,11 @@ public final class ResourceApi {
    * operators' (admin-only where it matters) and not decided.
    *
    * @param target the object whose labels and template the policy sees; null for a listing
+   * @return the policies' bound on the tenant's sandboxes, which an apply must keep as Create does
    */
-  private void admit(Tenant tenant, HasMetadata target, String tool) {
+  private Optional<PolicyLimits.Bound> admit(Tenant tenant, HasMetadata target, String tool) {
     if (target != null && !(target instanceof Sandbox) && !(target instanceof SandboxClaim)) {
-      return;
+      return Optional.empty();
     }
     ToolGate.Target seen = ToolGate.Target.NONE;
     if (target != null) {
@@ -168,7 +171,7 @@ public final class ResourceApi {
           target.getMetadata().getLabels() == null ? Map.of() : target.getMetadata().getLabels();
       seen = new ToolGate.Target(target.getMetadata().getName(), labels, template);
     }
-    gate.admit(tenant, seen, ToolCall.of(tool));
+    return gate.admit(tenant, seen, ToolCall.of(tool)).limits().get(Limit.MAX_SANDBOXES);
   }
 
   private static JsonObject list(List<HasMetadata> objects) {

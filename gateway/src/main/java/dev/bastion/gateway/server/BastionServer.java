@@ -253,6 +253,7 @@ public final class BastionServer {
                     config.sandboxdJar().toAbsolutePath(),
                     new SandboxCgroups(Path.of("/sys/fs/cgroup")),
                     EmbeddedOptions.defaults(),
+                    config.ceilings(),
                     config.warmReplicas(),
                     metrics,
                     Clock.systemUTC()));

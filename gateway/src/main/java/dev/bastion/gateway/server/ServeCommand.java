@@ -1,8 +1,11 @@
 package dev.bastion.gateway.server;
 
+import dev.bastion.controller.embedded.SandboxCeilings;
 import dev.bastion.controller.model.ManifestValidator;
 import dev.bastion.controller.runtime.RuntimeKind;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.Config;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -75,6 +78,35 @@ public final class ServeCommand implements Callable<Integer> {
               + " rotated at 64 MiB, 5 kept).")
   Path auditLog;
 
+  @Option(
+      names = "--max-sandbox-memory",
+      description = "The memory limit one sandbox may ask for at most (default ${DEFAULT-VALUE}).")
+  String maxSandboxMemory = "4Gi";
+
+  @Option(
+      names = "--max-sandbox-cpu",
+      description = "The CPU limit one sandbox may ask for at most (default ${DEFAULT-VALUE}).")
+  String maxSandboxCpu = "2";
+
+  @Option(
+      names = "--max-sandbox-tmp",
+      description =
+          "The /tmp (ephemeral-storage, held in memory) one sandbox may ask for at most (default"
+              + " ${DEFAULT-VALUE}).")
+  String maxSandboxTmp = "1Gi";
+
+  @Option(
+      names = "--max-sandbox-workspace",
+      description = "The /workspace one sandbox may ask for at most (default ${DEFAULT-VALUE}).")
+  String maxSandboxWorkspace = "20Gi";
+
+  @Option(
+      names = "--workspace-disk",
+      description =
+          "The workspaces of all sandboxes together at most (default: nine tenths of the state"
+              + " directory's file system).")
+  String workspaceDisk;
+
   @Option(names = "--sandboxd-jar", description = "The sandboxd jar mounted into sandboxes.")
   Path sandboxdJar = Path.of(System.getProperty("bastion.sandboxd.jar", "sandboxd.jar"));
 
@@ -109,6 +141,13 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("bastion: --warm must be between 0 and " + ManifestValidator.MAX_REPLICAS);
       return 2;
     }
+    SandboxCeilings ceilings;
+    try {
+      ceilings = ceilings();
+    } catch (IllegalArgumentException e) {
+      System.err.println("bastion: " + e.getMessage());
+      return 2;
+    }
     if (!kubernetes && !kind.separateKernel()) {
       System.err.println(
           "bastion: WARNING: --runtime "
@@ -128,7 +167,8 @@ public final class ServeCommand implements Callable<Integer> {
             sandboxdJar,
             warm,
             auditLog != null ? auditLog : stateDir.resolve("audit.jsonl"),
-            kubernetes ? namespaceToServe() : null);
+            kubernetes ? namespaceToServe() : null,
+            ceilings);
     BastionServer server;
     try {
       server = BastionServer.start(config, line -> System.out.println("bastion: " + line));
@@ -164,6 +204,32 @@ public final class ServeCommand implements Callable<Integer> {
                 }));
     stopped.await();
     return 0;
+  }
+
+  private SandboxCeilings ceilings() {
+    return new SandboxCeilings(
+        quantity("--max-sandbox-memory", maxSandboxMemory, 1),
+        quantity("--max-sandbox-cpu", maxSandboxCpu, 1000),
+        quantity("--max-sandbox-tmp", maxSandboxTmp, 1),
+        quantity("--max-sandbox-workspace", maxSandboxWorkspace, 1),
+        workspaceDisk == null ? 0 : quantity("--workspace-disk", workspaceDisk, 1));
+  }
+
+  /** A Kubernetes quantity ({@code 4Gi}, {@code 500m}) times {@code scale}, as a whole number. */
+  private static long quantity(String flag, String value, int scale) {
+    try {
+      long amount =
+          Quantity.getAmountInBytes(new Quantity(value))
+              .multiply(BigDecimal.valueOf(scale))
+              .longValueExact();
+      if (amount <= 0) {
+        throw new ArithmeticException();
+      }
+      return amount;
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      throw new IllegalArgumentException(
+          flag + " takes a positive quantity such as 4Gi, 2 or 500m, not '" + value + "'");
+    }
   }
 
   private String namespaceToServe() {

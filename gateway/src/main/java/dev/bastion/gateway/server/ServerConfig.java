@@ -1,5 +1,6 @@
 package dev.bastion.gateway.server;
 
+import dev.bastion.controller.embedded.SandboxCeilings;
 import dev.bastion.controller.runtime.RuntimeKind;
 import java.nio.file.Path;
 
@@ -16,6 +17,7 @@ import java.nio.file.Path;
  * @param warmReplicas ready sandboxes the shipped warm pool {@code python} keeps
  * @param auditLog the file policy decisions are appended to
  * @param kubernetesNamespace the namespace served on Kubernetes; null in embedded mode
+ * @param ceilings what embedded mode grants one sandbox, and all workspaces together, at most
  */
 public record ServerConfig(
     String host,
@@ -28,7 +30,8 @@ public record ServerConfig(
     Path sandboxdJar,
     int warmReplicas,
     Path auditLog,
-    String kubernetesNamespace) {
+    String kubernetesNamespace,
+    SandboxCeilings ceilings) {
 
   /** Largest gRPC message an agent may send: a 4 MiB payload plus framing. */
   public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024 + 16 * 1024;

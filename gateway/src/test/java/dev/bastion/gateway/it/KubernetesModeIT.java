@@ -8,6 +8,7 @@ import dev.bastion.api.v1.DeleteSandboxRequest;
 import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.Sandbox;
+import dev.bastion.controller.embedded.SandboxCeilings;
 import dev.bastion.controller.kubernetes.ClusterFixtures;
 import dev.bastion.controller.kubernetes.MockCluster;
 import dev.bastion.controller.model.SandboxClaim;
@@ -94,7 +95,8 @@ class KubernetesModeIT {
             SandboxHost.sandboxdJar(),
             0,
             dir.resolve("state").resolve("audit.jsonl"),
-            NAMESPACE);
+            NAMESPACE,
+            SandboxCeilings.defaults());
     server = BastionServer.start(config, System.out::println);
     grpc = new Api(port);
     awaitPoolReady();

@@ -3,6 +3,7 @@ package dev.bastion.gateway.it;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.bastion.controller.embedded.SandboxCeilings;
 import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.RootFilesystem;
 import dev.bastion.controller.runtime.RuntimeKind;
@@ -41,7 +42,8 @@ final class SandboxHost {
         sandboxdJar(),
         warm,
         state.resolve("audit.jsonl"),
-        null);
+        null,
+        SandboxCeilings.defaults());
   }
 
   /** Starts a gVisor server on a free loopback port with its state in {@code stateDir}. */
