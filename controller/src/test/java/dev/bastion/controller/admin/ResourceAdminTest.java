@@ -214,6 +214,9 @@ class ResourceAdminTest {
         spec: {replicas: 1, sandboxTemplateRef: {name: python}}
         """,
         "shared by every tenant and live in namespace \"default\"");
+    // A manifest written for Kubernetes' default namespace lands in the caller's own.
+    admin.apply(ALICE, sandbox("k8s-style", "namespace: default", ""), NO_POLICY);
+    assertThat(store.get(Sandbox.class, "alice", "k8s-style")).isPresent();
     // An admin applies for a tenant by naming its namespace.
     admin.apply(ADMIN, sandbox("for-bob", "namespace: bob", ""), NO_POLICY);
     assertThat(store.get(Sandbox.class, "bob", "for-bob").orElseThrow().getMetadata().getLabels())

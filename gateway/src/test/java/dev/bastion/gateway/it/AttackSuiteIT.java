@@ -251,7 +251,10 @@ class AttackSuiteIT {
   void aSandboxCannotReadAnotherSandboxsWorkspace() {
     String secret = "marker-" + UUID.randomUUID();
     write(alice, target, secret, "alice's secret\n");
-    Path hostCopy = dir.resolve("state/sandboxes").resolve(target).resolve("workspace/" + secret);
+    Path hostCopy =
+        dir.resolve("state/sandboxes")
+            .resolve(SandboxHost.hostKey("alice", target))
+            .resolve("workspace/" + secret);
     assertThat(hostCopy).as("the marker is where the host keeps alice's workspace").exists();
     String program =
         """

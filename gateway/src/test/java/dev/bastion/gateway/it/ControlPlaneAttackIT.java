@@ -43,6 +43,7 @@ class ControlPlaneAttackIT {
     Files.writeString(tokens, OPS + " ops admin\n" + ALICE + " alice\n" + BOB + " bob\n");
     server = SandboxHost.start(dir.resolve("state"), tokens, 2);
     api = new Api(server.port());
+    awaitPoolReady();
     // Bob's sandbox comes from the pool, so a claim of his serves it.
     bobs =
         Api.call(
@@ -203,6 +204,21 @@ class ControlPlaneAttackIT {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  private static void awaitPoolReady() throws InterruptedException {
+    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
+    while (true) {
+      JsonObject status =
+          json(cli(OPS, 0, "get", "swp", "python", "-o", "json")).getJsonObject("status");
+      if (status != null && Integer.valueOf(2).equals(status.getInteger("readyReplicas"))) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("pool python not ready: " + status);
+      }
+      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(200);
+    }
+  }
 
   private static void awaitReady(String token, String name) throws InterruptedException {
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();

@@ -512,7 +512,9 @@ class GatewayIT {
                 Api.CREATE,
                 CreateSandboxRequest.newBuilder()
                     .setTemplate("python")
-                    .setTimeoutSeconds(3)
+                    // Long enough for a cold start on a loaded two-core machine (~2 s idle): a
+                    // sandbox that expires before it is READY fails its Create instead.
+                    .setTimeoutSeconds(10)
                     .build())
             .getId();
     awaitCondition(
@@ -527,7 +529,9 @@ class GatewayIT {
         "the expired sandbox is gone");
     // Gone from the API first, then from the disk.
     awaitCondition(
-        () -> !Files.exists(stateDir.resolve("state/sandboxes").resolve(id)),
+        () ->
+            !Files.exists(
+                stateDir.resolve("state/sandboxes").resolve(SandboxHost.hostKey("alice", id))),
         "the expired sandbox's files are removed");
   }
 
@@ -606,7 +610,8 @@ class GatewayIT {
         Status.Code.NOT_FOUND,
         "not found");
     assertStatus(() -> run(id, "true"), Status.Code.NOT_FOUND, "not found");
-    assertThat(stateDir.resolve("state/sandboxes").resolve(id)).doesNotExist();
+    assertThat(stateDir.resolve("state/sandboxes").resolve(SandboxHost.hostKey("alice", id)))
+        .doesNotExist();
   }
 
   @Test

@@ -75,7 +75,12 @@ class RestartSurvivalIT {
     HostCommand.Result kill =
         HostCommand.run(
             List.of(
-                "runsc", "--root", dir.resolve("state/gvisor").toString(), "kill", killed, "KILL"),
+                "runsc",
+                "--root",
+                dir.resolve("state/gvisor").toString(),
+                "kill",
+                SandboxHost.hostKey("carol", killed),
+                "KILL"),
             Duration.ofSeconds(20));
     assertThat(kill.ok()).as(kill.output()).isTrue();
 

@@ -46,6 +46,14 @@ final class SandboxHost {
         SandboxCeilings.defaults());
   }
 
+  /**
+   * The key of a tenant's sandbox on the host (its container, cgroup and directory under {@code
+   * state/sandboxes}): the tenant's namespace and the sandbox's id, as EmbeddedPods keys them.
+   */
+  static String hostKey(String tenant, String id) {
+    return tenant + "_" + id;
+  }
+
   /** Starts a gVisor server on a free loopback port with its state in {@code stateDir}. */
   static BastionServer start(Path stateDir, Path tokens, int warm) throws IOException {
     return start(stateDir, tokens, RuntimeKind.GVISOR, warm);
