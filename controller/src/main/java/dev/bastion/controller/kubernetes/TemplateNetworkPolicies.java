@@ -77,7 +77,8 @@ public final class TemplateNetworkPolicies implements Reconciler, AutoCloseable 
               .get(SandboxTemplate.class, namespace, name)
               .flatMap(template -> TemplateNetworkPolicyBuilder.build(template, gateway));
     } catch (IllegalArgumentException unselectable) {
-      // A name too long for a label: its pods keep the namespace's base policy (gateway only in).
+      // A name too long for a label, or an ipBlock that is no CIDR: its pods keep only the base
+      // policy (the gateway in, nothing out).
       LOG.warning("SandboxTemplate " + name + " gets no managed NetworkPolicy: " + unselectable);
       desired = Optional.empty();
     }

@@ -1,6 +1,7 @@
 package dev.bastion.controller.kubernetes;
 
 import dev.bastion.controller.desired.Owners;
+import dev.bastion.controller.model.AgentLabels;
 import dev.bastion.controller.model.KubernetesNames;
 import dev.bastion.controller.model.ModelSerialization;
 import dev.bastion.controller.model.NetworkPolicyManagement;
@@ -25,7 +26,8 @@ import java.util.Optional;
 
 /**
  * The NetworkPolicy of a SandboxTemplate's pods. The template's own rules are used as given, each
- * direction on its own; a direction without rules gets the secure default: ingress only from the
+ * direction on its own, except that no egress rule reaches a cloud metadata address ({@link
+ * MetadataAddresses}); a direction without rules gets the secure default: ingress only from the
  * gateway to sandboxd, egress only to cluster DNS and to public addresses.
  */
 public final class TemplateNetworkPolicyBuilder {
@@ -87,9 +89,10 @@ public final class TemplateNetworkPolicyBuilder {
             ? copy(rules.getIngress())
             : List.of(fromGateway(gateway));
     List<NetworkPolicyEgressRule> egress =
-        rules != null && rules.getEgress() != null
-            ? copy(rules.getEgress())
-            : List.of(toClusterDns(), toPublicAddresses());
+        MetadataAddresses.blockedIn(
+            rules != null && rules.getEgress() != null
+                ? copy(rules.getEgress())
+                : List.of(toClusterDns(), toPublicAddresses()));
     return Optional.of(
         new NetworkPolicyBuilder()
             .withNewMetadata()
@@ -113,7 +116,15 @@ public final class TemplateNetworkPolicyBuilder {
         // One peer with both selectors: pods matching podLabels in the gateway's namespace only.
         .addNewFrom()
         .withNamespaceSelector(namespace(gateway.namespace()))
-        .withPodSelector(new LabelSelectorBuilder().withMatchLabels(gateway.podLabels()).build())
+        .withPodSelector(
+            new LabelSelectorBuilder()
+                .withMatchLabels(gateway.podLabels())
+                // A template may give its pods the gateway's labels; a sandbox pod is never it.
+                .addNewMatchExpression()
+                .withKey(AgentLabels.SANDBOX_NAME_HASH)
+                .withOperator("DoesNotExist")
+                .endMatchExpression()
+                .build())
         .endFrom()
         .withPorts(port("TCP", SandboxdWiring.PORT))
         .build();

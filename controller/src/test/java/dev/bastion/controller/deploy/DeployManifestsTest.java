@@ -8,12 +8,21 @@ import static dev.bastion.controller.deploy.DeployDirectory.at;
 import static dev.bastion.controller.deploy.DeployDirectory.listAt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.bastion.controller.deploy.DeployDirectory.Document;
+import dev.bastion.controller.desired.SandboxBlueprint;
 import dev.bastion.controller.hardening.HardeningAudit;
+import dev.bastion.controller.kubernetes.MetadataReach;
+import dev.bastion.controller.kubernetes.RestrictedPodSecurity;
+import dev.bastion.controller.kubernetes.SandboxPodBuilder;
+import dev.bastion.controller.kubernetes.SandboxdWiring;
+import dev.bastion.controller.kubernetes.TemplateNetworkPolicyBuilder;
+import dev.bastion.controller.kubernetes.TemplateNetworkPolicyBuilder.GatewayPeer;
 import dev.bastion.controller.model.ManifestKinds;
 import dev.bastion.controller.model.ManifestValidator;
 import dev.bastion.controller.model.Manifests;
+import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.SandboxClaim;
 import dev.bastion.controller.model.SandboxTemplate;
 import dev.bastion.controller.model.SandboxWarmPool;
@@ -22,13 +31,21 @@ import dev.bastion.controller.policy.ToolPolicyCompiler;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -49,6 +66,26 @@ class DeployManifestsTest {
   private static final String REGENERATE =
       "build the controller (mvn -pl controller -am process-classes) and copy"
           + " controller/target/classes/META-INF/fabric8/*.yml to deploy/crds/";
+
+  private static final String PSA = "pod-security.kubernetes.io/";
+
+  /**
+   * A Sandbox applied with kubectl, from no template: no Bastion label or annotation of its own.
+   */
+  private static final Sandbox SANDBOX_ON_ITS_OWN =
+      (Sandbox)
+          Manifests.parse(
+                  """
+                  apiVersion: agents.x-k8s.io/v1beta1
+                  kind: Sandbox
+                  metadata: {name: by-hand, namespace: bastion}
+                  spec:
+                    podTemplate:
+                      metadata: {labels: {app.kubernetes.io/name: bastion}}
+                      spec:
+                        containers: [{name: main, image: bastion/python}]
+                  """)
+              .getFirst();
 
   private static final Set<String> IMAGES = Set.of("bastion/gateway", "bastion/python");
 
@@ -222,6 +259,117 @@ class DeployManifestsTest {
     assertThatCode(() -> ToolPolicyCompiler.compile(policy)).doesNotThrowAnyException();
   }
 
+  @Test
+  void theBaseDeniesEverySandboxPodsEgressAndAdmitsOnlyTheGatewayToSandboxd() throws IOException {
+    NetworkPolicy floor = sandboxesPolicy();
+    Map<String, String> gateway = gatewayPodLabels();
+
+    assertThat(floor.getSpec().getPolicyTypes()).containsExactlyInAnyOrder("Ingress", "Egress");
+    assertThat(floor.getSpec().getEgress()).isEmpty();
+    // Selected: a pool member of the example template, and a Sandbox applied on its own.
+    for (Sandbox sandbox : List.of(exampleSandbox(), SANDBOX_ON_ITS_OWN)) {
+      Map<String, String> labels = SandboxPodBuilder.build(sandbox).getMetadata().getLabels();
+      assertThat(LabelSelectors.matches(floor.getSpec().getPodSelector(), labels))
+          .as("the policy selects " + labels)
+          .isTrue();
+    }
+    assertThat(LabelSelectors.matches(floor.getSpec().getPodSelector(), gateway)).isFalse();
+    NetworkPolicyIngressRule ingress = floor.getSpec().getIngress().getFirst();
+    assertThat(floor.getSpec().getIngress()).hasSize(1);
+    assertThat(ingress.getPorts())
+        .extracting(NetworkPolicyPort::getProtocol, port -> port.getPort().getIntVal())
+        .containsExactly(tuple("TCP", SandboxdWiring.PORT));
+    NetworkPolicyPeer peer = ingress.getFrom().getFirst();
+    assertThat(ingress.getFrom()).hasSize(1);
+    assertThat(peer.getNamespaceSelector()).as("the policy's own namespace only").isNull();
+    assertThat(peer.getIpBlock()).isNull();
+    assertThat(LabelSelectors.matches(peer.getPodSelector(), gateway)).isTrue();
+    // A sandbox whose template copies the gateway's labels is still not let in.
+    Map<String, String> impostor = new HashMap<>(gateway);
+    impostor.putAll(SandboxPodBuilder.build(SANDBOX_ON_ITS_OWN).getMetadata().getLabels());
+    assertThat(LabelSelectors.matches(peer.getPodSelector(), impostor)).isFalse();
+  }
+
+  @Test
+  void noIpBlockInDeployOrInAManagedPolicyReachesACloudMetadataAddress() throws IOException {
+    List<Object> shipped =
+        DeployDirectory.objects().stream()
+            .filter(document -> !document.file().startsWith(CRDS)) // schemas name ipBlock too
+            .flatMap(document -> DeployDirectory.valuesOf(document.tree(), "ipBlock").stream())
+            .toList();
+    GatewayPeer gateway = new GatewayPeer("bastion", gatewayPodLabels());
+    List<IPBlock> managed = new ArrayList<>();
+    for (HasMetadata example : examples()) {
+      if (example instanceof SandboxTemplate template) {
+        TemplateNetworkPolicyBuilder.build(template, gateway).stream()
+            .flatMap(policy -> policy.getSpec().getEgress().stream())
+            .flatMap(rule -> rule.getTo().stream())
+            .map(NetworkPolicyPeer::getIpBlock)
+            .filter(Objects::nonNull)
+            .forEach(managed::add);
+      }
+    }
+
+    for (Object block : shipped) {
+      List<?> except = listAt(block, "except");
+      assertThat(
+              MetadataReach.reachable(
+                  String.valueOf(at(block, "cidr")), except.stream().map(String::valueOf).toList()))
+          .as("ipBlock " + block)
+          .isEmpty();
+    }
+    assertThat(managed).as("the example template's managed egress").isNotEmpty();
+    assertThat(managed)
+        .allSatisfy(
+            block ->
+                assertThat(MetadataReach.reachable(block.getCidr(), block.getExcept()))
+                    .as(block.getCidr())
+                    .isEmpty());
+  }
+
+  @Test
+  void everyOverlayHoldsItsNamespaceToTheRestrictedPodSecurityLevel() {
+    List<Path> overlays =
+        DeployDirectory.kustomizations().stream()
+            .filter(file -> file.startsWith(DEPLOY.resolve("overlays")))
+            .toList();
+
+    assertThat(overlays).hasSize(2);
+    for (Path overlay : overlays) {
+      Object namespace = at(DeployDirectory.documents(overlay).getFirst().tree(), "namespace");
+      List<Document> namespaces =
+          resources(overlay).stream()
+              .map(resource -> overlay.resolveSibling(String.valueOf(resource)))
+              .filter(Files::isRegularFile)
+              .flatMap(file -> DeployDirectory.documents(file).stream())
+              .filter(document -> document.kind().equals("Namespace"))
+              .filter(document -> namespace.equals(at(document.tree(), "metadata", "name")))
+              .toList();
+      assertThat(namespaces)
+          .as(ROOT.relativize(overlay) + " creates namespace " + namespace)
+          .hasSize(1);
+      Object labels = at(namespaces.getFirst().tree(), "metadata", "labels");
+      for (String mode : List.of("enforce", "warn", "audit")) {
+        assertThat(at(labels, PSA + mode)).as(mode).isEqualTo("restricted");
+        assertThat(String.valueOf(at(labels, PSA + mode + "-version")))
+            .as(mode + "-version")
+            .matches("latest|v1\\.\\d+");
+      }
+    }
+  }
+
+  @Test
+  void theGatewayAndTheExampleTemplatesSandboxesMeetTheRestrictedLevel() throws IOException {
+    Deployment deployment =
+        BUILT_IN_KINDS.convertValue(only("Deployment", "bastion").tree(), Deployment.class);
+
+    assertThat(RestrictedPodSecurity.violations(deployment.getSpec().getTemplate().getSpec()))
+        .isEmpty();
+    assertThat(
+            RestrictedPodSecurity.violations(SandboxPodBuilder.build(exampleSandbox()).getSpec()))
+        .isEmpty();
+  }
+
   private static List<?> resources(Path kustomization) {
     return DeployDirectory.documents(kustomization).stream()
         .flatMap(document -> listAt(document.tree(), "resources").stream())
@@ -314,6 +462,37 @@ class DeployManifestsTest {
       }
     }
     return examples;
+  }
+
+  private static NetworkPolicy sandboxesPolicy() {
+    Path base = DEPLOY.resolve("base");
+    Document document = only("NetworkPolicy", "bastion-sandboxes");
+    assertThat(document.file()).startsWith(base);
+    assertThat(resources(base.resolve(KUSTOMIZATION)).stream().map(String::valueOf))
+        .contains(base.relativize(document.file()).toString());
+    return BUILT_IN_KINDS.convertValue(document.tree(), NetworkPolicy.class);
+  }
+
+  private static Map<String, String> gatewayPodLabels() {
+    Deployment deployment =
+        BUILT_IN_KINDS.convertValue(only("Deployment", "bastion").tree(), Deployment.class);
+    return deployment.getSpec().getTemplate().getMetadata().getLabels();
+  }
+
+  /** A member of a pool on the example template, as the controller makes it. */
+  private static Sandbox exampleSandbox() throws IOException {
+    SandboxTemplate template = only(examples(), SandboxTemplate.class);
+    return SandboxBlueprint.fromTemplate(template, "bastion", "python-x1");
+  }
+
+  private static Document only(String kind, String name) {
+    List<Document> matching =
+        DeployDirectory.objects().stream()
+            .filter(document -> document.kind().equals(kind))
+            .filter(document -> name.equals(at(document.tree(), "metadata", "name")))
+            .toList();
+    assertThat(matching).as(kind + " " + name).hasSize(1);
+    return matching.getFirst();
   }
 
   private static <T> T only(List<HasMetadata> objects, Class<T> type) {

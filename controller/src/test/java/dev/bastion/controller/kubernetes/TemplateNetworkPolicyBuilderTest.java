@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import dev.bastion.controller.kubernetes.TemplateNetworkPolicyBuilder.GatewayPeer;
 import dev.bastion.controller.model.SandboxTemplate;
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -68,6 +70,10 @@ class TemplateNetworkPolicyBuilderTest {
         .containsExactlyEntriesOf(Map.of("kubernetes.io/metadata.name", "bastion-system"));
     assertThat(peer.getPodSelector().getMatchLabels())
         .containsExactlyEntriesOf(Map.of("app.kubernetes.io/name", "bastion-gateway"));
+    // A template may label its pods like the gateway; a sandbox pod still is not let in.
+    assertThat(peer.getPodSelector().getMatchExpressions())
+        .extracting(LabelSelectorRequirement::getKey, LabelSelectorRequirement::getOperator)
+        .containsExactly(tuple("agents.x-k8s.io/sandbox-name-hash", "DoesNotExist"));
     assertThat(peer.getIpBlock()).isNull();
     assertThat(ingress.getFirst().getPorts())
         .extracting(NetworkPolicyPort::getProtocol, port -> port.getPort().getIntVal())
@@ -137,6 +143,75 @@ class TemplateNetworkPolicyBuilderTest {
   }
 
   @Test
+  void givenEgressReachesEverythingItAskedForButTheMetadataAddresses() {
+    NetworkPolicy policy =
+        build(
+            Samples.template(
+                """
+                  networkPolicy:
+                    egress:
+                    - to:
+                      - {ipBlock: {cidr: 0.0.0.0/0}}
+                      - {ipBlock: {cidr: "::/0", except: ["fd00::/8"]}}
+                      - {ipBlock: {cidr: 169.254.169.254/32}}
+                      - {ipBlock: {cidr: 10.0.0.0/8}}
+                      - {podSelector: {matchLabels: {role: db}}}
+                    - ports: [{protocol: TCP, port: 443}]
+                    - to: [{ipBlock: {cidr: "fd00:ec2::254/128"}}]
+                """));
+
+    List<NetworkPolicyEgressRule> egress = policy.getSpec().getEgress();
+    // The third rule asked for a metadata address only; without peers it would allow everything.
+    assertThat(egress).hasSize(2);
+    assertThat(egress.get(0).getTo())
+        .extracting(
+            to -> to.getIpBlock() == null ? null : to.getIpBlock().getCidr(),
+            to -> to.getIpBlock() == null ? null : to.getIpBlock().getExcept())
+        .containsExactly(
+            tuple("0.0.0.0/0", List.of("169.254.169.254/32")),
+            // fd00::/8 already holds fd00:ec2::254.
+            tuple("::/0", List.of("fd00::/8")),
+            tuple("10.0.0.0/8", List.of()),
+            tuple(null, null));
+    assertThat(egress.get(0).getTo().get(3).getPodSelector().getMatchLabels())
+        .containsExactlyEntriesOf(Map.of("role", "db"));
+    // A rule without peers reached every address: now every pod, and every address but those.
+    NetworkPolicyEgressRule open = egress.get(1);
+    assertThat(open.getPorts())
+        .extracting(NetworkPolicyPort::getProtocol, port -> port.getPort().getIntVal())
+        .containsExactly(tuple("TCP", 443));
+    assertThat(open.getTo()).hasSize(3);
+    assertThat(open.getTo().get(0).getNamespaceSelector()).isEqualTo(new LabelSelector());
+    assertThat(open.getTo().get(0).getPodSelector()).isNull();
+    assertThat(open.getTo().subList(1, 3))
+        .extracting(to -> to.getIpBlock().getCidr(), to -> to.getIpBlock().getExcept())
+        .containsExactly(
+            tuple("0.0.0.0/0", List.of("169.254.169.254/32")),
+            tuple("::/0", List.of("fd00:ec2::254/128")));
+    assertNoIpBlockReachesTheMetadataAddresses(policy);
+  }
+
+  @Test
+  void theDefaultEgressReachesNoMetadataAddress() {
+    assertNoIpBlockReachesTheMetadataAddresses(build(Samples.template("")));
+  }
+
+  @Test
+  void anEgressCidrThatIsNoAddressIsRefusedNotLookedUp() {
+    for (String cidr :
+        List.of("metadata.google.internal/32", "300.1.1.1/8", "10.0.0.0/33", "::1")) {
+      SandboxTemplate template =
+          Samples.template(
+              "  networkPolicy: {egress: [{to: [{ipBlock: {cidr: \"" + cidr + "\"}}]}]}");
+
+      assertThatThrownBy(() -> TemplateNetworkPolicyBuilder.build(template, GATEWAY))
+          .as(cidr)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining(cidr);
+    }
+  }
+
+  @Test
   void aTemplateNameTooLongToLabelPodsIsRefused() {
     SandboxTemplate template = Samples.template("");
     template.getMetadata().setName("t".repeat(64));
@@ -144,6 +219,19 @@ class TemplateNetworkPolicyBuilderTest {
     assertThatThrownBy(() -> TemplateNetworkPolicyBuilder.build(template, GATEWAY))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at most 63 characters");
+  }
+
+  private static void assertNoIpBlockReachesTheMetadataAddresses(NetworkPolicy policy) {
+    assertThat(policy.getSpec().getEgress())
+        .flatExtracting(NetworkPolicyEgressRule::getTo)
+        .extracting(NetworkPolicyPeer::getIpBlock)
+        .filteredOn(block -> block != null)
+        .isNotEmpty()
+        .allSatisfy(
+            block ->
+                assertThat(MetadataReach.reachable(block.getCidr(), block.getExcept()))
+                    .as(block.getCidr())
+                    .isEmpty());
   }
 
   private static NetworkPolicy build(SandboxTemplate template) {
