@@ -5,6 +5,7 @@ import dev.bastion.controller.embedded.DefaultResources;
 import dev.bastion.controller.embedded.EmbeddedPods;
 import dev.bastion.controller.embedded.LocalPodTemplate;
 import dev.bastion.controller.embedded.SandboxLayout;
+import dev.bastion.controller.embedded.SandboxdKeyFile;
 import dev.bastion.controller.metrics.AgentSandboxMetrics;
 import dev.bastion.controller.model.ManifestKinds;
 import dev.bastion.controller.model.Sandbox;
@@ -17,6 +18,7 @@ import dev.bastion.controller.runtime.SandboxCgroups;
 import dev.bastion.controller.runtime.WorkspaceVolume;
 import dev.bastion.controller.sandbox.EmbeddedOptions;
 import dev.bastion.controller.sandbox.SandboxService;
+import dev.bastion.controller.sandbox.SandboxdTokens;
 import dev.bastion.controller.store.LocalResourceStore;
 import dev.bastion.controller.store.ResourceStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -94,7 +96,8 @@ public final class EmbeddedController implements SandboxController {
             cgroups,
             new WorkspaceVolume(),
             clock,
-            options.readyTimeout());
+            options.readyTimeout(),
+            new SandboxdTokens(SandboxdKeyFile.loadOrCreate(stateDir)));
     pods.recover(
         store.listAll(Sandbox.class).stream()
             .map(s -> s.getMetadata().getName())
