@@ -66,7 +66,10 @@ class HostCommandTest {
   void onlyTheLogsTailIsReadForTheLastLine(@TempDir Path dir) throws IOException {
     Path log = dir.resolve("container.log");
     try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "rw")) {
-      file.setLength(8L << 30); // sparse: 8 GiB of NULs without a line break, as if written
+      // Sparse: 8 GiB of one line of NULs, as if the container had written it.
+      file.setLength(8L << 30);
+      file.seek(file.length() - 1);
+      file.write('\n');
     }
     HostCommand.Result result =
         HostCommand.runLogged(List.of("echo", "started"), Duration.ofSeconds(5), log);
