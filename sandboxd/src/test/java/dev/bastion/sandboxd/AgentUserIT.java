@@ -54,7 +54,10 @@ class AgentUserIT {
             "--token-file", tokenFile.toString(),
             "--run-as", AGENT + ":" + AGENT,
             "--workspace", workspace.toString());
-    client = new GrpcTestClient(io.vertx.core.net.SocketAddress.domainSocketAddress(socket.toString()), "Bearer " + TOKEN);
+    client =
+        new GrpcTestClient(
+            io.vertx.core.net.SocketAddress.domainSocketAddress(socket.toString()),
+            "Bearer " + TOKEN);
   }
 
   @AfterAll
@@ -100,11 +103,14 @@ class AgentUserIT {
   @Test
   void writeCreatesMissingParentsAllOwnedByTheAgent() throws Exception {
     write(header("made/by/write/file.txt"));
-    for (String entry : new String[] {"made", "made/by", "made/by/write", "made/by/write/file.txt"}) {
-      assertThat(Files.getAttribute(workspace.resolve(entry), "unix:uid", LinkOption.NOFOLLOW_LINKS))
+    for (String entry :
+        new String[] {"made", "made/by", "made/by/write", "made/by/write/file.txt"}) {
+      assertThat(
+              Files.getAttribute(workspace.resolve(entry), "unix:uid", LinkOption.NOFOLLOW_LINKS))
           .as(entry)
           .isEqualTo(AGENT);
-      assertThat(Files.getAttribute(workspace.resolve(entry), "unix:gid", LinkOption.NOFOLLOW_LINKS))
+      assertThat(
+              Files.getAttribute(workspace.resolve(entry), "unix:gid", LinkOption.NOFOLLOW_LINKS))
           .as(entry)
           .isEqualTo(AGENT);
     }
@@ -127,7 +133,9 @@ class AgentUserIT {
             MakeDirRequest.newBuilder().setPath("deep/dir").setParents(true).build())
         .single();
     for (String entry : new String[] {"appended.txt", "deep", "deep/dir"}) {
-      assertThat(Files.getAttribute(workspace.resolve(entry), "unix:uid")).as(entry).isEqualTo(AGENT);
+      assertThat(Files.getAttribute(workspace.resolve(entry), "unix:uid"))
+          .as(entry)
+          .isEqualTo(AGENT);
     }
   }
 
