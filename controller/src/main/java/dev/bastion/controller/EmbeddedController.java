@@ -6,6 +6,7 @@ import dev.bastion.controller.embedded.EmbeddedPods;
 import dev.bastion.controller.embedded.LocalPodTemplate;
 import dev.bastion.controller.embedded.SandboxCeilings;
 import dev.bastion.controller.embedded.SandboxLayout;
+import dev.bastion.controller.embedded.SandboxdKeyFile;
 import dev.bastion.controller.metrics.AgentSandboxMetrics;
 import dev.bastion.controller.model.ManifestKinds;
 import dev.bastion.controller.model.Sandbox;
@@ -19,6 +20,7 @@ import dev.bastion.controller.runtime.SandboxCgroups;
 import dev.bastion.controller.runtime.WorkspaceVolume;
 import dev.bastion.controller.sandbox.EmbeddedOptions;
 import dev.bastion.controller.sandbox.SandboxService;
+import dev.bastion.controller.sandbox.SandboxdTokens;
 import dev.bastion.controller.store.LocalResourceStore;
 import dev.bastion.controller.store.ResourceStore;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -101,7 +103,8 @@ public final class EmbeddedController implements SandboxController {
             new WorkspaceVolume(),
             clock,
             options.readyTimeout(),
-            ceilings);
+            ceilings,
+            new SandboxdTokens(SandboxdKeyFile.loadOrCreate(stateDir)));
     pods.recover(
         store.listAll(Sandbox.class).stream().map(EmbeddedPods::keyOf).collect(Collectors.toSet()));
 

@@ -8,9 +8,10 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 
 /**
- * The per-sandbox token that every call over TCP must carry as {@code authorization: Bearer TOKEN}.
- * The gateway writes it into the sandbox's token file (on Kubernetes, a Secret mounted into the
- * pod) and sends it with each call; nothing else knows it.
+ * The per-sandbox token that every call must carry as {@code authorization: Bearer TOKEN}. The
+ * gateway writes it into the sandbox's token file (on Kubernetes, a Secret mounted into the pod; on
+ * one machine, a file only sandboxd's uid can read) and sends it with each call; nothing else knows
+ * it.
  */
 final class BearerToken {
 

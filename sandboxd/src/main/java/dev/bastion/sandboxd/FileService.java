@@ -46,18 +46,23 @@ final class FileService {
   private final Vertx vertx;
   private final WorkspacePaths paths;
   private final long maxFileBytes;
+  private final AgentUser owner;
 
-  FileService(Vertx vertx, WorkspacePaths paths, long maxFileBytes) {
+  /**
+   * @param owner the user every file and directory it creates is handed to
+   */
+  FileService(Vertx vertx, WorkspacePaths paths, long maxFileBytes, AgentUser owner) {
     this.vertx = vertx;
     this.paths = paths;
     this.maxFileBytes = maxFileBytes;
+    this.owner = owner;
   }
 
   void bind(GrpcServer server) {
     server.callHandler(FilesGrpcService.Read, this::read);
     server.callHandler(
         FilesGrpcService.Write,
-        request -> new FileUpload(vertx, paths, maxFileBytes, request).start());
+        request -> new FileUpload(vertx, paths, maxFileBytes, owner, request).start());
     unary(server, FilesGrpcService.List, r -> list(r.getPath(), r.getDepth()));
     unary(server, FilesGrpcService.Stat, this::stat);
     unary(server, FilesGrpcService.Remove, this::remove);
@@ -271,7 +276,7 @@ final class FileService {
     WorkspacePath dir = entry(mkdir.getPath());
     try {
       if (mkdir.getParents()) {
-        Files.createDirectories(dir.host());
+        NewDirectories.create(dir.host(), owner);
       } else {
         Path parent = dir.host().getParent();
         if (!dir.isRoot() && !Files.isDirectory(parent)) {
@@ -279,6 +284,7 @@ final class FileService {
               "directory " + Path.of(dir.logical()).getParent() + " does not exist");
         }
         Files.createDirectory(dir.host());
+        owner.own(dir.host());
       }
       return FileInfos.of(dir);
     } catch (IOException e) {

@@ -32,6 +32,7 @@ final class FileUpload {
   private final Vertx vertx;
   private final WorkspacePaths paths;
   private final long maxBytes;
+  private final AgentUser owner;
   private final GrpcServerRequest<WriteFileRequest, FileInfo> request;
   private WriteFileHeader header;
   private WorkspacePath target;
@@ -46,10 +47,12 @@ final class FileUpload {
       Vertx vertx,
       WorkspacePaths paths,
       long maxBytes,
+      AgentUser owner,
       GrpcServerRequest<WriteFileRequest, FileInfo> request) {
     this.vertx = vertx;
     this.paths = paths;
     this.maxBytes = maxBytes;
+    this.owner = owner;
     this.request = request;
   }
 
@@ -131,8 +134,12 @@ final class FileUpload {
     }
     Path directory = target.host().getParent();
     if (!Files.isDirectory(directory)) {
-      throw GrpcErrors.notFound(
-          "directory " + Path.of(target.logical()).getParent() + " does not exist");
+      if (header.getNoCreateParents()) {
+        throw GrpcErrors.notFound(
+            "directory " + Path.of(target.logical()).getParent() + " does not exist");
+      }
+      // As the file APIs of other sandboxes do: writing a path makes its directories.
+      NewDirectories.create(directory, owner);
     }
     var permissions = PosixFilePermissions.asFileAttribute(FileInfos.permissions(mode));
     if (header.getAppend()) {
@@ -142,6 +149,7 @@ final class FileUpload {
               java.util.Set.of(
                   StandardOpenOption.WRITE, StandardOpenOption.APPEND, StandardOpenOption.CREATE),
               permissions);
+      owner.own(target.host());
     } else {
       temp = Files.createTempFile(directory, ".bastion-upload-", ".tmp", permissions);
       channel = FileChannel.open(temp, StandardOpenOption.WRITE);
@@ -159,6 +167,8 @@ final class FileUpload {
       // createTempFile's mode was cut by the umask; set exactly what the client asked for.
       Files.setPosixFilePermissions(
           temp, FileInfos.permissions(header.getMode() == 0 ? DEFAULT_MODE : header.getMode()));
+      // Before it takes the target's name, so the file never shows under it as sandboxd's.
+      owner.own(temp);
       Files.move(
           temp, target.host(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       temp = null;

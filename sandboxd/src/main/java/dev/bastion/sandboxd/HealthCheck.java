@@ -23,8 +23,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * {@code sandboxd --health-check}: one gRPC health Check against the sandboxd that the same flags
- * (or environment) configure — over TCP with the token when it listens there, else over its Unix
- * socket. A container image's HEALTHCHECK runs it.
+ * (or environment) configure — over TCP when it listens there, else over its Unix socket, with the
+ * token when it has one. A container image's HEALTHCHECK runs it.
  */
 final class HealthCheck {
 
@@ -46,19 +46,19 @@ final class HealthCheck {
    */
   static Optional<String> probe(SandboxdConfig config) {
     String header;
+    try {
+      header =
+          config.tokenFile() == null ? null : BearerToken.read(config.tokenFile()).headerValue();
+    } catch (IllegalArgumentException e) {
+      return Optional.of(e.getMessage());
+    }
     SocketAddress address;
     String target;
     if (config.listen() != null) {
-      try {
-        header = BearerToken.read(config.tokenFile()).headerValue();
-      } catch (IllegalArgumentException e) {
-        return Optional.of(e.getMessage());
-      }
       ListenAddress listen = config.listen();
       address = SocketAddress.inetSocketAddress(listen.port(), listen.connectHost());
       target = new ListenAddress(listen.connectHost(), listen.port()).toString();
     } else {
-      header = null;
       address = SocketAddress.domainSocketAddress(config.socket().toString());
       target = config.socket().toString();
     }

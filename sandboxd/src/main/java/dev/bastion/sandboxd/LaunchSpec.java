@@ -95,10 +95,10 @@ record LaunchSpec(
    * Builds the process: a clean environment, the confined working directory, and {@code setsid} so
    * the process leads its own group and can be killed with everything it spawned. On a terminal,
    * {@code setsid --ctty} also makes its stdin (the terminal, redirected by the caller) the new
-   * session's controlling terminal, so job control and ^C work. Touches the filesystem: call off
-   * the event loop.
+   * session's controlling terminal, so job control and ^C work. The process becomes {@code user}
+   * before anything of the client's runs. Touches the filesystem: call off the event loop.
    */
-  ProcessBuilder toProcessBuilder(WorkspacePaths paths) throws StatusException {
+  ProcessBuilder toProcessBuilder(WorkspacePaths paths, AgentUser user) throws StatusException {
     Path dir = cwd.isEmpty() ? paths.hostRoot() : paths.resolveFollowing(cwd).host();
     if (!Files.isDirectory(dir)) {
       throw GrpcErrors.invalid("cwd " + cwd + " is not an existing directory");
@@ -123,7 +123,7 @@ record LaunchSpec(
     } else {
       command.addAll(List.of("/bin/sh", "-c", NOT_FOUND_SCRIPT, "sh", program));
     }
-    return builder.command(command);
+    return builder.command(user.wrap(command));
   }
 
   /** Mirrors execvp's search, which setsid performs with the child's PATH. */

@@ -112,7 +112,7 @@ final class ProcessService {
   private record Spawned(Process process, ProcessIo io) {}
 
   private Spawned spawn(LaunchSpec spec) throws StatusException {
-    ProcessBuilder builder = spec.toProcessBuilder(paths);
+    ProcessBuilder builder = spec.toProcessBuilder(paths, config.runAs());
     if (spec.terminal().isEmpty()) {
       Process process = start(builder, spec);
       return new Spawned(process, new PipedIo(process));
@@ -132,7 +132,13 @@ final class ProcessService {
         .redirectOutput(terminal.slaveDevice())
         .redirectErrorStream(true);
     try {
+      // The process may open its terminal again by name (ttyname), as on any login.
+      config.runAs().own(terminal.slaveDevice().toPath());
       return new Spawned(start(builder, spec), terminal);
+    } catch (IOException e) {
+      terminal.close();
+      LOG.log(Level.WARNING, "could not hand the pseudo-terminal to the process's user", e);
+      throw new StatusException(GrpcStatus.INTERNAL, "could not open a pseudo-terminal");
     } catch (StatusException e) {
       terminal.close();
       throw e;

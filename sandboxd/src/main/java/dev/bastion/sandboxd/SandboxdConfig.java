@@ -6,14 +6,16 @@ import java.util.Map;
 /**
  * sandboxd's command line settings.
  *
- * <p>sandboxd serves on a Unix domain socket (embedded mode: the socket sits in a host directory
- * only the gateway can open, so it needs no token), on TCP (Kubernetes: the gateway reaches the pod
- * IP, so every call must carry the sandbox's token), or both.
+ * <p>sandboxd serves on a Unix domain socket (embedded mode), on TCP (Kubernetes: the gateway
+ * reaches the pod IP), or both. With a token file every call on either must carry the sandbox's
+ * token: a host that reaches a socket through a directory the sandbox shares cannot tell by the
+ * path alone that sandboxd answers there. TCP always needs one.
  *
  * @param socket the Unix domain socket to serve gRPC on, or null
  * @param listen the TCP address to serve gRPC on, or null
- * @param tokenFile the file holding the bearer token every TCP call must carry; required with
- *     {@code listen}
+ * @param tokenFile the file holding the bearer token every call must carry, or null for a Unix
+ *     socket open to any caller that can reach it; required with {@code listen}
+ * @param runAs the user that processes run as and files are created for
  * @param workspace the host directory clients see as {@code /workspace}
  * @param defaultTimeoutSeconds process timeout when a request asks for none
  * @param maxTimeoutSeconds upper bound for any requested process timeout
@@ -28,6 +30,7 @@ public record SandboxdConfig(
     Path socket,
     ListenAddress listen,
     Path tokenFile,
+    AgentUser runAs,
     Path workspace,
     long defaultTimeoutSeconds,
     long maxTimeoutSeconds,
@@ -38,8 +41,8 @@ public record SandboxdConfig(
     boolean healthCheck) {
 
   static final String USAGE =
-      "usage: sandboxd [--socket PATH] [--listen HOST:PORT --token-file PATH] [--health-check]"
-          + " [--workspace DIR] [--default-timeout-seconds N] [--max-timeout-seconds N]"
+      "usage: sandboxd [--socket PATH] [--listen HOST:PORT] [--token-file PATH] [--health-check]"
+          + " [--run-as UID:GID] [--workspace DIR] [--default-timeout-seconds N] [--max-timeout-seconds N]"
           + " [--run-output-cap BYTES] [--max-file-bytes BYTES] [--replay-buffer-bytes BYTES]"
           + " [--keepalive-seconds N]";
 
@@ -68,6 +71,7 @@ public record SandboxdConfig(
     Path socket = null;
     ListenAddress listen = null;
     Path tokenFile = null;
+    AgentUser runAs = AgentUser.SANDBOXD_ITSELF;
     boolean healthCheck = false;
     Path workspace = Path.of("/workspace");
     long defaultTimeout = 300;
@@ -91,6 +95,7 @@ public record SandboxdConfig(
         case "--socket" -> socket = Path.of(value);
         case "--listen" -> listen = ListenAddress.parse(flag, value);
         case "--token-file" -> tokenFile = Path.of(value);
+        case "--run-as" -> runAs = AgentUser.parse(flag, value);
         case "--workspace" -> workspace = Path.of(value);
         case "--default-timeout-seconds" -> defaultTimeout = positive(flag, value);
         case "--max-timeout-seconds" -> maxTimeout = positive(flag, value);
@@ -124,6 +129,7 @@ public record SandboxdConfig(
         socket == null ? null : socket.toAbsolutePath(),
         listen,
         tokenFile,
+        runAs,
         workspace.toAbsolutePath().normalize(),
         defaultTimeout,
         maxTimeout,

@@ -23,7 +23,7 @@ import java.util.logging.Logger;
 
 /**
  * The gRPC server: Processes, Files and Health over HTTP/2 cleartext on a Unix domain socket, on
- * TCP behind the sandbox's bearer token, or on both.
+ * TCP, or on both; behind the sandbox's bearer token when it has one (always on TCP).
  *
  * <p>It runs a single event loop. All process bookkeeping is confined to that thread, so it needs
  * no locks, and the gateway multiplexes everything over one HTTP/2 connection per sandbox anyway,
@@ -70,24 +70,26 @@ public final class SandboxdServer {
                 + vertx.unavailableNativeTransportCause());
       }
       // Read before anything listens: a sandbox that would refuse every call must not start.
-      BearerToken token = config.listen() != null ? BearerToken.read(config.tokenFile()) : null;
+      BearerToken token = config.tokenFile() == null ? null : BearerToken.read(config.tokenFile());
       WorkspacePaths paths = new WorkspacePaths(config.workspace());
       GrpcServer grpc =
           GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
       new ProcessService(vertx, config, paths).bind(grpc);
-      new FileService(vertx, paths, config.maxFileBytes()).bind(grpc);
+      new FileService(vertx, paths, config.maxFileBytes(), config.runAs()).bind(grpc);
       grpc.addService(HealthService.create(vertx));
+      Handler<HttpServerRequest> services = token == null ? grpc : new TokenGate(token, grpc);
       Future<HttpServer> unix = Future.succeededFuture();
       if (config.socket() != null) {
         prepareSocketPath(config);
-        unix = listen(vertx, grpc, SocketAddress.domainSocketAddress(config.socket().toString()));
+        unix =
+            listen(vertx, services, SocketAddress.domainSocketAddress(config.socket().toString()));
       }
       Future<HttpServer> tcp =
           config.listen() == null
               ? Future.succeededFuture()
               : listen(
                   vertx,
-                  new TokenGate(token, grpc),
+                  services,
                   SocketAddress.inetSocketAddress(config.listen().port(), config.listen().host()));
       return Future.all(unix, tcp)
           .map(
@@ -136,9 +138,9 @@ public final class SandboxdServer {
       on.add(config.socket().toString());
     }
     if (config.listen() != null) {
-      on.add("tcp " + new ListenAddress(config.listen().host(), tcpPort) + " (token required)");
+      on.add("tcp " + new ListenAddress(config.listen().host(), tcpPort));
     }
-    return String.join(" and ", on);
+    return String.join(" and ", on) + (config.tokenFile() == null ? "" : " (token required)");
   }
 
   /** Removes a socket file left by an earlier run, which would make bind fail. */

@@ -5,9 +5,9 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.grpc.common.GrpcStatus;
 
 /**
- * Lets a TCP request through to the gRPC services only when it carries the sandbox's bearer token;
- * any other gets UNAUTHENTICATED before a service sees it. The answer is the same whether the token
- * is missing or wrong, so it tells a caller nothing.
+ * Lets a request through to the gRPC services only when it carries the sandbox's bearer token; any
+ * other gets UNAUTHENTICATED before a service sees it. The answer is the same whether the token is
+ * missing or wrong, so it tells a caller nothing.
  */
 final class TokenGate implements Handler<HttpServerRequest> {
 

@@ -13,9 +13,10 @@ import java.nio.file.Path;
  *
  * <p>Clients always speak of {@code /workspace/...} (or paths relative to it), whatever host
  * directory backs the workspace. A path is accepted only if both its lexical form and its real
- * location (symlinks resolved as far as they exist) stay inside the workspace. This is API hygiene,
- * not the security boundary (that is gVisor): code in the sandbox can read the rest of its root
- * filesystem anyway and could race a check by swapping in a symlink.
+ * location (symlinks resolved as far as they exist) stay inside the workspace. sandboxd can reach
+ * more than the agent's user, so this also keeps it off its own files; code in the sandbox could
+ * still race a check by swapping in a symlink, which reaches only its own sandbox (gVisor is the
+ * boundary, docs/SECURITY.md).
  *
  * <p>Methods touch the filesystem (lstat, readlink, realpath), so call them off the event loop.
  */

@@ -20,6 +20,7 @@ import dev.bastion.controller.runtime.SandboxPaths;
 import dev.bastion.controller.runtime.WorkspaceVolume;
 import dev.bastion.controller.sandbox.SandboxHosts;
 import dev.bastion.controller.sandbox.SandboxdAddress;
+import dev.bastion.controller.sandbox.SandboxdTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
@@ -27,7 +28,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,9 +47,12 @@ import java.util.stream.Stream;
  * Sandboxes' pods on this machine: one OCI container per Sandbox (keyed by its namespace and name,
  * see {@link #keyOf}; its hostname is the Sandbox's name), run by runsc or crun, with sandboxd as
  * its entry process and the sandbox's directory (workspace, socket, bundle) kept under the state
- * directory. A pod is ready when sandboxd accepts a connection on its socket; a pod whose container
- * stopped by itself has failed, and why (out of memory, task limit) is read from its cgroup once
- * and kept next to its workspace, so the reason survives a restart.
+ * directory. sandboxd answers only callers that present the sandbox's token, which it reads from a
+ * file in its socket directory, a directory the sandbox user cannot enter: a socket there that
+ * another sandbox's sandboxd serves refuses the token. A pod is ready when sandboxd accepts a
+ * connection on its socket; a pod whose container stopped by itself has failed, and why (out of
+ * memory, task limit) is read from its cgroup once and kept next to its workspace, so the reason
+ * survives a restart.
  */
 public final class EmbeddedPods implements SandboxPods, SandboxHosts {
 
@@ -64,6 +70,7 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
   private final ContainerList containerList;
   private final SandboxCeilings ceilings;
   private final WorkspaceDiskBudget diskBudget;
+  private final SandboxdTokens tokens;
 
   /** Containers started (or found at start-up), with when and with which limits. */
   private final Map<String, Started> started = new ConcurrentHashMap<>();
@@ -77,7 +84,8 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
       WorkspaceVolume volumes,
       Clock clock,
       Duration readyTimeout,
-      SandboxCeilings ceilings) {
+      SandboxCeilings ceilings,
+      SandboxdTokens tokens) {
     this.runtime = runtime;
     this.layout = layout;
     this.rootfs = rootfs;
@@ -86,6 +94,7 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
     this.volumes = volumes;
     this.clock = clock;
     this.readyTimeout = readyTimeout;
+    this.tokens = tokens;
     this.containerList = new ContainerList(runtime, Duration.ofSeconds(1));
     this.ceilings = ceilings;
     this.diskBudget = new WorkspaceDiskBudget(layout, ceilings.workspaceDiskBytes());
@@ -99,7 +108,7 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
 
   @Override
   public SandboxdAddress sandboxd(Sandbox sandbox) {
-    return new SandboxdAddress.UnixSocket(layout.socket(keyOf(sandbox)));
+    return new SandboxdAddress.UnixSocket(layout.socket(keyOf(sandbox)), tokens.of(sandbox));
   }
 
   /**
@@ -212,7 +221,7 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
     }
     diskBudget.reserve(name, spec.workspaceBytes());
     try {
-      prepareDirectories(name, sandbox.getMetadata().getName(), spec);
+      prepareDirectories(name, sandbox.getMetadata().getName(), spec, tokens.of(sandbox));
       removeContainer(name);
       runtime.start(name, layout.bundle(name), layout.log(name));
       // Only container lists fetched from now on know this container.
@@ -254,10 +263,16 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
 
   /**
    * Whether sandboxd answers on its socket. The file alone is not enough: it appears when sandboxd
-   * binds, a moment before it listens, and a call in between would be refused.
+   * binds, a moment before it listens, and a call in between would be refused. A link there is not
+   * sandboxd's socket and is not followed.
    */
   private static boolean acceptsConnections(Path socket) {
-    if (!Files.exists(socket)) {
+    try {
+      if (!Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .isOther()) {
+        return false;
+      }
+    } catch (IOException absent) {
       return false;
     }
     try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -267,8 +282,8 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
     }
   }
 
-  private void prepareDirectories(String name, String hostname, LocalSandboxSpec local)
-      throws IOException {
+  private void prepareDirectories(
+      String name, String hostname, LocalSandboxSpec local, String token) throws IOException {
     Path workspace = layout.workspace(name);
     Path socketDir = layout.socketDir(name);
     Path bundle = layout.bundle(name);
@@ -276,12 +291,19 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
     FileTrees.delete(socketDir);
     Files.createDirectories(socketDir);
     Files.createDirectories(bundle);
-    for (Path dir : List.of(workspace, socketDir)) {
-      Files.setAttribute(dir, "unix:uid", SandboxPaths.SANDBOX_UID);
-      Files.setAttribute(dir, "unix:gid", SandboxPaths.SANDBOX_GID);
-    }
+    Files.setAttribute(workspace, "unix:uid", SandboxPaths.SANDBOX_UID);
+    Files.setAttribute(workspace, "unix:gid", SandboxPaths.SANDBOX_GID);
     Files.setPosixFilePermissions(workspace, PosixFilePermissions.fromString("rwxr-x---"));
+    // sandboxd's alone: the sandbox user can neither read the token nor put anything there.
+    Files.setAttribute(socketDir, "unix:uid", SandboxPaths.SANDBOXD_UID);
+    Files.setAttribute(socketDir, "unix:gid", SandboxPaths.SANDBOXD_GID);
     Files.setPosixFilePermissions(socketDir, PosixFilePermissions.fromString("rwx------"));
+    Files.writeString(
+        Files.createFile(
+            socketDir.resolve(SandboxPaths.TOKEN_NAME),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r--------"))),
+        token,
+        StandardCharsets.UTF_8);
     ContainerSpec spec =
         new ContainerSpec(
             name, hostname, rootfs, sandboxdJar, workspace, socketDir, local.limits());

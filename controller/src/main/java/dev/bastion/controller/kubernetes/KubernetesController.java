@@ -13,6 +13,7 @@ import dev.bastion.controller.policy.PoliciesInForce;
 import dev.bastion.controller.reconcile.ControllerLoop;
 import dev.bastion.controller.sandbox.EmbeddedOptions;
 import dev.bastion.controller.sandbox.SandboxService;
+import dev.bastion.controller.sandbox.SandboxdTokens;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;

@@ -9,6 +9,7 @@ import dev.bastion.controller.reconcile.SandboxPods;
 import dev.bastion.controller.reconcile.ServiceAddress;
 import dev.bastion.controller.sandbox.SandboxHosts;
 import dev.bastion.controller.sandbox.SandboxdAddress;
+import dev.bastion.controller.sandbox.SandboxdTokens;
 import dev.bastion.controller.store.ObjectKey;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;

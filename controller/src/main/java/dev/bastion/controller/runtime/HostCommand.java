@@ -2,9 +2,12 @@ package dev.bastion.controller.runtime;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +32,8 @@ public final class HostCommand {
     }
   }
 
+  private static final int TAIL_BYTES = 4096;
+
   private HostCommand() {}
 
   /** Runs {@code argv} with stdout and stderr merged; kills it after {@code timeout}. */
@@ -51,17 +56,27 @@ public final class HostCommand {
 
   /**
    * Runs {@code argv} with its output appended to {@code log}. The result's output is the log's
-   * last line, for error messages.
+   * last line, for error messages, read from at most its last {@value #TAIL_BYTES} bytes: a
+   * sandbox's container writes to the same file, so its size is not the host's to trust.
    */
   public static Result runLogged(List<String> argv, Duration timeout, Path log) {
     try {
       int code = execute(argv, timeout, log);
-      List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-      return new Result(code, lines.isEmpty() ? "" : lines.get(lines.size() - 1));
+      return new Result(code, lastLine(log));
     } catch (NotRun notRun) {
       return notRun.result;
     } catch (IOException e) {
       return new Result(127, argv.get(0) + ": " + e.getMessage());
+    }
+  }
+
+  private static String lastLine(Path log) throws IOException {
+    try (FileChannel file = FileChannel.open(log, StandardOpenOption.READ)) {
+      long size = file.size();
+      ByteBuffer tail = ByteBuffer.allocate((int) Math.min(size, TAIL_BYTES));
+      file.read(tail, size - tail.capacity());
+      String text = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8).strip();
+      return text.substring(text.lastIndexOf('\n') + 1);
     }
   }
 

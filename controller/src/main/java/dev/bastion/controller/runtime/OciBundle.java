@@ -35,7 +35,22 @@ public final class OciBundle {
           "-Dio.netty.native.workdir=/tmp",
           "-Djna.tmpdir=/tmp");
 
-  /** The entry process: tini reaps orphans, sandboxd serves the API on a Unix socket. */
+  /**
+   * What sandboxd may do beyond an ordinary user, and nothing else (also the bounding set, so no
+   * process in the sandbox can ever hold more): CAP_SETUID and CAP_SETGID to start every process as
+   * {@link SandboxPaths#SANDBOX_UID}; CAP_SETPCAP to empty those processes' bounding set; CAP_KILL
+   * to signal them (timeouts, Kill); CAP_CHOWN to hand the files and directories it creates to that
+   * user; CAP_DAC_OVERRIDE to read and write the workspace whatever modes the agent's code set
+   * there.
+   */
+  public static final List<String> SANDBOXD_CAPABILITIES =
+      List.of(
+          "CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE");
+
+  /**
+   * The entry process: tini reaps orphans, sandboxd serves the API on a Unix socket to callers with
+   * the sandbox's token and runs every process as the sandbox user.
+   */
   static final List<String> ENTRY_ARGS =
       Stream.of(
               List.of("/usr/bin/tini", "-s", "--", "java"),
@@ -45,6 +60,10 @@ public final class OciBundle {
                   SandboxPaths.SANDBOXD_JAR,
                   "--socket",
                   SandboxPaths.SOCKET_DIR + "/" + SandboxPaths.SOCKET_NAME,
+                  "--token-file",
+                  SandboxPaths.SOCKET_DIR + "/" + SandboxPaths.TOKEN_NAME,
+                  "--run-as",
+                  SandboxPaths.SANDBOX_UID + ":" + SandboxPaths.SANDBOX_GID,
                   "--workspace",
                   SandboxPaths.WORKSPACE))
           .flatMap(List::stream)
@@ -85,8 +104,8 @@ public final class OciBundle {
         .put(
             "user",
             new JsonObject()
-                .put("uid", SandboxPaths.SANDBOX_UID)
-                .put("gid", SandboxPaths.SANDBOX_GID)
+                .put("uid", SandboxPaths.SANDBOXD_UID)
+                .put("gid", SandboxPaths.SANDBOXD_GID)
                 .put("additionalGids", new JsonArray()))
         .put("args", new JsonArray(ENTRY_ARGS))
         .put(
@@ -96,14 +115,14 @@ public final class OciBundle {
                 .add("LANG=C.UTF-8")
                 .add("HOME=" + SandboxPaths.WORKSPACE))
         .put("cwd", SandboxPaths.WORKSPACE)
-        // No capabilities at all and no way to gain any: the sandbox user is an ordinary user.
+        // sandboxd's few and no way to gain more; the processes it starts drop them all.
         .put(
             "capabilities",
             new JsonObject()
-                .put("bounding", new JsonArray())
-                .put("effective", new JsonArray())
+                .put("bounding", new JsonArray(SANDBOXD_CAPABILITIES))
+                .put("effective", new JsonArray(SANDBOXD_CAPABILITIES))
                 .put("inheritable", new JsonArray())
-                .put("permitted", new JsonArray())
+                .put("permitted", new JsonArray(SANDBOXD_CAPABILITIES))
                 .put("ambient", new JsonArray()))
         .put(
             "rlimits",

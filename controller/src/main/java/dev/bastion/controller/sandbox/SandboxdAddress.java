@@ -5,8 +5,19 @@ import java.nio.file.Path;
 /** Where a sandbox's sandboxd answers, and what the gateway must present to it. */
 public sealed interface SandboxdAddress {
 
-  /** A Unix socket in a host directory only the gateway can open (one machine). */
-  record UnixSocket(Path path) implements SandboxdAddress {}
+  /** The secret of this sandbox that sandboxd demands of every call. */
+  String token();
+
+  /**
+   * A Unix socket in a host directory that the sandbox shares (one machine): every call carries
+   * {@code token}, as on TCP, so a socket there that some other server answers refuses it.
+   */
+  record UnixSocket(Path path, String token) implements SandboxdAddress {
+    @Override
+    public String toString() {
+      return "UnixSocket[" + path + "]"; // never the token: addresses end up in logs
+    }
+  }
 
   /**
    * The pod's address on the cluster network (Kubernetes): every call carries {@code token}, a

@@ -3,6 +3,7 @@ package dev.bastion.controller.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -55,5 +56,23 @@ class HostCommandTest {
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.lastLine()).isEqualTo("boom");
     assertThat(Files.readString(log)).isEqualTo("first\nboom\n");
+  }
+
+  /**
+   * A sandbox's container shares the log with the runtime: one that wrote gigabytes there must not
+   * make the host read them all to find the runtime's last line.
+   */
+  @Test
+  void onlyTheLogsTailIsReadForTheLastLine(@TempDir Path dir) throws IOException {
+    Path log = dir.resolve("container.log");
+    try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "rw")) {
+      // Sparse: 8 GiB of one line of NULs, as if the container had written it.
+      file.setLength(8L << 30);
+      file.seek(file.length() - 1);
+      file.write('\n');
+    }
+    HostCommand.Result result =
+        HostCommand.runLogged(List.of("echo", "started"), Duration.ofSeconds(5), log);
+    assertThat(result.lastLine()).isEqualTo("started");
   }
 }

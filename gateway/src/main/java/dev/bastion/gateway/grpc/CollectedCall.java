@@ -1,6 +1,5 @@
 package dev.bastion.gateway.grpc;
 
-import dev.bastion.api.grpc.StatusMessages;
 import dev.bastion.gateway.auth.Tenant;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -106,7 +105,7 @@ final class CollectedCall<Req, Resp> {
           if (response.status() == GrpcStatus.OK) {
             result.tryComplete(answers);
           } else {
-            result.tryFail(new StatusException(response.status(), StatusMessages.of(response)));
+            result.tryFail(SandboxdAccess.sandboxdStatus(admitted.sandbox().id(), response));
           }
         });
   }

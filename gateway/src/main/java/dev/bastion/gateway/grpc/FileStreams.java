@@ -1,7 +1,6 @@
 package dev.bastion.gateway.grpc;
 
 import com.google.protobuf.ByteString;
-import dev.bastion.api.grpc.StatusMessages;
 import dev.bastion.api.v1.FileChunk;
 import dev.bastion.api.v1.FileInfo;
 import dev.bastion.api.v1.ReadFileRequest;
@@ -123,7 +122,7 @@ public final class FileStreams {
 
     /** sandboxd's status at the end of a call that did not complete otherwise. */
     void failWith(GrpcClientResponse<Req, Resp> response) {
-      fail(new StatusException(response.status(), StatusMessages.of(response)));
+      fail(SandboxdAccess.sandboxdStatus(admitted.sandbox().id(), response));
     }
 
     void onSandboxLost() {

@@ -1,6 +1,5 @@
 package dev.bastion.gateway.grpc;
 
-import dev.bastion.api.grpc.StatusMessages;
 import dev.bastion.controller.sandbox.SandboxView;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.client.GrpcClientRequest;
@@ -179,7 +178,7 @@ final class ForwardedCall<Req, Resp> {
           if (status == GrpcStatus.OK) {
             finishOk();
           } else {
-            finish(new StatusException(status, StatusMessages.of(answer)));
+            finish(SandboxdAccess.sandboxdStatus(sandbox.id(), answer));
           }
         });
   }

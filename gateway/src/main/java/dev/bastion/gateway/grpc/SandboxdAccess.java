@@ -1,5 +1,6 @@
 package dev.bastion.gateway.grpc;
 
+import dev.bastion.api.grpc.StatusMessages;
 import dev.bastion.controller.sandbox.SandboxPhase;
 import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.controller.sandbox.SandboxView;
@@ -75,19 +76,35 @@ public final class SandboxdAccess {
   <Req, Resp> Future<GrpcClientRequest<Req, Resp>> connect(
       Admitted<Req, Resp> call, Route<Req, Resp> route) {
     GrpcClient client = clients.current();
-    return switch (call.sandboxd()) {
-      case SandboxdAddress.UnixSocket socket ->
-          client.request(
-              SocketAddress.domainSocketAddress(socket.path().toString()), route.target());
-      case SandboxdAddress.Tcp pod ->
-          client
-              .request(SocketAddress.inetSocketAddress(pod.port(), pod.host()), route.target())
-              .map(
-                  request -> {
-                    request.headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + pod.token());
-                    return request;
-                  });
-    };
+    SocketAddress address =
+        switch (call.sandboxd()) {
+          case SandboxdAddress.UnixSocket socket ->
+              SocketAddress.domainSocketAddress(socket.path().toString());
+          case SandboxdAddress.Tcp pod -> SocketAddress.inetSocketAddress(pod.port(), pod.host());
+        };
+    return client
+        .request(address, route.target())
+        .map(
+            request -> {
+              request.headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + call.sandboxd().token());
+              return request;
+            });
+  }
+
+  /**
+   * What to tell the caller when sandboxd ended the call with a status other than OK. A refused
+   * token means whatever answered is not this sandbox's sandboxd (its socket leads elsewhere): the
+   * sandbox is unavailable, and the caller's own credentials are not in question.
+   */
+  static StatusException sandboxdStatus(String sandboxId, GrpcClientResponse<?, ?> response) {
+    if (response.status() == GrpcStatus.UNAUTHENTICATED) {
+      return new StatusException(
+          GrpcStatus.UNAVAILABLE,
+          "sandbox "
+              + sandboxId
+              + " is unavailable: what answers on its socket is not its sandboxd");
+    }
+    return new StatusException(response.status(), StatusMessages.of(response));
   }
 
   /**

@@ -247,6 +247,30 @@ class AttackSuiteIT {
     assertThat(result.getExitCode()).isZero();
   }
 
+  /**
+   * The agent's code cannot touch its socket directory (a row of the table); here the host plays a
+   * sandbox that got past that and pointed its socket at another sandbox's sandboxd. That sandboxd
+   * refuses the first sandbox's token, so the call reaches nothing and the sandbox is unavailable.
+   */
+  @Test
+  void aSocketLeadingToAnotherSandboxsSandboxdIsRefusedThere() throws IOException {
+    String redirected = Api.create(alice, "python").getId();
+    Path sandboxes = dir.resolve("state/sandboxes");
+    Path socket = sandboxes.resolve(redirected).resolve("run/sandboxd.sock");
+    Files.delete(socket);
+    Files.createSymbolicLink(socket, sandboxes.resolve(bobBox).resolve("run/sandboxd.sock"));
+
+    assertThatThrownBy(() -> Api.run(alice, redirected, "touch", "/workspace/redirected"))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+              assertThat(e.getStatus().getDescription()).contains("is not its sandboxd");
+            });
+    assertThat(sandboxes.resolve(bobBox).resolve("workspace/redirected")).doesNotExist();
+    assertThat(Api.run(bob, bobBox, "true").getExitCode()).isZero();
+  }
+
   @Test
   void aSandboxCannotReadAnotherSandboxsWorkspace() {
     String secret = "marker-" + UUID.randomUUID();

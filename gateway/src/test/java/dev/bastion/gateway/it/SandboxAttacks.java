@@ -123,6 +123,64 @@ final class SandboxAttacks {
   static final List<Attack> ALL =
       List.of(
           new Attack(
+              "sandboxd out of reach",
+              """
+              import glob
+              sandboxd = [int(p.split('/')[2]) for p in glob.glob('/proc/[0-9]*/cmdline')
+                          if b'/opt/bastion/sandboxd.jar' in open(p, 'rb').read().split(b'\\0')][0]
+              status = dict(l.split(':\\t', 1) for l in open('/proc/%d/status' % sandboxd)
+                            .read().splitlines() if ':\\t' in l)
+              expect('sandboxd runs as another uid', status['Uid'].split()[0] != str(os.getuid()),
+                     True)
+              expect('kill -0 sandboxd', attempt(lambda: os.kill(sandboxd, 0)), 'EPERM')
+              expect('kill -0 tini', attempt(lambda: os.kill(1, 0)), 'EPERM')
+              expect('ptrace attach sandboxd', sys_(101, 16, sandboxd, 0, 0), 'EPERM')
+              expect('read sandboxd mem',
+                     attempt(lambda: read('/proc/%d/mem' % sandboxd)), 'EACCES', 'EPERM')
+              # runsc 0.0~20221219 shows any process's environ; sandboxd's holds nothing secret.
+              environ = attempt(lambda: read('/proc/%d/environ' % sandboxd))
+              secret = environ == 'succeeded' and b'token' in read('/proc/%d/environ' % sandboxd)
+              expect('sandboxd environ holds no secret', secret, False)
+              expect('write the container log (/proc/1/fd/1)',
+                     attempt(lambda: write('/proc/1/fd/1', b'x' * 1024)), 'EACCES', 'EPERM')
+              expect('write the container log (/proc/1/fd/2)',
+                     attempt(lambda: write('/proc/1/fd/2', b'x' * 1024)), 'EACCES', 'EPERM')
+              """,
+              List.of(
+                  "sandboxd runs as another uid",
+                  "kill -0 sandboxd",
+                  "kill -0 tini",
+                  "ptrace attach sandboxd",
+                  "read sandboxd mem",
+                  "sandboxd environ holds no secret",
+                  "write the container log (/proc/1/fd/1)",
+                  "write the container log (/proc/1/fd/2)")),
+          new Attack(
+              "sandboxd's socket directory",
+              """
+              d = '/run/bastion'
+              expect('list it', attempt(lambda: os.listdir(d)), 'EACCES')
+              expect('read the token', attempt(lambda: read(d + '/token')), 'EACCES')
+              expect('remove the socket', attempt(lambda: os.unlink(d + '/sandboxd.sock')),
+                     'EACCES')
+              expect('link the socket elsewhere',
+                     attempt(lambda: os.symlink('/tmp/fake.sock', d + '/other.sock')), 'EACCES')
+              def serve(path):
+                  s = socket.socket(socket.AF_UNIX)
+                  try:
+                      s.bind(path)
+                  finally:
+                      s.close()
+              expect('serve a fake sandboxd there', attempt(lambda: serve(d + '/fake.sock')),
+                     'EACCES')
+              """,
+              List.of(
+                  "list it",
+                  "read the token",
+                  "remove the socket",
+                  "link the socket elsewhere",
+                  "serve a fake sandboxd there")),
+          new Attack(
               "host files are invisible",
               """
               expect('host /tmp marker', attempt(lambda: read('{MARKER}')), 'ENOENT')

@@ -1,4 +1,4 @@
-package dev.bastion.controller.kubernetes;
+package dev.bastion.controller.sandbox;
 
 import dev.bastion.controller.model.Sandbox;
 import java.nio.charset.StandardCharsets;
