@@ -109,7 +109,7 @@ public final class EmbeddedController implements SandboxController {
         store.listAll(Sandbox.class).stream().map(EmbeddedPods::keyOf).collect(Collectors.toSet()));
 
     AgentSandboxMetrics metrics = new AgentSandboxMetrics(registry, NAMESPACES);
-    WorkerExecutor apiWorkers = vertx.createSharedWorkerExecutor("bastion-api", 8);
+    WorkerExecutor apiWorkers = ApiWorkers.open(vertx);
     ControllerLoop loop =
         AgentSandboxLoop.addReconcilers(
             AgentSandboxLoop.newLoop(vertx), store, NAMESPACES, pods, clock, metrics);

@@ -1,6 +1,7 @@
 package dev.bastion.controller.kubernetes;
 
 import dev.bastion.controller.AgentSandboxLoop;
+import dev.bastion.controller.ApiWorkers;
 import dev.bastion.controller.ControllerVerticle;
 import dev.bastion.controller.SandboxController;
 import dev.bastion.controller.admin.ResourceAdmin;
@@ -115,7 +116,7 @@ public final class KubernetesController implements SandboxController {
                   NETWORK_POLICY_WORKERS,
                   () -> b.store.keys(SandboxTemplate.class));
       b.loop.standBy();
-      b.apiWorkers = vertx.createSharedWorkerExecutor("bastion-api", 8);
+      b.apiWorkers = ApiWorkers.open(vertx);
       b.sandboxes =
           new SandboxService(
               vertx,

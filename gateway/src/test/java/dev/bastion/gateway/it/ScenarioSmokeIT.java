@@ -3,7 +3,6 @@ package dev.bastion.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.loadtest.ClaimBenchmark;
-import dev.bastion.loadtest.KubernetesClaimBenchmark;
 import dev.bastion.loadtest.LargeStreamBenchmark;
 import dev.bastion.loadtest.RunOverheadBenchmark;
 import dev.bastion.loadtest.StreamsBenchmark;
@@ -79,18 +78,6 @@ class ScenarioSmokeIT {
         .isEqualTo(20);
     JsonObject idle = report.getJsonObject("idle_terminals");
     assertThat(idle.getInteger("answering_after_hold")).isEqualTo(idle.getInteger("terminals"));
-  }
-
-  @Test
-  void claimsAreServedByTheKubernetesBackendOnTheMockApiServer() throws Exception {
-    Path out = dir.resolve("kubernetes-claims.json");
-    int status = KubernetesClaimBenchmark.run(new String[] {"--smoke", "--out", out.toString()});
-    assertThat(status).isZero();
-    JsonObject burst =
-        new JsonObject(Files.readString(out)).getJsonArray("bursts").getJsonObject(0);
-    assertThat(burst.getInteger("claims")).isEqualTo(5);
-    // Every claim was adopted and its status written: at least the two writes a warm claim costs.
-    assertThat(burst.getDouble("claim_path_writes_per_claim")).isGreaterThanOrEqualTo(2.0);
   }
 
   private interface Benchmark {

@@ -39,8 +39,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * replenishment apart. The mock server answers in microseconds and has no etcd behind it: the
  * throughput is the controller's, not a cluster's.
  *
- * <p>{@code java -cp loadtest/target/loadtest.jar dev.bastion.loadtest.KubernetesClaimBenchmark
- * [--smoke] [--pool N] [--claims N] [--bursts N] [--out FILE]}
+ * <p>It lives in the test sources, beside the fixtures it needs, so that the product (which ships
+ * this module's main classes for {@code bastion bench}) never holds them; docs/BENCHMARKS.md runs
+ * it with Maven's profile {@code kubernetes-claims} and {@code -Dclaims.args="[--smoke] [--pool N]
+ * [--claims N] [--bursts N] [--out FILE]"}.
  */
 public final class KubernetesClaimBenchmark {
 
