@@ -78,8 +78,15 @@ public final class BastionClient implements AutoCloseable {
 
   /** The sandbox's own sandboxd, bypassing the gateway. */
   static Endpoint direct(Path stateDir, String sandboxId) {
-    return new Endpoint(
-        "direct", SocketAddress.domainSocketAddress(directSocket(stateDir, sandboxId)), null);
+    Path socket = Path.of(directSocket(stateDir, sandboxId));
+    String token;
+    try {
+      // sandboxd answers only callers with the sandbox's token, kept beside its socket.
+      token = java.nio.file.Files.readString(socket.resolveSibling("token")).strip();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read the token of sandbox " + sandboxId, e);
+    }
+    return new Endpoint("direct", SocketAddress.domainSocketAddress(socket.toString()), token);
   }
 
   /** The absolute path of the sandbox's sandboxd socket under the server's state directory. */
