@@ -43,7 +43,7 @@ class ControlPlaneAttackIT {
     Files.writeString(tokens, OPS + " ops admin\n" + ALICE + " alice\n" + BOB + " bob\n");
     server = SandboxHost.start(dir.resolve("state"), tokens, 2);
     api = new Api(server.port());
-    awaitPoolReady();
+    ServerCli.awaitPoolReady(server.port(), OPS, "python", 2);
     // Bob's sandbox comes from the pool, so a claim of his serves it.
     bobs =
         Api.call(
@@ -81,7 +81,7 @@ class ControlPlaneAttackIT {
   void aSandboxPosingAsAPoolMemberIsRefusedAndThePoolIsUntouched() throws Exception {
     JsonObject pool = json(cli(OPS, 0, "get", "swp", "python", "-o", "json"));
     String uid = pool.getJsonObject("metadata").getString("uid");
-    List<String> membersBefore = poolMembers();
+    List<String> membersBefore = ServerCli.poolMembers(server.port(), OPS, "python");
 
     String error =
         apply(
@@ -109,7 +109,7 @@ class ControlPlaneAttackIT {
         .contains("metadata.ownerReferences")
         .contains("reserved for the controller");
     assertThat(cli(ALICE, 1, "get", "sandbox", "python-forged")[1]).contains("NOT_FOUND");
-    assertThat(poolMembers()).isEqualTo(membersBefore);
+    assertThat(ServerCli.poolMembers(server.port(), OPS, "python")).isEqualTo(membersBefore);
   }
 
   @Test
@@ -205,21 +205,6 @@ class ControlPlaneAttackIT {
 
   // ------------------------------------------------------------------ helpers
 
-  private static void awaitPoolReady() throws InterruptedException {
-    long deadline = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
-    while (true) {
-      JsonObject status =
-          json(cli(OPS, 0, "get", "swp", "python", "-o", "json")).getJsonObject("status");
-      if (status != null && Integer.valueOf(2).equals(status.getInteger("readyReplicas"))) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("pool python not ready: " + status);
-      }
-      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(200);
-    }
-  }
-
   private static void awaitReady(String token, String name) throws InterruptedException {
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();
     while (true) {
@@ -263,22 +248,6 @@ class ControlPlaneAttackIT {
         .getJsonObject("metadata")
         .getJsonObject("labels")
         .getString("extensions.agents.x-k8s.io/claim");
-  }
-
-  private static List<String> poolMembers() {
-    JsonArray items = json(cli(OPS, 0, "get", "sandboxes", "-o", "json")).getJsonArray("items");
-    return items.stream()
-        .map(JsonObject.class::cast)
-        .filter(
-            s ->
-                "python"
-                    .equals(
-                        s.getJsonObject("metadata")
-                            .getJsonObject("labels", new JsonObject())
-                            .getString("extensions.agents.x-k8s.io/warm-pool")))
-        .map(s -> s.getJsonObject("metadata").getString("name"))
-        .sorted()
-        .toList();
   }
 
   /** Applies {@code yaml} as {@code token}; returns stdout on success, stderr on failure. */

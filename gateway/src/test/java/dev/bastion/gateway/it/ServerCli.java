@@ -3,6 +3,7 @@ package dev.bastion.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.gateway.Main;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -10,6 +11,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
 /** The real {@code bastion} CLI, run in-process against a test server, and its /metrics. */
@@ -33,6 +37,45 @@ final class ServerCli {
     int exit = cli.execute(full);
     assertThat(exit).as("exit of %s: %s", String.join(" ", args), err).isEqualTo(expectedExit);
     return new String[] {out.toString(), err.toString()};
+  }
+
+  /** Waits until warm pool {@code pool} reports {@code replicas} ready members. */
+  static void awaitPoolReady(int port, String adminToken, String pool, int replicas)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+    while (true) {
+      JsonObject status =
+          new JsonObject(run(port, adminToken, 0, "get", "swp", pool, "-o", "json")[0])
+              .getJsonObject("status");
+      if (status != null && Integer.valueOf(replicas).equals(status.getInteger("readyReplicas"))) {
+        return;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("pool " + pool + " not ready: " + status);
+      }
+      TimeUnit.MILLISECONDS.sleep(200);
+    }
+  }
+
+  /** The names of warm pool {@code pool}'s members, sorted, as an admin lists sandboxes. */
+  static List<String> poolMembers(int port, String adminToken, String pool) {
+    String out = run(port, adminToken, 0, "get", "sandboxes", "-o", "json")[0];
+    // An empty list prints "No resources found." on stderr and nothing on stdout, as kubectl does.
+    if (out.isBlank()) {
+      return List.of();
+    }
+    return new JsonObject(out)
+        .getJsonArray("items").stream()
+            .map(JsonObject.class::cast)
+            .filter(
+                s ->
+                    pool.equals(
+                        s.getJsonObject("metadata")
+                            .getJsonObject("labels", new JsonObject())
+                            .getString("extensions.agents.x-k8s.io/warm-pool")))
+            .map(s -> s.getJsonObject("metadata").getString("name"))
+            .sorted()
+            .toList();
   }
 
   /** The server's Prometheus scrape. */

@@ -16,9 +16,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -207,31 +205,11 @@ class WarmPoolIT {
   }
 
   private static void awaitPoolReady(String pool, int replicas) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-    while (true) {
-      JsonObject status = cli(ADMIN, 0, "get", "swp", pool, "-o", "json").getJsonObject("status");
-      if (status != null && Integer.valueOf(replicas).equals(status.getInteger("readyReplicas"))) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("pool " + pool + " not ready: " + status);
-      }
-      TimeUnit.MILLISECONDS.sleep(200);
-    }
+    ServerCli.awaitPoolReady(server.port(), ADMIN, pool, replicas);
   }
 
   private static List<String> poolMembers(String pool) {
-    JsonArray items = cli(ADMIN, 0, "get", "sandboxes", "-o", "json").getJsonArray("items");
-    return items.stream()
-        .map(JsonObject.class::cast)
-        .filter(
-            s ->
-                pool.equals(
-                    s.getJsonObject("metadata")
-                        .getJsonObject("labels", new JsonObject())
-                        .getString("extensions.agents.x-k8s.io/warm-pool")))
-        .map(s -> s.getJsonObject("metadata").getString("name"))
-        .toList();
+    return ServerCli.poolMembers(server.port(), ADMIN, pool);
   }
 
   private static JsonObject cli(String token, int expectedExit, String... args) {
