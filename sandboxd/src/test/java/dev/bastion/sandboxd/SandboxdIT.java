@@ -344,9 +344,12 @@ class SandboxdIT {
                     ReadFileRequest.newBuilder().setPath("/workspace").build())
                 .status())
         .isEqualTo(GrpcStatus.INVALID_ARGUMENT);
-    Outcome<FileInfo> noDir = upload(header("nodir/x.txt"), new byte[1]);
+    Outcome<FileInfo> noDir = upload(header("nodir/x.txt").setNoCreateParents(true), new byte[1]);
     assertThat(noDir.status()).isEqualTo(GrpcStatus.NOT_FOUND);
     assertThat(noDir.message()).isEqualTo("directory /workspace/nodir does not exist");
+    assertThat(upload(header("made/by/write.txt"), new byte[1]).single().getPath())
+        .isEqualTo("/workspace/made/by/write.txt");
+    assertThat(workspace.resolve("made/by")).isDirectory();
   }
 
   @Test
