@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class OciBundleTest {
@@ -29,17 +30,24 @@ class OciBundleTest {
   }
 
   @Test
-  void processIsUnprivilegedWithNoCapabilities() {
+  void entryProcessHoldsOnlySandboxdsCapabilitiesAndStartsTheAgentsCodeAsTheSandboxUser() {
     JsonObject process = config.getJsonObject("process");
-    assertThat(process.getJsonObject("user").getInteger("uid")).isEqualTo(1000);
-    assertThat(process.getJsonObject("user").getInteger("gid")).isEqualTo(1000);
+    assertThat(process.getJsonObject("user").getInteger("uid")).isEqualTo(SandboxPaths.SANDBOXD_UID);
     assertThat(process.getBoolean("noNewPrivileges")).isTrue();
     JsonObject caps = process.getJsonObject("capabilities");
-    for (String set : caps.fieldNames()) {
-      assertThat(caps.getJsonArray(set)).as(set).isEmpty();
+    for (String set : List.of("bounding", "effective", "permitted")) {
+      assertThat(caps.getJsonArray(set).getList())
+          .as(set)
+          .containsExactlyInAnyOrderElementsOf(OciBundle.SANDBOXD_CAPABILITIES)
+          .doesNotContain("CAP_SYS_ADMIN", "CAP_NET_ADMIN", "CAP_SYS_PTRACE", "CAP_NET_RAW");
     }
-    assertThat(process.getJsonArray("args").getString(0)).isEqualTo("/usr/bin/tini");
-    assertThat(process.getJsonArray("args").getList()).contains("/opt/bastion/sandboxd.jar");
+    assertThat(caps.getJsonArray("inheritable")).isEmpty();
+    assertThat(caps.getJsonArray("ambient")).isEmpty();
+    List<?> args = process.getJsonArray("args").getList();
+    assertThat(args.get(0)).isEqualTo("/usr/bin/tini");
+    assertThat(args).contains("/opt/bastion/sandboxd.jar");
+    assertThat(args.get(args.indexOf("--run-as") + 1))
+        .isEqualTo(SandboxPaths.SANDBOX_UID + ":" + SandboxPaths.SANDBOX_GID);
   }
 
   @Test
