@@ -1,5 +1,6 @@
 package dev.bastion.sandboxd;
 
+import dev.bastion.api.grpc.StatusMessages;
 import dev.bastion.api.v1.ExecEvent;
 import dev.bastion.api.v1.Exited;
 import dev.bastion.api.v1.Keepalive;
@@ -74,10 +75,10 @@ final class EventStream implements ProcessListener {
       lagBytes += event.getSerializedSize();
       if (lagBytes > maxLagBytes) {
         close();
-        response
-            .status(GrpcStatus.RESOURCE_EXHAUSTED)
-            .statusMessage("client fell too far behind the output; reconnect to resume")
-            .end();
+        StatusMessages.end(
+            response,
+            GrpcStatus.RESOURCE_EXHAUSTED,
+            "client fell too far behind the output; reconnect to resume");
       }
     }
   }

@@ -1,5 +1,6 @@
 package dev.bastion.sandboxd;
 
+import dev.bastion.api.grpc.StatusMessages;
 import io.vertx.core.AsyncResult;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerRequest;
@@ -56,7 +57,7 @@ final class GrpcErrors {
   static void fail(GrpcServerResponse<?, ?> response, Throwable failure) {
     StatusException status = toStatus(failure);
     try {
-      response.status(status.status()).statusMessage(status.message()).end();
+      StatusMessages.end(response, status.status(), status.message());
     } catch (IllegalStateException alreadyEnded) {
       // The call was already over (cancelled, or ended by a racing path); nothing to tell.
     }

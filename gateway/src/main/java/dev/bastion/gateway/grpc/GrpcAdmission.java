@@ -1,5 +1,6 @@
 package dev.bastion.gateway.grpc;
 
+import dev.bastion.api.grpc.StatusMessages;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.grpc.common.GrpcStatus;
 import java.util.Locale;
@@ -50,20 +51,7 @@ public final class GrpcAdmission {
         .putHeader("content-type", "application/grpc")
         .putHeader("grpc-accept-encoding", "identity")
         .putHeader("grpc-status", Integer.toString(GrpcStatus.UNIMPLEMENTED.code))
-        .putHeader("grpc-message", percentEncoded(GrpcErrors.bounded(message)))
+        .putHeader("grpc-message", StatusMessages.encode(GrpcErrors.bounded(message)))
         .end();
-  }
-
-  /** grpc-message is percent-encoded UTF-8; keep printable ASCII other than '%' as it is. */
-  private static String percentEncoded(String message) {
-    StringBuilder out = new StringBuilder();
-    for (byte b : message.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
-      if (b >= 0x20 && b <= 0x7e && b != '%') {
-        out.append((char) b);
-      } else {
-        out.append(String.format("%%%02X", b & 0xff));
-      }
-    }
-    return out.toString();
   }
 }

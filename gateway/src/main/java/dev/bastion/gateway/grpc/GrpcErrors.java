@@ -1,5 +1,6 @@
 package dev.bastion.gateway.grpc;
 
+import dev.bastion.api.grpc.StatusMessages;
 import dev.bastion.controller.sandbox.SandboxError;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
@@ -28,7 +29,7 @@ public final class GrpcErrors {
   public static void fail(GrpcServerResponse<?, ?> response, Throwable failure) {
     StatusException status = toStatus(failure);
     try {
-      response.status(status.status()).statusMessage(bounded(status.message())).end();
+      StatusMessages.end(response, status.status(), bounded(status.message()));
     } catch (IllegalStateException alreadyEnded) {
       // The call ended first (e.g. the client cancelled): nobody is left to tell.
     }

@@ -8,9 +8,13 @@ import dev.bastion.api.v1.FilesGrpcClient;
 import dev.bastion.api.v1.FilesGrpcService;
 import dev.bastion.api.v1.ReadFileRequest;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.Test;
 class StatusMessagesIT {
 
   private final Vertx vertx = Vertx.vertx();
+  private String message = "gone midway é";
 
   @AfterEach
   void close() throws Exception {
@@ -43,32 +48,57 @@ class StatusMessagesIT {
     assertThat(call(false)).isEqualTo("NOT_FOUND: gone midway é");
   }
 
+  @Test
+  void theWireCarriesOnlyTheEscapesTheSpecAsksFor() throws Exception {
+    message = "path /etc/passwd is outside /workspace: 100% é";
+    String expected = "path /etc/passwd is outside /workspace: 100%25 %C3%A9";
+    assertThat(rawGrpcMessage(false)).isEqualTo(expected);
+    assertThat(rawGrpcMessage(true)).isEqualTo(expected);
+    assertThat(call(true)).isEqualTo("NOT_FOUND: " + message);
+  }
+
+  /**
+   * The grpc-message header or trailer as it travels, read by a plain HTTP/2 client: what a
+   * non-Java client (grpc-js decodes with decodeURI) gets to decode.
+   */
+  private String rawGrpcMessage(boolean chunkFirst) throws Exception {
+    HttpServer server = serve(chunkFirst);
+    HttpClient http =
+        vertx.createHttpClient(
+            new HttpClientOptions()
+                .setProtocolVersion(HttpVersion.HTTP_2)
+                .setHttp2ClearTextUpgrade(false));
+    byte[] body = ReadFileRequest.newBuilder().setPath("a").build().toByteArray();
+    Buffer frame = Buffer.buffer().appendByte((byte) 0).appendInt(body.length).appendBytes(body);
+    try {
+      return http.request(
+              new RequestOptions()
+                  .setMethod(HttpMethod.POST)
+                  .setPort(server.actualPort())
+                  .setHost("127.0.0.1")
+                  .setURI("/bastion.v1.Files/Read")
+                  .putHeader("content-type", "application/grpc")
+                  .putHeader("te", "trailers"))
+          .compose(request -> request.send(frame))
+          .compose(
+              response ->
+                  response
+                      .body()
+                      .map(
+                          ignored ->
+                              chunkFirst
+                                  ? response.trailers().get("grpc-message")
+                                  : response.headers().get("grpc-message")))
+          .await(10, TimeUnit.SECONDS);
+    } finally {
+      http.close();
+      server.close();
+    }
+  }
+
   /** What a client sees of a Read that the server ends with NOT_FOUND, after a chunk or not. */
   private String call(boolean chunkFirst) throws Exception {
-    GrpcServer grpc = GrpcServer.server(vertx);
-    grpc.callHandler(
-        FilesGrpcService.Read,
-        request ->
-            request.handler(
-                ignored -> {
-                  if (chunkFirst) {
-                    request
-                        .response()
-                        .write(
-                            FileChunk.newBuilder().setData(ByteString.copyFromUtf8("x")).build());
-                  }
-                  request
-                      .response()
-                      .status(GrpcStatus.NOT_FOUND)
-                      .statusMessage("gone midway é")
-                      .end();
-                }));
-    HttpServer server =
-        vertx
-            .createHttpServer()
-            .requestHandler(grpc)
-            .listen(0, "127.0.0.1")
-            .await(10, TimeUnit.SECONDS);
+    HttpServer server = serve(chunkFirst);
     GrpcClient client =
         GrpcClient.client(
             vertx,
@@ -99,5 +129,28 @@ class StatusMessagesIT {
       client.close();
       server.close();
     }
+  }
+
+  /** A Files.Read server that ends every call with NOT_FOUND and {@link #message}. */
+  private HttpServer serve(boolean chunkFirst) throws Exception {
+    GrpcServer grpc = GrpcServer.server(vertx);
+    grpc.callHandler(
+        FilesGrpcService.Read,
+        request ->
+            request.handler(
+                ignored -> {
+                  if (chunkFirst) {
+                    request
+                        .response()
+                        .write(
+                            FileChunk.newBuilder().setData(ByteString.copyFromUtf8("x")).build());
+                  }
+                  StatusMessages.end(request.response(), GrpcStatus.NOT_FOUND, message);
+                }));
+    return vertx
+        .createHttpServer()
+        .requestHandler(grpc)
+        .listen(0, "127.0.0.1")
+        .await(10, TimeUnit.SECONDS);
   }
 }

@@ -14,4 +14,13 @@ class StatusMessagesTest {
     assertThat(StatusMessages.decode("100% broken")).isEqualTo("100% broken");
     assertThat(StatusMessages.decode(null)).isEmpty();
   }
+
+  @Test
+  void encodingEscapesOnlyWhatTheSpecAsksAndDecodesBack() {
+    String message = "path /etc/passwd: 100% \"ok\" é\n";
+    assertThat(StatusMessages.encode(message))
+        .isEqualTo("path /etc/passwd: 100%25 \"ok\" %C3%A9%0A");
+    assertThat(StatusMessages.decode(StatusMessages.encode(message))).isEqualTo(message);
+    assertThat(StatusMessages.decode(StatusMessages.encode("a+b"))).isEqualTo("a+b");
+  }
 }
