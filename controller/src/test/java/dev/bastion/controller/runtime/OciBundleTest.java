@@ -32,7 +32,8 @@ class OciBundleTest {
   @Test
   void entryProcessHoldsOnlySandboxdsCapabilitiesAndStartsTheAgentsCodeAsTheSandboxUser() {
     JsonObject process = config.getJsonObject("process");
-    assertThat(process.getJsonObject("user").getInteger("uid")).isEqualTo(SandboxPaths.SANDBOXD_UID);
+    assertThat(process.getJsonObject("user").getInteger("uid"))
+        .isEqualTo(SandboxPaths.SANDBOXD_UID);
     assertThat(process.getBoolean("noNewPrivileges")).isTrue();
     JsonObject caps = process.getJsonObject("capabilities");
     for (String set : List.of("bounding", "effective", "permitted")) {
@@ -43,7 +44,7 @@ class OciBundleTest {
     }
     assertThat(caps.getJsonArray("inheritable")).isEmpty();
     assertThat(caps.getJsonArray("ambient")).isEmpty();
-    List<?> args = process.getJsonArray("args").getList();
+    List<Object> args = process.getJsonArray("args").getList();
     assertThat(args.get(0)).isEqualTo("/usr/bin/tini");
     assertThat(args).contains("/opt/bastion/sandboxd.jar");
     assertThat(args.get(args.indexOf("--run-as") + 1))
