@@ -73,10 +73,11 @@ public final class ToolGate {
   /**
    * Decides {@code call}; returns the decision, whose limits the call must then keep.
    *
-   * @throws SandboxError PERMISSION_DENIED naming the rule, or RESOURCE_EXHAUSTED naming the rate
-   *     limit
+   * @throws SandboxError INVALID_ARGUMENT for a call past {@link CallBounds}, PERMISSION_DENIED
+   *     naming the rule, or RESOURCE_EXHAUSTED naming the rate limit
    */
   public PolicyDecision admit(Tenant tenant, Target target, ToolCall call) {
+    CallBounds.check(call);
     long start = nanoTime.getAsLong();
     PolicyDecision decision =
         policies.current().decide(call, tenant.name(), target.labels(), target.template());
