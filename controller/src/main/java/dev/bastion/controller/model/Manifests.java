@@ -66,14 +66,17 @@ public final class Manifests {
     return ModelSerialization.get().asYaml(object);
   }
 
-  // A first pass over the parser's events checks syntax, the document count and the depth before
-  // anything is built: building the tree is recursive, so a hostile depth must be stopped first.
+  // A first pass over the parser's events checks syntax, the document count, the depth and the
+  // size once aliases are expanded before anything is built: building the tree is recursive, so a
+  // hostile depth must be stopped first, and the tree holds every alias expanded.
   private static void checkShape(String yaml) {
     int documents = 0;
     int depth = 0;
     boolean inDocument = false;
+    ExpandedSize expanded = new ExpandedSize();
     try {
       for (Event event : new Parse(SETTINGS).parseString(yaml)) {
+        expanded.add(event, inDocument ? documents : documents + 1);
         switch (event.getEventId()) {
           case DocumentStart -> {
             documents++;

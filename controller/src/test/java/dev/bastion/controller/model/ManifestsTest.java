@@ -268,4 +268,69 @@ class ManifestsTest {
         + "metadata: {name: p}\nspec: "
         + spec;
   }
+
+  /** Ten nodes, then five levels each aliasing the last ten times: 50 aliases, 10^6 leaves. */
+  static String aliasBomb() {
+    StringBuilder yaml =
+        new StringBuilder(
+            "apiVersion: agents.x-k8s.io/v1beta1\nkind: Sandbox\nmetadata:\n  name: bomb\n"
+                + "spec:\n  l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for (int level = 1; level <= 5; level++) {
+      String previous = "*l" + (level - 1);
+      yaml.append("  l")
+          .append(level)
+          .append(": &l")
+          .append(level)
+          .append(" [")
+          .append(String.join(", ", java.util.Collections.nCopies(10, previous)))
+          .append("]\n");
+    }
+    return yaml.toString();
+  }
+
+  @Test
+  void aliasesThatExpandPastTheBoundAreRefusedBeforeAnythingIsBuilt() {
+    String bomb = aliasBomb();
+    assertThat(bomb.length()).isLessThan(700);
+    assertThatThrownBy(() -> Manifests.parse(bomb))
+        .isInstanceOf(InvalidManifestException.class)
+        .hasMessageStartingWith("document 1: its aliases expand past 200000 nodes");
+  }
+
+  @Test
+  void aliasesOfLongScalarsCountTheirText() {
+    String text = "t".repeat(500_000);
+    String yaml =
+        "apiVersion: agents.x-k8s.io/v1beta1\nkind: Sandbox\nmetadata:\n  name: s\n"
+            + "spec:\n  a: &a "
+            + text
+            + "\n  b: ["
+            + String.join(", ", java.util.Collections.nCopies(20, "*a"))
+            + "]\n";
+    assertThatThrownBy(() -> Manifests.parse(yaml))
+        .isInstanceOf(InvalidManifestException.class)
+        .hasMessageContaining("MiB of text");
+  }
+
+  @Test
+  void aliasesThatNameNoEarlierNodeOrTheirOwnAreRefused() {
+    String head = "apiVersion: agents.x-k8s.io/v1beta1\nkind: Sandbox\nmetadata:\n  name: s\n";
+    assertThatThrownBy(() -> Manifests.parse(head + "spec: &self {a: *self}\n"))
+        .isInstanceOf(InvalidManifestException.class)
+        .hasMessage("document 1: the alias *self is inside the node it names");
+    assertThatThrownBy(() -> Manifests.parse(head + "spec: {a: *missing}\n"))
+        .isInstanceOf(InvalidManifestException.class)
+        .hasMessage("document 1: the alias *missing names no anchor before it");
+  }
+
+  @Test
+  void ordinaryAnchorsStillWork() {
+    List<HasMetadata> objects =
+        Manifests.parse(
+            "apiVersion: agents.x-k8s.io/v1beta1\nkind: Sandbox\nmetadata:\n  name: a\n"
+                + "  labels: &team {team: research}\n---\n"
+                + "apiVersion: agents.x-k8s.io/v1beta1\nkind: Sandbox\nmetadata:\n  name: b\n"
+                + "  labels: &team2 {team: research}\n  annotations: *team2\n");
+    assertThat(objects.get(1).getMetadata().getAnnotations()).containsEntry("team", "research");
+  }
 }
