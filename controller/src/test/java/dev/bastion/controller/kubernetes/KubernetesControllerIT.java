@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -31,6 +32,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -241,26 +243,22 @@ class KubernetesControllerIT {
     await(() -> members("py").size() == 2, "2 members after scaling down");
 
     Set<String> before = new HashSet<>(members("py"));
-    // Edits patch what they change: the controller writes the pool's status meanwhile, and an
-    // update of a copy read before would conflict with that.
-    api.resources(SandboxWarmPool.class)
-        .inNamespace(namespace)
-        .withName("py")
-        .edit(
-            pool -> {
-              pool.getSpec()
-                  .getUpdateStrategy()
-                  .setType(dev.bastion.controller.model.UpdateStrategyType.Recreate);
-              return pool;
-            });
-    api.resources(SandboxTemplate.class)
-        .inNamespace(namespace)
-        .withName("py")
-        .edit(
-            template -> {
-              template.getSpec().getPodTemplate().getMetadata().getLabels().put("revision", "2");
-              return template;
-            });
+    edit(
+        SandboxWarmPool.class,
+        "py",
+        pool -> {
+          pool.getSpec()
+              .getUpdateStrategy()
+              .setType(dev.bastion.controller.model.UpdateStrategyType.Recreate);
+          return pool;
+        });
+    edit(
+        SandboxTemplate.class,
+        "py",
+        template -> {
+          template.getSpec().getPodTemplate().getMetadata().getLabels().put("revision", "2");
+          return template;
+        });
     await(
         () -> {
           List<String> now = members("py");
@@ -291,17 +289,16 @@ class KubernetesControllerIT {
         .extracting(p -> p.getMetadata().getName())
         .containsExactly("strict-sandboxes");
 
-    api.resources(SandboxTemplate.class)
-        .inNamespace(namespace)
-        .withName("strict")
-        .edit(
-            strict -> {
-              strict
-                  .getSpec()
-                  .setNetworkPolicyManagement(
-                      dev.bastion.controller.model.NetworkPolicyManagement.Unmanaged);
-              return strict;
-            });
+    edit(
+        SandboxTemplate.class,
+        "strict",
+        strict -> {
+          strict
+              .getSpec()
+              .setNetworkPolicyManagement(
+                  dev.bastion.controller.model.NetworkPolicyManagement.Unmanaged);
+          return strict;
+        });
     await(
         () ->
             api.network().v1().networkPolicies().inNamespace(namespace).list().getItems().isEmpty(),
@@ -407,26 +404,42 @@ class KubernetesControllerIT {
     return seen[0];
   }
 
+  /**
+   * Reads, changes and patches an object as a user would, again when the controller wrote the
+   * object in between (its status, say): a conflict is the API server's answer to that, and kubectl
+   * users retry it too.
+   */
+  private <T extends HasMetadata> void edit(Class<T> type, String name, UnaryOperator<T> change) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        api.resources(type).inNamespace(namespace).withName(name).edit(change);
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
   private void setOperatingMode(String name, OperatingMode mode) {
-    api.resources(Sandbox.class)
-        .inNamespace(namespace)
-        .withName(name)
-        .edit(
-            s -> {
-              s.getSpec().setOperatingMode(mode);
-              return s;
-            });
+    edit(
+        Sandbox.class,
+        name,
+        s -> {
+          s.getSpec().setOperatingMode(mode);
+          return s;
+        });
   }
 
   private void scale(String pool, int replicas) {
-    api.resources(SandboxWarmPool.class)
-        .inNamespace(namespace)
-        .withName(pool)
-        .edit(
-            p -> {
-              p.getSpec().setReplicas(replicas);
-              return p;
-            });
+    edit(
+        SandboxWarmPool.class,
+        pool,
+        p -> {
+          p.getSpec().setReplicas(replicas);
+          return p;
+        });
   }
 
   private int readyReplicas(String pool) {
