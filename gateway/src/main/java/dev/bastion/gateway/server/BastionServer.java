@@ -17,6 +17,7 @@ import dev.bastion.gateway.grpc.CallerTenant;
 import dev.bastion.gateway.grpc.FileStreams;
 import dev.bastion.gateway.grpc.FilesApi;
 import dev.bastion.gateway.grpc.GatewayExecs;
+import dev.bastion.gateway.grpc.GrpcAdmission;
 import dev.bastion.gateway.grpc.ProcessesApi;
 import dev.bastion.gateway.grpc.SandboxdAccess;
 import dev.bastion.gateway.grpc.SandboxdCalls;
@@ -223,7 +224,10 @@ public final class BastionServer {
           vertx.deployVerticle(
               () ->
                   new GatewayVerticle(
-                      config, v -> grpcServer(v, gated, callers, forwarder), endpoints),
+                      config,
+                      v -> grpcServer(v, gated, callers, forwarder),
+                      new GrpcAdmission(authenticator),
+                      endpoints),
               new DeploymentOptions().setInstances(instances)));
       // Reconciling starts last: filling the warm pool keeps both cores busy for seconds, and the
       // gateway's verticles should not be deployed (class loading and all) under that load.

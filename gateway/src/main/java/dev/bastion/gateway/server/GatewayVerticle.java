@@ -19,15 +19,18 @@ final class GatewayVerticle extends VerticleBase {
 
   private final ServerConfig config;
   private final Function<io.vertx.core.Vertx, GrpcServer> grpcServers;
+  private final GrpcAdmission admission;
   private final HttpEndpoints endpoints;
   private HttpServer server;
 
   GatewayVerticle(
       ServerConfig config,
       Function<io.vertx.core.Vertx, GrpcServer> grpcServers,
+      GrpcAdmission admission,
       HttpEndpoints endpoints) {
     this.config = config;
     this.grpcServers = grpcServers;
+    this.admission = admission;
     this.endpoints = endpoints;
   }
 
@@ -56,7 +59,7 @@ final class GatewayVerticle extends VerticleBase {
                 request -> {
                   String type = request.getHeader("content-type");
                   if (type != null && type.startsWith("application/grpc")) {
-                    if (GrpcAdmission.admit(request)) {
+                    if (admission.admit(request)) {
                       grpc.handle(request);
                     }
                   } else {

@@ -379,6 +379,27 @@ class GrpcAttackIT {
     assertUnauthenticatedEverywhere(api.as(null), target);
   }
 
+  /**
+   * A call that sends its headers and then nothing: without a token it is answered from the headers
+   * alone, before any message is read, so holding such streams open costs the gateway nothing.
+   */
+  @Test
+  void aCallWithoutATokenIsRefusedFromItsHeadersBeforeAnyMessage() throws Exception {
+    for (String method :
+        List.of(
+            "bastion.v1.Sandboxes/Create", "bastion.v1.Processes/Exec", "bastion.v1.Files/Write")) {
+      RawGrpc.Answer answer = raw.headersOnly(method, Map.of(), PATIENCE);
+      assertThat(answer.grpcStatus())
+          .as("%s: %s", method, answer)
+          .isEqualTo(Status.Code.UNAUTHENTICATED.value());
+      assertThat(answer.grpcMessage()).startsWith("missing or unknown bearer token");
+    }
+    RawGrpc.Answer wrong =
+        raw.headersOnly(
+            "bastion.v1.Processes/Run", Map.of("authorization", "Bearer not-a-token"), PATIENCE);
+    assertThat(wrong.grpcStatus()).isEqualTo(Status.Code.UNAUTHENTICATED.value());
+  }
+
   @Test
   void wrongTokensAreUnauthenticatedOnEveryRpc() {
     for (String authorization :

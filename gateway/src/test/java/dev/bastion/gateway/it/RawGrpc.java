@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * gRPC spoken by hand over an HTTP/2 (h2c) stream of Vert.x's HTTP client, for what no gRPC library
@@ -84,6 +85,26 @@ final class RawGrpc implements AutoCloseable {
       Buffer body,
       Duration patience)
       throws InterruptedException {
+    return exchange(method, contentType, headers, request -> request.end(body), patience);
+  }
+
+  /**
+   * Opens a call to {@code /method} and sends only its headers, never a message nor the end of the
+   * stream, then waits up to {@code patience} for the answer: what a gateway can decide from the
+   * headers alone.
+   */
+  Answer headersOnly(String method, Map<String, String> headers, Duration patience)
+      throws InterruptedException {
+    return exchange(method, "application/grpc", headers, HttpClientRequest::sendHead, patience);
+  }
+
+  private Answer exchange(
+      String method,
+      String contentType,
+      Map<String, String> headers,
+      Function<HttpClientRequest, Future<Void>> send,
+      Duration patience)
+      throws InterruptedException {
     HttpClientRequest[] sent = new HttpClientRequest[1];
     // A connection of its own: each case attacks one connection, as a client would its own, and
     // must not inherit a state an earlier case left on a shared one.
@@ -101,7 +122,7 @@ final class RawGrpc implements AutoCloseable {
                   sent[0] = request;
                   request.putHeader("content-type", contentType).putHeader("te", "trailers");
                   headers.forEach(request::putHeader);
-                  request.end(body);
+                  send.apply(request);
                   return request.response();
                 })
             .compose(response -> response.body().map(b -> answerOf(response, b.length())))
