@@ -1,5 +1,6 @@
 package dev.bastion.gateway.grpc;
 
+import com.google.protobuf.MessageLite;
 import dev.bastion.gateway.auth.Tenant;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -14,30 +15,39 @@ import java.util.List;
  * A call to sandboxd that the gateway makes itself, with request messages it holds and answers it
  * collects: the counterpart of {@link ForwardedCall} for callers that are not gRPC streams (MCP
  * tools). It is admitted, held to its limits and explained when the sandbox is lost exactly as a
- * forwarded call is. Messages are held in memory, so callers bound their size.
+ * forwarded call is. Answers are held in memory, so each call has an {@link AnswerBound}: past it
+ * the call is stopped, however sandboxd behaves.
  */
-final class CollectedCall<Req, Resp> {
+final class CollectedCall<Req, Resp extends MessageLite> {
 
   private final SandboxdAccess access;
   private final Route<Req, Resp> route;
+  private final AnswerBound bound;
+  private long answerBytes;
   private final Promise<List<Resp>> result = Promise.promise();
   private final List<Resp> answers = new ArrayList<>();
   private SandboxdAccess.Admitted<Req, Resp> admitted;
   private GrpcClientRequest<Req, Resp> outbound;
 
-  private CollectedCall(SandboxdAccess access, Route<Req, Resp> route) {
+  private CollectedCall(SandboxdAccess access, Route<Req, Resp> route, AnswerBound bound) {
     this.access = access;
     this.route = route;
+    this.bound = bound;
   }
 
   /**
    * Sends {@code messages} (the first decides the call) to the caller's sandbox along {@code route}
    * and completes with every answer, or fails with a {@link StatusException} or {@link
-   * dev.bastion.controller.sandbox.SandboxError}. Call it on an event loop.
+   * dev.bastion.controller.sandbox.SandboxError}; answers past {@code bound} fail it INTERNAL. Call
+   * it on an event loop.
    */
-  static <Req, Resp> Future<List<Resp>> make(
-      SandboxdAccess access, Tenant tenant, Route<Req, Resp> route, List<Req> messages) {
-    return new CollectedCall<>(access, route).start(tenant, messages);
+  static <Req, Resp extends MessageLite> Future<List<Resp>> make(
+      SandboxdAccess access,
+      Tenant tenant,
+      Route<Req, Resp> route,
+      List<Req> messages,
+      AnswerBound bound) {
+    return new CollectedCall<>(access, route, bound).start(tenant, messages);
   }
 
   private Future<List<Resp>> start(Tenant tenant, List<Req> messages) {
@@ -89,6 +99,16 @@ final class CollectedCall<Req, Resp> {
     response.handler(
         message -> {
           if (result.future().isComplete()) {
+            return;
+          }
+          answerBytes += message.getSerializedSize();
+          if (answers.size() == bound.messages() || answerBytes > bound.bytes()) {
+            fail(
+                new StatusException(
+                    GrpcStatus.INTERNAL,
+                    "sandbox "
+                        + admitted.sandbox().id()
+                        + " answered more than the call asked for; the call was stopped"));
             return;
           }
           try {

@@ -27,6 +27,12 @@ public final class SandboxdCalls {
   /** File content goes to sandboxd in messages of this size, as a streaming client would. */
   private static final int WRITE_CHUNK = 64 * 1024;
 
+  /**
+   * What the gateway collects of an answer whose request sets no bound of its own (a Read of a
+   * whole file, a listing): as much as one gRPC message may carry.
+   */
+  static final long UNBOUNDED_ANSWER_BYTES = 4L << 20;
+
   private final SandboxdAccess access;
 
   public SandboxdCalls(SandboxdAccess access) {
@@ -41,14 +47,23 @@ public final class SandboxdCalls {
    */
   public Future<RunResult> run(
       Tenant tenant, String tool, RunRequest request, long defaultTimeoutSeconds) {
+    // Each of stdout and stderr may carry max_output_bytes.
+    long output =
+        request.getMaxOutputBytes() > 0 ? 2 * request.getMaxOutputBytes() : UNBOUNDED_ANSWER_BYTES;
     return CollectedCall.make(
-            access, tenant, ProcessesApi.run(tool, defaultTimeoutSeconds), List.of(request))
+            access,
+            tenant,
+            ProcessesApi.run(tool, defaultTimeoutSeconds),
+            List.of(request),
+            AnswerBound.unary(output))
         .map(SandboxdCalls::single);
   }
 
   /** The bytes {@code Files.Read} streams, joined. */
   public Future<ByteString> read(Tenant tenant, String tool, ReadFileRequest request) {
-    return CollectedCall.make(access, tenant, FilesApi.read(tool), List.of(request))
+    long bytes = request.getLimit() > 0 ? request.getLimit() : UNBOUNDED_ANSWER_BYTES;
+    return CollectedCall.make(
+            access, tenant, FilesApi.read(tool), List.of(request), AnswerBound.stream(bytes))
         .map(chunks -> ByteString.copyFrom(chunks.stream().map(FileChunk::getData).toList()));
   }
 
@@ -65,13 +80,18 @@ public final class SandboxdCalls {
               .setData(content.substring(at, Math.min(content.size(), at + WRITE_CHUNK)))
               .build());
     }
-    return CollectedCall.make(access, tenant, FilesApi.write(tool), messages)
+    return CollectedCall.make(access, tenant, FilesApi.write(tool), messages, AnswerBound.unary(0))
         .map(SandboxdCalls::single);
   }
 
   /** Lists a directory as {@code Files.List} does. */
   public Future<ListFilesResponse> list(Tenant tenant, String tool, ListFilesRequest request) {
-    return CollectedCall.make(access, tenant, FilesApi.list(tool), List.of(request))
+    return CollectedCall.make(
+            access,
+            tenant,
+            FilesApi.list(tool),
+            List.of(request),
+            AnswerBound.unary(UNBOUNDED_ANSWER_BYTES))
         .map(SandboxdCalls::single);
   }
 

@@ -55,7 +55,15 @@ class KubernetesModeIT {
   static void start() throws Exception {
     cluster = new MockCluster();
     api = cluster.client();
-    kubelet = new LoopbackKubelet(cluster.client(), NAMESPACE, dir.resolve("pods"));
+    kubelet =
+        new LoopbackKubelet(
+            cluster.client(),
+            NAMESPACE,
+            dir.resolve("pods"),
+            pod ->
+                "hostile".equals(pod.getMetadata().getLabels().get("role"))
+                    ? HostileSandboxd::start
+                    : LoopbackKubelet.REAL);
     apply(
         """
         apiVersion: extensions.agents.x-k8s.io/v1beta1
@@ -75,6 +83,26 @@ class KubernetesModeIT {
         spec:
           replicas: 1
           sandboxTemplateRef: {name: python}
+        ---
+        apiVersion: extensions.agents.x-k8s.io/v1beta1
+        kind: SandboxTemplate
+        metadata: {name: hostile}
+        spec:
+          podTemplate:
+            metadata:
+              labels: {role: hostile}
+            spec:
+              runtimeClassName: gvisor
+              containers:
+              - name: main
+                image: bastion/python:dev
+        ---
+        apiVersion: extensions.agents.x-k8s.io/v1beta1
+        kind: SandboxWarmPool
+        metadata: {name: hostile}
+        spec:
+          replicas: 1
+          sandboxTemplateRef: {name: hostile}
         """);
     // fabric8 finds its API server as kubectl would; these say where, without a kubeconfig.
     System.setProperty("kubernetes.master", cluster.url());
@@ -99,22 +127,23 @@ class KubernetesModeIT {
             SandboxCeilings.defaults());
     server = BastionServer.start(config, System.out::println);
     grpc = new Api(port);
-    awaitPoolReady();
+    awaitPoolReady("python");
+    awaitPoolReady("hostile");
   }
 
-  private static void awaitPoolReady() throws InterruptedException {
+  private static void awaitPoolReady(String name) throws InterruptedException {
     ClusterFixtures.await(
         () -> {
           var pool =
               api.resources(dev.bastion.controller.model.SandboxWarmPool.class)
                   .inNamespace(NAMESPACE)
-                  .withName("python")
+                  .withName(name)
                   .get();
           return pool.getStatus() != null
               && Integer.valueOf(1).equals(pool.getStatus().getReadyReplicas());
         },
         Duration.ofSeconds(60),
-        "a ready sandbox in the warm pool");
+        "a ready sandbox in the warm pool " + name);
   }
 
   @AfterAll
@@ -202,6 +231,52 @@ class KubernetesModeIT {
                 HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(501);
     assertThat(response.body()).contains("kubectl");
+  }
+
+  /**
+   * A sandboxd that ignores its limits (as code that took its place would) answers an MCP run with
+   * 8 MiB and a read with 16 MiB: the gateway stops each call at its own bound and says so, rather
+   * than collecting what sandboxd sends.
+   */
+  @Test
+  void theGatewayBoundsWhatItCollectsWhateverSandboxdAnswers() throws Exception {
+    Sandbox sandbox =
+        Api.call(
+            grpc.as(ERIN),
+            Api.CREATE,
+            CreateSandboxRequest.newBuilder().setWarmPool("hostile").build());
+    for (String call :
+        List.of(
+            "{\"name\":\"run_command\",\"arguments\":{\"sandbox_id\":\"%s\",\"argv\":[\"true\"]}}",
+            "{\"name\":\"read_file\",\"arguments\":{\"sandbox_id\":\"%s\",\"path\":\"a\"}}")) {
+      String params = call.formatted(sandbox.getId());
+      HttpResponse<String> answer =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/mcp"))
+                      .header("authorization", "Bearer " + ERIN)
+                      .header("content-type", "application/json")
+                      .header("accept", "application/json, text/event-stream")
+                      .timeout(Duration.ofSeconds(30))
+                      .POST(
+                          HttpRequest.BodyPublishers.ofString(
+                              "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\","
+                                  + "\"params\":"
+                                  + params
+                                  + "}"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(answer.statusCode()).isEqualTo(200);
+      assertThat(answer.body())
+          .as(params)
+          .contains("\"isError\":true")
+          .contains("answered more than the call asked for")
+          .hasSizeLessThan(4096);
+    }
+    Api.call(
+        grpc.as(ERIN),
+        Api.DELETE,
+        DeleteSandboxRequest.newBuilder().setSandboxId(sandbox.getId()).build());
   }
 
   private static void apply(String yaml) {

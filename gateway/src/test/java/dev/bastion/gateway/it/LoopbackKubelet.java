@@ -22,42 +22,76 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 
 /**
  * A kubelet for tests of Kubernetes mode: each pod of the namespace becomes a real sandboxd process
  * listening on its own loopback address (127.0.1.N, port 7070) with the token from the pod's
  * Secret, and is reported Running and Ready with that address once sandboxd accepts connections.
  * The processes run on the host without isolation — this tests the gateway's way to a sandbox
- * (address, token, HTTP/2), not containment, which the gVisor suites cover.
+ * (address, token, HTTP/2), not containment, which the gVisor suites cover. A pod may instead be
+ * played by something else listening there (a sandboxd that misbehaves, say).
  */
 final class LoopbackKubelet implements AutoCloseable {
+
+  /** What listens for one pod on its address, until closed. */
+  @FunctionalInterface
+  interface PodSandboxd {
+    AutoCloseable start(String ip, Path token, Path dir) throws IOException;
+  }
+
+  /** The real sandboxd, as a process of its own. */
+  static final PodSandboxd REAL =
+      (ip, token, dir) -> {
+        Path workspace = Files.createDirectories(dir.resolve("workspace"));
+        Process sandboxd =
+            new ProcessBuilder(
+                    List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx64m",
+                        "-jar",
+                        SandboxHost.sandboxdJar().toString(),
+                        "--listen",
+                        ip + ":" + SandboxdWiring.PORT,
+                        "--token-file",
+                        token.toString(),
+                        "--workspace",
+                        workspace.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("sandboxd.log").toFile())
+                .start();
+        return sandboxd::destroyForcibly;
+      };
 
   private final KubernetesClient client;
   private final String namespace;
   private final Path workDir;
   private final SharedIndexInformer<Pod> pods;
-  private final Map<String, Process> running = new ConcurrentHashMap<>();
+  private final Function<Pod, PodSandboxd> players;
+  private final Map<String, AutoCloseable> running = new ConcurrentHashMap<>();
   private final AtomicInteger addresses = new AtomicInteger();
   // Starting a JVM takes a second: one pod at a time, off the informer's thread.
   private final ExecutorService starter = Executors.newSingleThreadExecutor();
 
   LoopbackKubelet(KubernetesClient client, String namespace, Path workDir) {
+    this(client, namespace, workDir, pod -> REAL);
+  }
+
+  /** A kubelet whose pods are played by what {@code players} chooses for each. */
+  LoopbackKubelet(
+      KubernetesClient client, String namespace, Path workDir, Function<Pod, PodSandboxd> players) {
     this.client = client;
     this.namespace = namespace;
     this.workDir = workDir;
+    this.players = players;
     this.pods = client.pods().inNamespace(namespace).inform(new Handler(), 0);
-  }
-
-  /** How many sandboxd processes run now. */
-  int processes() {
-    return (int) running.values().stream().filter(Process::isAlive).count();
   }
 
   @Override
   public void close() {
     pods.close();
     starter.shutdownNow();
-    running.values().forEach(Process::destroyForcibly);
+    running.values().forEach(LoopbackKubelet::stop);
     client.close();
   }
 
@@ -69,27 +103,10 @@ final class LoopbackKubelet implements AutoCloseable {
     try {
       String ip = "127.0.1." + addresses.incrementAndGet();
       Path dir = Files.createDirectories(workDir.resolve(name + "-" + ip));
-      Path workspace = Files.createDirectories(dir.resolve("workspace"));
       Path token = dir.resolve("token");
       Files.writeString(token, tokenOf(name));
-      Process sandboxd =
-          new ProcessBuilder(
-                  List.of(
-                      Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                      "-Xmx64m",
-                      "-jar",
-                      SandboxHost.sandboxdJar().toString(),
-                      "--listen",
-                      ip + ":" + SandboxdWiring.PORT,
-                      "--token-file",
-                      token.toString(),
-                      "--workspace",
-                      workspace.toString()))
-              .redirectErrorStream(true)
-              .redirectOutput(dir.resolve("sandboxd.log").toFile())
-              .start();
-      running.put(name, sandboxd);
-      awaitListening(ip, sandboxd);
+      running.put(name, players.apply(pod).start(ip, token, dir));
+      awaitListening(ip);
       client
           .resource(
               new PodBuilder(pod)
@@ -116,9 +133,9 @@ final class LoopbackKubelet implements AutoCloseable {
     return new String(Base64.getDecoder().decode(secret.getData().get(SandboxdWiring.TOKEN_KEY)));
   }
 
-  private static void awaitListening(String ip, Process sandboxd) throws InterruptedException {
+  private static void awaitListening(String ip) throws InterruptedException {
     long deadline = System.nanoTime() + 30_000_000_000L;
-    while (System.nanoTime() < deadline && sandboxd.isAlive()) {
+    while (System.nanoTime() < deadline) {
       try (Socket probe = new Socket()) {
         probe.connect(new InetSocketAddress(ip, SandboxdWiring.PORT), 200);
         return;
@@ -127,6 +144,14 @@ final class LoopbackKubelet implements AutoCloseable {
       }
     }
     throw new IllegalStateException("sandboxd on " + ip + " did not listen");
+  }
+
+  private static void stop(AutoCloseable sandboxd) {
+    try {
+      sandboxd.close();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not stop a pod's sandboxd", e);
+    }
   }
 
   private final class Handler implements ResourceEventHandler<Pod> {
@@ -140,9 +165,9 @@ final class LoopbackKubelet implements AutoCloseable {
 
     @Override
     public void onDelete(Pod pod, boolean finalStateUnknown) {
-      Process sandboxd = running.remove(pod.getMetadata().getName());
+      AutoCloseable sandboxd = running.remove(pod.getMetadata().getName());
       if (sandboxd != null) {
-        sandboxd.destroyForcibly();
+        stop(sandboxd);
       }
     }
   }
