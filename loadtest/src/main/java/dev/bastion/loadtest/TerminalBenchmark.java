@@ -127,7 +127,7 @@ public final class TerminalBenchmark {
             out ->
                 TerminalLink.direct(
                     grpc,
-                    BastionClient.directSocket(stateDir, sandboxId),
+                    BastionClient.direct(stateDir, sandboxId),
                     sandboxId,
                     out,
                     reason -> {}));

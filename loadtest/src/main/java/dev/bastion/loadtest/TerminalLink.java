@@ -11,7 +11,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
 import java.util.List;
@@ -62,10 +61,10 @@ interface TerminalLink {
             });
   }
 
-  /** A terminal on sandboxd itself: one Exec with a pty on its Unix socket. */
+  /** A terminal on sandboxd itself: one Exec with a pty on its Unix socket, with its token. */
   static Future<TerminalLink> direct(
       GrpcClient client,
-      String socket,
+      Endpoint sandboxd,
       String sandboxId,
       Consumer<Buffer> output,
       Consumer<String> ended) {
@@ -80,9 +79,10 @@ interface TerminalLink {
                     .putEnv("TERM", "xterm-256color"))
             .build();
     return client
-        .request(SocketAddress.domainSocketAddress(socket), ProcessesGrpcClient.Exec)
+        .request(sandboxd.address(), ProcessesGrpcClient.Exec)
         .compose(
             request -> {
+              request.headers().set("authorization", "Bearer " + sandboxd.token());
               request.write(start);
               return request
                   .response()

@@ -50,8 +50,8 @@ public final class BenchCommand implements Callable<Integer> {
       paramLabel = "HOST:PORT",
       description = {
         "The gateway, e.g. 127.0.0.1:8080 (plaintext HTTP/2), or a sandbox's sandboxd as"
-            + " unix:STATE/sandboxes/ID/run/sandboxd.sock (its calls carry the sandbox's id but"
-            + " need no token).",
+            + " unix:STATE/sandboxes/ID/run/sandboxd.sock (its calls carry the sandbox's id and"
+            + " the sandbox's own token, read from the token file beside the socket).",
         "Several targets (a Bastion addition, e.g. the sockets of several sandboxes): call n"
             + " goes to target n mod N, as the elements of a -d array take turns."
       })

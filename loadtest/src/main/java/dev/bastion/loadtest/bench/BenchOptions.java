@@ -37,8 +37,8 @@ record BenchOptions(
   static final String SUMMARY = "summary";
 
   /** Where call n goes: target n mod N. */
-  List<SocketAddress> targets() {
-    return destinations.stream().map(BenchTarget::address).toList();
+  List<BenchTarget> targets() {
+    return destinations;
   }
 
   /** The target that sandboxes are created through: the only one when there are any. */

@@ -6,7 +6,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.Http2Settings;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import io.vertx.grpc.common.GrpcMessageDecoder;
@@ -158,10 +157,10 @@ final class BenchRunner {
   private void connect(List<GrpcClient> connections) throws BenchException {
     List<Future<Void>> checks = new ArrayList<>();
     for (GrpcClient connection : connections) {
-      for (SocketAddress target : options.targets()) {
+      for (BenchTarget target : options.targets()) {
         checks.add(
             connection
-                .request(target, HEALTH_CHECK)
+                .request(target.address(), HEALTH_CHECK)
                 .compose(request -> request.send(Buffer.buffer()))
                 .compose(response -> response.end().otherwiseEmpty()));
       }

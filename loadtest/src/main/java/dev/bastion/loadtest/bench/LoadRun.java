@@ -6,7 +6,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.common.GrpcStatus;
 import java.time.Duration;
@@ -44,7 +43,7 @@ final class LoadRun {
 
   private final Vertx vertx;
   private final List<GrpcClient> connections;
-  private final List<SocketAddress> targets;
+  private final List<BenchTarget> targets;
   private final Plan plan;
   private final Tally tally;
   private final AtomicLong issued = new AtomicLong();
@@ -56,7 +55,7 @@ final class LoadRun {
   LoadRun(
       Vertx vertx,
       List<GrpcClient> connections,
-      List<SocketAddress> targets,
+      List<BenchTarget> targets,
       Plan plan,
       Tally tally) {
     this.vertx = vertx;
@@ -175,6 +174,7 @@ final class LoadRun {
               : plan.sandboxIds().get((int) (number % plan.sandboxIds().size()));
       CallData data = CallData.of(name, number, sandbox, plan.method());
       long start = System.nanoTime();
+      BenchTarget target = targets.get((int) (number % targets.size()));
       GrpcCall call;
       try {
         call =
@@ -182,7 +182,7 @@ final class LoadRun {
                 vertx,
                 plan.method(),
                 plan.payload().messages(data),
-                plan.payload().metadata(data),
+                target.headersOver(plan.payload().metadata(data)),
                 plan.timeout(),
                 plan.streams());
       } catch (IllegalArgumentException e) {
@@ -192,7 +192,7 @@ final class LoadRun {
         return;
       }
       inFlight.put(call, context);
-      call.start(connection, targets.get((int) (number % targets.size())))
+      call.start(connection, target.address())
           .onComplete(
               ended -> {
                 tally.record(ended.result(), System.nanoTime() - start);

@@ -174,6 +174,7 @@ class BenchCommandTest {
     BenchOptions options = parse("--call", RUN, "unix:/a.sock", "unix:/b.sock", "h:1");
 
     assertThat(options.targets())
+        .extracting(BenchTarget::address)
         .extracting(address -> address.isDomainSocket() ? address.path() : address.host())
         .containsExactly("/a.sock", "/b.sock", "h");
     assertThat(options.reportOptions().getString("host"))
@@ -181,6 +182,25 @@ class BenchCommandTest {
     String data = "{\"sandbox_id\":\"{{.SandboxID}}\",\"argv\":[\"true\"]}";
     assertThatThrownBy(() -> parse("--call", RUN, "--sandboxes", "2", "-d", data, "h:1", "h:2"))
         .hasMessage("--sandboxes creates sandboxes through one gateway: give one HOST:PORT");
+  }
+
+  @Test
+  void aSandboxdSocketsCallsCarryTheTokenBesideIt(@TempDir Path run) throws Exception {
+    Path socket = run.resolve("sandboxd.sock");
+    Files.writeString(run.resolve("token"), "sandbox-token\n");
+    BenchOptions options =
+        parse(
+            "--call",
+            RUN,
+            "-m",
+            "{\"authorization\":\"Bearer gateway-token\",\"x\":\"y\"}",
+            "unix:" + socket,
+            "unix:/elsewhere/sandboxd.sock");
+    BenchTarget withToken = options.targets().get(0);
+    assertThat(withToken.headersOver(Map.of("authorization", "Bearer gateway-token", "x", "y")))
+        .containsEntry("authorization", "Bearer sandbox-token")
+        .containsEntry("x", "y");
+    assertThat(options.targets().get(1).headers()).isEmpty();
   }
 
   @Test
