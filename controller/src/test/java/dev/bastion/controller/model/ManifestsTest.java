@@ -269,28 +269,9 @@ class ManifestsTest {
         + spec;
   }
 
-  /** Ten nodes, then five levels each aliasing the last ten times: 50 aliases, 10^6 leaves. */
-  static String aliasBomb() {
-    StringBuilder yaml =
-        new StringBuilder(
-            "apiVersion: agents.x-k8s.io/v1beta1\nkind: Sandbox\nmetadata:\n  name: bomb\n"
-                + "spec:\n  l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
-    for (int level = 1; level <= 5; level++) {
-      String previous = "*l" + (level - 1);
-      yaml.append("  l")
-          .append(level)
-          .append(": &l")
-          .append(level)
-          .append(" [")
-          .append(String.join(", ", java.util.Collections.nCopies(10, previous)))
-          .append("]\n");
-    }
-    return yaml.toString();
-  }
-
   @Test
   void aliasesThatExpandPastTheBoundAreRefusedBeforeAnythingIsBuilt() {
-    String bomb = aliasBomb();
+    String bomb = HostileManifests.aliasBomb();
     assertThat(bomb.length()).isLessThan(700);
     assertThatThrownBy(() -> Manifests.parse(bomb))
         .isInstanceOf(InvalidManifestException.class)

@@ -62,7 +62,7 @@ final class CallBounds {
 
   private static void path(String what, String value) {
     if (value.length() > MAX_PATH_CHARS) {
-      throw invalid(what + " is longer than " + MAX_PATH_CHARS + " characters");
+      throw invalid(what + " is longer than " + MAX_PATH_CHARS + " bytes");
     }
   }
 

@@ -256,9 +256,11 @@ class AttackSuiteIT {
   void aSocketLeadingToAnotherSandboxsSandboxdIsRefusedThere() throws IOException {
     String redirected = Api.create(alice, "python").getId();
     Path sandboxes = dir.resolve("state/sandboxes");
-    Path socket = sandboxes.resolve(redirected).resolve("run/sandboxd.sock");
+    Path bobsDir = sandboxes.resolve(SandboxHost.hostKey("bob", bobBox));
+    Path socket =
+        sandboxes.resolve(SandboxHost.hostKey("alice", redirected)).resolve("run/sandboxd.sock");
     Files.delete(socket);
-    Files.createSymbolicLink(socket, sandboxes.resolve(bobBox).resolve("run/sandboxd.sock"));
+    Files.createSymbolicLink(socket, bobsDir.resolve("run/sandboxd.sock"));
 
     assertThatThrownBy(() -> Api.run(alice, redirected, "touch", "/workspace/redirected"))
         .isInstanceOfSatisfying(
@@ -267,7 +269,7 @@ class AttackSuiteIT {
               assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
               assertThat(e.getStatus().getDescription()).contains("is not its sandboxd");
             });
-    assertThat(sandboxes.resolve(bobBox).resolve("workspace/redirected")).doesNotExist();
+    assertThat(bobsDir.resolve("workspace/redirected")).doesNotExist();
     assertThat(Api.run(bob, bobBox, "true").getExitCode()).isZero();
   }
 

@@ -8,11 +8,21 @@ import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.Sandbox;
 import dev.bastion.gateway.server.BastionServer;
 import io.grpc.Channel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,10 +45,12 @@ class ControlPlaneAttackIT {
   static BastionServer server;
   static Api api;
   static Sandbox bobs;
+  static BlockedThreadWarnings blocked;
 
   @BeforeAll
   static void start() throws Exception {
     SandboxHost.require();
+    blocked = new BlockedThreadWarnings();
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, OPS + " ops admin\n" + ALICE + " alice\n" + BOB + " bob\n");
     server = SandboxHost.start(dir.resolve("state"), tokens, 2);
@@ -67,6 +79,11 @@ class ControlPlaneAttackIT {
 
   @AfterAll
   static void stop() throws Exception {
+    if (blocked != null) {
+      blocked.close();
+      // Every attack here ran against this JVM's gateway: none may have held an event loop.
+      assertThat(blocked.warnings()).as("Vert.x's blocked-thread checker").isEmpty();
+    }
     if (api != null) {
       Api.deleteAllSandboxes(List.of(api.as(ALICE), api.as(BOB)));
       api.close();
@@ -203,7 +220,100 @@ class ControlPlaneAttackIT {
     cli(OPS, 0, "delete", "sandbox", "dev");
   }
 
+  /**
+   * Nested anchors of ~400 bytes that expand to a million nodes (within the YAML library's default
+   * of 50 aliases), several at once: each is refused from the parser's events, and the gateway
+   * answers its health check meanwhile.
+   */
+  @Test
+  void aliasBombsAreRefusedBeforeTheyExpand() throws Exception {
+    String bomb = dev.bastion.controller.model.HostileManifests.aliasBomb();
+    HttpClient http = HttpClient.newHttpClient();
+    List<CompletableFuture<HttpResponse<String>>> bombs = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      bombs.add(
+          http.sendAsync(
+              HttpRequest.newBuilder(URI.create(base() + "/v1/apply"))
+                  .header("authorization", "Bearer " + ALICE)
+                  .timeout(Duration.ofSeconds(60))
+                  .POST(HttpRequest.BodyPublishers.ofString(bomb))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
+    }
+    HttpResponse<String> health =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base() + "/healthz"))
+                .timeout(Duration.ofSeconds(10))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(health.statusCode()).isEqualTo(200);
+    for (CompletableFuture<HttpResponse<String>> answer : bombs) {
+      HttpResponse<String> refused = answer.get(60, TimeUnit.SECONDS);
+      assertThat(refused.statusCode()).isEqualTo(400);
+      assertThat(refused.body()).contains("aliases expand past");
+    }
+  }
+
+  /**
+   * An argument of 800 KB once held an event loop for minutes in the audit's patterns. It is now
+   * refused at the gateway, naming the bound, before any pattern reads it; several at once leave
+   * the gateway serving.
+   */
+  @Test
+  void anEnormousArgumentIsRefusedAtTheGateway() {
+    Channel bob = api.as(BOB);
+    String huge = "--token" + "a".repeat(800_000) + "!";
+    List<CompletableFuture<Status.Code>> attempts = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      attempts.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  Api.run(bob, bobs.getId(), "echo", huge);
+                  return Status.Code.OK;
+                } catch (StatusRuntimeException e) {
+                  assertThat(e.getStatus().getDescription())
+                      .isEqualTo("argv[1] is 800008 characters long, more than 131072");
+                  return e.getStatus().getCode();
+                }
+              }));
+    }
+    assertThat(attempts)
+        .allSatisfy(a -> assertThat(a.join()).isEqualTo(Status.Code.INVALID_ARGUMENT));
+    assertThat(Api.run(bob, bobs.getId(), "echo", "fine").getStdout().toStringUtf8())
+        .isEqualTo("fine\n");
+  }
+
+  /**
+   * grpc-message on the wire escapes only what the gRPC spec asks: a client that decodes with
+   * decodeURI (grpc-js) must read {@code /etc/passwd}, not {@code %2Fetc%2Fpasswd}.
+   */
+  @Test
+  void errorMessagesTravelAsTheSpecEncodesThem() throws Exception {
+    byte[] read =
+        dev.bastion.api.v1.ReadFileRequest.newBuilder()
+            .setSandboxId(bobs.getId())
+            .setPath("/etc/passwd")
+            .build()
+            .toByteArray();
+    try (RawGrpc raw = new RawGrpc(server.port())) {
+      RawGrpc.Answer answer =
+          raw.call(
+              "bastion.v1.Files/Read",
+              java.util.Map.of("authorization", "Bearer " + BOB),
+              RawGrpc.frame(read),
+              Calls.PATIENCE);
+      assertThat(answer.grpcStatus()).isEqualTo(Status.Code.INVALID_ARGUMENT.value());
+      assertThat(answer.wireMessage()).contains("/etc/passwd").contains("/workspace");
+      assertThat(answer.wireMessage()).doesNotContain("%2F");
+    }
+  }
+
   // ------------------------------------------------------------------ helpers
+
+  private static String base() {
+    return "http://127.0.0.1:" + server.port();
+  }
 
   private static void awaitReady(String token, String name) throws InterruptedException {
     long deadline = System.nanoTime() + java.time.Duration.ofSeconds(90).toNanos();

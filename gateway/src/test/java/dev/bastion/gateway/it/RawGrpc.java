@@ -35,12 +35,18 @@ final class RawGrpc implements AutoCloseable {
    * @param grpcStatus the grpc-status code (from the headers of a trailers-only answer or the
    *     trailers), -1 when there was none
    * @param grpcMessage the decoded grpc-message, or null
+   * @param wireMessage the grpc-message as it travelled, before decoding, or null
    * @param resetCode the HTTP/2 error code when the gateway reset the stream instead, else -1
    * @param httpStatus the HTTP status, 0 when the stream was reset first
    * @param bodyBytes bytes of response body (gRPC frames)
    */
   record Answer(
-      int grpcStatus, String grpcMessage, long resetCode, int httpStatus, int bodyBytes) {}
+      int grpcStatus,
+      String grpcMessage,
+      String wireMessage,
+      long resetCode,
+      int httpStatus,
+      int bodyBytes) {}
 
   private static final HttpClientOptions H2C =
       new HttpClientOptions()
@@ -129,7 +135,7 @@ final class RawGrpc implements AutoCloseable {
             .recover(
                 failure ->
                     failure instanceof StreamResetException reset
-                        ? Future.succeededFuture(new Answer(-1, null, reset.getCode(), 0, 0))
+                        ? Future.succeededFuture(new Answer(-1, null, null, reset.getCode(), 0, 0))
                         : Future.failedFuture(failure))
             .andThen(done -> connection.close());
     try {
@@ -190,6 +196,7 @@ final class RawGrpc implements AutoCloseable {
         message == null
             ? null
             : URLDecoder.decode(message.replace("+", "%2B"), StandardCharsets.UTF_8),
+        message,
         -1,
         response.statusCode(),
         bodyBytes);

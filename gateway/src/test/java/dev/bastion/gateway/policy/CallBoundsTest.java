@@ -58,9 +58,9 @@ class CallBoundsTest {
     assertRefused(
         run(Collections.nCopies(9, "a".repeat(120_000)), Map.of(), ""),
         "argv and env hold 1080000 characters");
-    assertRefused(run(List.of("ls"), Map.of(), "d".repeat(5000)), "cwd is longer than 4096");
+    assertRefused(run(List.of("ls"), Map.of(), "d".repeat(5000)), "cwd is longer than 4096 bytes");
     assertRefused(
         ToolCall.onPath("files.read", "/workspace/" + "p".repeat(5000), 0),
-        "path is longer than 4096");
+        "path is longer than 4096 bytes");
   }
 }
