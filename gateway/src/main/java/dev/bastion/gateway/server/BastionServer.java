@@ -24,6 +24,7 @@ import dev.bastion.gateway.grpc.SandboxdClients;
 import dev.bastion.gateway.grpc.SandboxdForwarder;
 import dev.bastion.gateway.grpc.SandboxesApi;
 import dev.bastion.gateway.http.HttpEndpoints;
+import dev.bastion.gateway.http.MetricsEndpoint;
 import dev.bastion.gateway.http.ResourceApi;
 import dev.bastion.gateway.mcp.McpEndpoint;
 import dev.bastion.gateway.metrics.EventLoopLag;
@@ -202,7 +203,7 @@ public final class BastionServer {
           new HttpEndpoints(
               controller::live,
               choice.ready(),
-              metrics,
+              new MetricsEndpoint(metrics, config.metricsToken()),
               new ResourceApi(controller, authenticator, gate),
               McpEndpoint.create(authenticator, gated, calls),
               new WebConsole(
