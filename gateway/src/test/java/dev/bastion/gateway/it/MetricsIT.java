@@ -32,12 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * /metrics as an operator reads it, with the server's metrics token: the series of docs/METRICS.md
  * move when exec, file and terminal streams flow, every series the shipped Grafana dashboard
- * queries is in a real scrape, and without the token there is no scrape.
+ * queries is in a real scrape, no tenant is named in it, and without the token there is no scrape.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MetricsIT {
 
   static final String ALICE = "metrics-alice-token-0123456789";
+  static final String BOB = "metrics-bob-token-0123456789";
   static final String METRICS_TOKEN = "metrics-scrape-token-0123456789";
   static final Path DASHBOARD = Path.of("../deploy/grafana/bastion-dashboard.json");
 
@@ -50,13 +51,14 @@ class MetricsIT {
   static BastionServer server;
   static Api api;
   static Channel alice;
+  static Channel bob;
   static int port;
 
   @BeforeAll
   static void start() throws Exception {
     SandboxHost.require();
     Path tokens = dir.resolve("tokens");
-    Files.writeString(tokens, ALICE + " alice\n");
+    Files.writeString(tokens, ALICE + " alice\n" + BOB + " bob\n");
     Path metricsToken = Files.writeString(dir.resolve("metrics-token"), METRICS_TOKEN + "\n");
     server =
         BastionServer.start(
@@ -71,12 +73,13 @@ class MetricsIT {
     port = server.port();
     api = new Api(port);
     alice = api.as(ALICE);
+    bob = api.as(BOB);
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (api != null) {
-      Api.deleteAllSandboxes(List.of(alice));
+      Api.deleteAllSandboxes(List.of(alice, bob));
       api.close();
     }
     if (server != null) {
@@ -161,6 +164,33 @@ class MetricsIT {
     Scrape scrape = awaitScrape(s -> series.stream().allMatch(s::has));
     Files.writeString(Path.of("target/metrics-scrape.txt"), scrape.text());
     assertThat(series).allMatch(scrape::has, "is in the scrape");
+  }
+
+  /**
+   * A scrape is for whoever runs the server; which tenants use it is not. Both tenants make a
+   * sandbox from the template (in embedded mode in a namespace named like the tenant, which the
+   * upstream series label by namespace), and bob claims one from the pool.
+   */
+  @Test
+  @Order(3)
+  void noTenantIsNamedInTheScrape() throws Exception {
+    String aliceBox = Api.create(alice, "python").getId();
+    String bobBox = Api.create(bob, "python").getId();
+    String bobClaimed =
+        Api.call(bob, Api.CREATE, CreateSandboxRequest.newBuilder().setWarmPool("python").build())
+            .getId();
+    assertThat(Api.run(alice, aliceBox, "true").getExitCode()).isZero();
+    assertThat(Api.run(bob, bobBox, "true").getExitCode()).isZero();
+    GatewayIT.write(bob, bobClaimed, "/workspace/b.txt", "b");
+
+    // Recounted every few seconds: alice's claimed box of the first test and these three.
+    Scrape scrape =
+        awaitScrape(
+            s ->
+                s.sum("agent_sandboxes", "launch_type", "cold") >= 2
+                    && s.sum("agent_sandbox_claim_creation_total") >= 2);
+    assertThat(scrape.sum("agent_sandbox_creation_latency_ms_count")).isGreaterThanOrEqualTo(2);
+    assertThat(scrape.text()).doesNotContain("alice").doesNotContain("bob");
   }
 
   /** A tenant's API token is not the metrics token. */
