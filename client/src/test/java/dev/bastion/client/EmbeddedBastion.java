@@ -177,7 +177,8 @@ final class EmbeddedBastion implements BeforeAllCallback, ParameterResolver {
               WARM,
               state.resolve("audit.jsonl"),
               null,
-              SandboxCeilings.defaults());
+              SandboxCeilings.defaults(),
+              null);
       try {
         return BastionServer.start(config, line -> System.out.println("[server] " + line));
       } catch (StartupException e) {

@@ -8,6 +8,7 @@ import dev.bastion.controller.reconcile.PodObservation.PodState;
 import dev.bastion.controller.reconcile.PodObservation.Scheduling;
 import dev.bastion.controller.reconcile.PodStartException;
 import dev.bastion.controller.reconcile.SandboxPods;
+import dev.bastion.controller.runtime.AppendedLog;
 import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.ContainerSpec;
 import dev.bastion.controller.runtime.ContainerState;
@@ -58,6 +59,14 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
 
   private static final Logger LOG = Logger.getLogger(EmbeddedPods.class.getName());
   private static final String DEATH_FILE = "death-reason";
+
+  /**
+   * The most a sandbox's container log holds once a pass has looked at it: sandboxd and tini write
+   * it from inside the sandbox, outside the workspace's quota. Past it the log is rotated (its last
+   * mebibyte kept in {@code container.log.1}); between two passes (the resync, every few seconds)
+   * it grows by what the container writes in that time.
+   */
+  public static final long LOG_CAP_BYTES = 1L << 20;
 
   private final ContainerRuntime runtime;
   private final SandboxLayout layout;
@@ -187,6 +196,7 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
     if (pod == null) {
       return PodObservation.absent();
     }
+    capLog(name);
     Optional<ContainerState> state = containerList.stateSince(name, pod.at());
     if (state.isPresent() && state.get() == ContainerState.STOPPED) {
       return observation(PodState.FAILED, recordDeath(name, pod.limits()));
@@ -337,6 +347,18 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
       return Files.exists(file) ? Optional.of(Files.readString(file)) : Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the death record of " + name, e);
+    }
+  }
+
+  /** Rotates the container's log when it is over its cap; a log that cannot be is only reported. */
+  private void capLog(String name) {
+    try {
+      if (new AppendedLog(layout.log(name)).rotateOver(LOG_CAP_BYTES)) {
+        // FINE: a chatty sandbox would otherwise put a line in the gateway's log every pass.
+        LOG.fine("rotated the container log of sandbox " + name);
+      }
+    } catch (IOException e) {
+      LOG.warning("cannot rotate the container log of sandbox " + name + ": " + e.getMessage());
     }
   }
 

@@ -41,7 +41,10 @@ public final class SandboxLayout {
     return socketDir(id).resolve(SandboxPaths.SOCKET_NAME);
   }
 
-  /** The container's own output (sandboxd's log) and the runtime's messages. */
+  /**
+   * The container's own output (sandboxd's log) and the runtime's messages, kept under a cap by
+   * rotation into {@code container.log.1}.
+   */
   public Path log(String id) {
     return dir(id).resolve("container.log");
   }

@@ -2,12 +2,9 @@ package dev.bastion.controller.runtime;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -55,28 +52,22 @@ public final class HostCommand {
   }
 
   /**
-   * Runs {@code argv} with its output appended to {@code log}. The result's output is the log's
-   * last line, for error messages, read from at most its last {@value #TAIL_BYTES} bytes: a
-   * sandbox's container writes to the same file, so its size is not the host's to trust.
+   * Runs {@code argv} with its output appended to {@code log}, which must be a regular file or
+   * absent (a link there is refused, not followed). The result's output is the log's last line, for
+   * error messages, read from at most its last {@value #TAIL_BYTES} bytes: a sandbox's container
+   * writes to the same file, so its size is not the host's to trust.
    */
   public static Result runLogged(List<String> argv, Duration timeout, Path log) {
+    AppendedLog appended = new AppendedLog(log);
     try {
+      appended.prepare();
       int code = execute(argv, timeout, log);
-      return new Result(code, lastLine(log));
+      String tail = appended.tail(TAIL_BYTES).strip();
+      return new Result(code, tail.substring(tail.lastIndexOf('\n') + 1));
     } catch (NotRun notRun) {
       return notRun.result;
     } catch (IOException e) {
       return new Result(127, argv.get(0) + ": " + e.getMessage());
-    }
-  }
-
-  private static String lastLine(Path log) throws IOException {
-    try (FileChannel file = FileChannel.open(log, StandardOpenOption.READ)) {
-      long size = file.size();
-      ByteBuffer tail = ByteBuffer.allocate((int) Math.min(size, TAIL_BYTES));
-      file.read(tail, size - tail.capacity());
-      String text = new String(tail.array(), 0, tail.position(), StandardCharsets.UTF_8).strip();
-      return text.substring(text.lastIndexOf('\n') + 1);
     }
   }
 

@@ -75,4 +75,16 @@ class HostCommandTest {
         HostCommand.runLogged(List.of("echo", "started"), Duration.ofSeconds(5), log);
     assertThat(result.lastLine()).isEqualTo("started");
   }
+
+  /** The runtime's output goes to the log by path: a link there would send it elsewhere. */
+  @Test
+  void aLinkInPlaceOfTheLogIsRefusedAndNothingRuns(@TempDir Path dir) throws IOException {
+    Path elsewhere = Files.writeString(dir.resolve("elsewhere"), "host file\n");
+    Path log = Files.createSymbolicLink(dir.resolve("container.log"), elsewhere);
+    HostCommand.Result result =
+        HostCommand.runLogged(List.of("echo", "started"), Duration.ofSeconds(5), log);
+    assertThat(result.ok()).isFalse();
+    assertThat(result.lastLine()).contains("not a regular file");
+    assertThat(Files.readString(elsewhere)).isEqualTo("host file\n");
+  }
 }

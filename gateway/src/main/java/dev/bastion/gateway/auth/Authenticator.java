@@ -5,9 +5,6 @@ import java.util.Optional;
 /** Turns an {@code Authorization} header into the calling tenant. */
 public final class Authenticator {
 
-  private static final String BEARER = "bearer ";
-  private static final int MAX_HEADER = 1024;
-
   private final TokenFile tokens;
 
   public Authenticator(TokenFile tokens) {
@@ -16,11 +13,6 @@ public final class Authenticator {
 
   /** The tenant of a {@code Bearer <token>} header; empty when it is missing or unknown. */
   public Optional<Tenant> authenticate(String authorization) {
-    if (authorization == null
-        || authorization.length() > MAX_HEADER
-        || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-      return Optional.empty();
-    }
-    return tokens.tenantOf(authorization.substring(BEARER.length()).strip());
+    return BearerHeader.token(authorization).flatMap(tokens::tenantOf);
   }
 }

@@ -91,7 +91,8 @@ public final class TokenFile {
     return Optional.ofNullable(byDigest.get(digest(token)));
   }
 
-  private static String digest(String token) {
+  /** The SHA-256 of {@code token} in hex: what tokens are kept and compared as. */
+  static String digest(String token) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       return HexFormat.of().formatHex(sha.digest(token.getBytes(StandardCharsets.UTF_8)));

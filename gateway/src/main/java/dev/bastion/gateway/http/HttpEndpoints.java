@@ -3,7 +3,6 @@ package dev.bastion.gateway.http;
 import dev.bastion.gateway.console.WebConsole;
 import dev.bastion.gateway.mcp.McpHttpTransport;
 import dev.bastion.gateway.terminal.TerminalRoute;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.function.BooleanSupplier;
@@ -15,11 +14,11 @@ import java.util.function.BooleanSupplier;
  */
 public final class HttpEndpoints {
 
-  private static final String TEXT = "text/plain; charset=utf-8";
+  static final String TEXT = "text/plain; charset=utf-8";
 
   private final BooleanSupplier live;
   private final BooleanSupplier ready;
-  private final PrometheusMeterRegistry metrics;
+  private final MetricsEndpoint metrics;
   private final ResourceApi resources;
   private final McpHttpTransport mcp;
   private final WebConsole console;
@@ -32,7 +31,7 @@ public final class HttpEndpoints {
   public HttpEndpoints(
       BooleanSupplier live,
       BooleanSupplier ready,
-      PrometheusMeterRegistry metrics,
+      MetricsEndpoint metrics,
       ResourceApi resources,
       McpHttpTransport mcp,
       WebConsole console,
@@ -76,13 +75,12 @@ public final class HttpEndpoints {
         boolean isReady = ready.getAsBoolean();
         reply(request, isReady ? 200 : 503, TEXT, isReady ? "ready\n" : "not ready\n");
       }
-      case "/metrics" ->
-          reply(request, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape());
+      case "/metrics" -> metrics.handle(request);
       default -> reply(request, 404, TEXT, "not found\n");
     }
   }
 
-  private static void reply(HttpServerRequest request, int status, String type, String body) {
+  static void reply(HttpServerRequest request, int status, String type, String body) {
     request.response().setStatusCode(status).putHeader("content-type", type).end(body);
   }
 }

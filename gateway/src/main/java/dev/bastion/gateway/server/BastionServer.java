@@ -25,9 +25,11 @@ import dev.bastion.gateway.grpc.SandboxdClients;
 import dev.bastion.gateway.grpc.SandboxdForwarder;
 import dev.bastion.gateway.grpc.SandboxesApi;
 import dev.bastion.gateway.http.HttpEndpoints;
+import dev.bastion.gateway.http.MetricsEndpoint;
 import dev.bastion.gateway.http.ResourceApi;
 import dev.bastion.gateway.mcp.McpEndpoint;
 import dev.bastion.gateway.metrics.EventLoopLag;
+import dev.bastion.gateway.metrics.GatewayMetricsOptions;
 import dev.bastion.gateway.metrics.StreamMetrics;
 import dev.bastion.gateway.policy.AuditLog;
 import dev.bastion.gateway.policy.GatedSandboxes;
@@ -45,7 +47,6 @@ import io.vertx.grpc.reflection.ReflectionService;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -169,11 +170,7 @@ public final class BastionServer {
             .with(
                 new VertxOptions()
                     .setPreferNativeTransport(true)
-                    .setMetricsOptions(
-                        new MicrometerMetricsOptions()
-                            .setEnabled(true)
-                            .setJvmMetricsEnabled(true)
-                            .setNettyMetricsEnabled(true)))
+                    .setMetricsOptions(GatewayMetricsOptions.create()))
             .withMetrics(new MicrometerMetricsFactory(metrics))
             .build();
     try {
@@ -203,7 +200,7 @@ public final class BastionServer {
           new HttpEndpoints(
               controller::live,
               choice.ready(),
-              metrics,
+              new MetricsEndpoint(metrics, config.metricsToken()),
               new ResourceApi(controller, authenticator, gate),
               McpEndpoint.create(authenticator, gated, calls),
               new WebConsole(

@@ -3,6 +3,7 @@ package dev.bastion.gateway.server;
 import dev.bastion.controller.embedded.SandboxCeilings;
 import dev.bastion.controller.model.ManifestValidator;
 import dev.bastion.controller.runtime.RuntimeKind;
+import dev.bastion.gateway.auth.MetricsToken;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.Config;
 import java.math.BigDecimal;
@@ -79,6 +80,14 @@ public final class ServeCommand implements Callable<Integer> {
   Path auditLog;
 
   @Option(
+      names = "--metrics-token-file",
+      description =
+          "A file holding the bearer token /metrics then requires (Authorization: Bearer TOKEN)."
+              + " Without it /metrics answers anyone who reaches the port: scrape it over loopback"
+              + " or a private interface.")
+  Path metricsTokenFile;
+
+  @Option(
       names = "--max-sandbox-memory",
       description = "The memory limit one sandbox may ask for at most (default ${DEFAULT-VALUE}).")
   String maxSandboxMemory = "4Gi";
@@ -142,8 +151,10 @@ public final class ServeCommand implements Callable<Integer> {
       return 2;
     }
     SandboxCeilings ceilings;
+    MetricsToken metricsToken;
     try {
       ceilings = ceilings();
+      metricsToken = metricsTokenFile == null ? null : MetricsToken.read(metricsTokenFile);
     } catch (IllegalArgumentException e) {
       System.err.println("bastion: " + e.getMessage());
       return 2;
@@ -168,7 +179,8 @@ public final class ServeCommand implements Callable<Integer> {
             warm,
             auditLog != null ? auditLog : stateDir.resolve("audit.jsonl"),
             kubernetes ? namespaceToServe() : null,
-            ceilings);
+            ceilings,
+            metricsToken);
     BastionServer server;
     try {
       server = BastionServer.start(config, line -> System.out.println("bastion: " + line));
@@ -188,7 +200,9 @@ public final class ServeCommand implements Callable<Integer> {
             + host
             + ":"
             + port
-            + " (gRPC h2c, MCP at /mcp, /healthz, /readyz, /metrics), "
+            + " (gRPC h2c, MCP at /mcp, /healthz, /readyz, /metrics"
+            + (metricsToken == null ? "" : " behind its token")
+            + "), "
             + (kubernetes
                 ? "sandboxes in Kubernetes namespace " + config.kubernetesNamespace()
                 : "runtime " + kind.id())

@@ -2,6 +2,7 @@ package dev.bastion.gateway.server;
 
 import dev.bastion.controller.embedded.SandboxCeilings;
 import dev.bastion.controller.runtime.RuntimeKind;
+import dev.bastion.gateway.auth.MetricsToken;
 import java.nio.file.Path;
 
 /**
@@ -18,6 +19,7 @@ import java.nio.file.Path;
  * @param auditLog the file policy decisions are appended to
  * @param kubernetesNamespace the namespace served on Kubernetes; null in embedded mode
  * @param ceilings what embedded mode grants one sandbox, and all workspaces together, at most
+ * @param metricsToken the bearer token /metrics asks for; null serves it to anyone
  */
 public record ServerConfig(
     String host,
@@ -31,7 +33,8 @@ public record ServerConfig(
     int warmReplicas,
     Path auditLog,
     String kubernetesNamespace,
-    SandboxCeilings ceilings) {
+    SandboxCeilings ceilings,
+    MetricsToken metricsToken) {
 
   /** Largest gRPC message an agent may send: a 4 MiB payload plus framing. */
   public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024 + 16 * 1024;

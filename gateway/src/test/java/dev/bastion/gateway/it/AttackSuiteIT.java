@@ -15,6 +15,7 @@ import static dev.bastion.gateway.it.GatewayIT.awaitCondition;
 import static dev.bastion.gateway.it.GatewayIT.read;
 import static dev.bastion.gateway.it.GatewayIT.start;
 import static dev.bastion.gateway.it.GatewayIT.write;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,18 +27,23 @@ import dev.bastion.api.v1.ListSandboxesRequest;
 import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.Sandbox;
+import dev.bastion.controller.embedded.EmbeddedPods;
 import dev.bastion.gateway.server.BastionServer;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -271,6 +277,47 @@ class AttackSuiteIT {
             });
     assertThat(bobsDir.resolve("workspace/redirected")).doesNotExist();
     assertThat(Api.run(bob, bobBox, "true").getExitCode()).isZero();
+  }
+
+  /**
+   * The agent's code cannot write its container's standard streams (a row of the table); here the
+   * host plays a container that got past that, or a sandboxd made to log without end, and appends 4
+   * MiB to the host's container log while the runtime holds it open. A pass of the controller
+   * rotates it: the log is back within its cap, its newest mebibyte is in container.log.1, and the
+   * sandbox goes on serving.
+   */
+  @Test
+  void aContainerLogWrittenPastItsCapIsRotated() throws Exception {
+    String chatty = Api.create(alice, "python").getId();
+    Path log =
+        dir.resolve("state/sandboxes")
+            .resolve(SandboxHost.hostKey("alice", chatty))
+            .resolve("container.log");
+    Path rotated = log.resolveSibling("container.log.1");
+    String lastLine = "the last line of " + chatty + "\n";
+    try (FileChannel container =
+        FileChannel.open(log, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+      ByteBuffer line = ByteBuffer.wrap(("x".repeat(1023) + "\n").getBytes(UTF_8));
+      for (int i = 0; i < 4096; i++) {
+        container.write(line.rewind());
+      }
+      container.write(ByteBuffer.wrap(lastLine.getBytes(UTF_8)));
+    }
+
+    awaitCondition(
+        () -> Files.exists(rotated) && sizeOf(log) <= EmbeddedPods.LOG_CAP_BYTES,
+        "the container log is rotated");
+    assertThat(Files.size(rotated)).isEqualTo(EmbeddedPods.LOG_CAP_BYTES);
+    assertThat(Files.readString(rotated)).contains(lastLine);
+    assertThat(Api.run(alice, chatty, "true").getExitCode()).isZero();
+  }
+
+  private static long sizeOf(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @Test

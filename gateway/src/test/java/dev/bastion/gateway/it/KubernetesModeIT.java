@@ -124,7 +124,8 @@ class KubernetesModeIT {
             0,
             dir.resolve("state").resolve("audit.jsonl"),
             NAMESPACE,
-            SandboxCeilings.defaults());
+            SandboxCeilings.defaults(),
+            null);
     server = BastionServer.start(config, System.out::println);
     grpc = new Api(port);
     awaitPoolReady("python");

@@ -3,13 +3,17 @@ package dev.bastion.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.api.v1.CreateSandboxRequest;
+import dev.bastion.controller.runtime.RuntimeKind;
+import dev.bastion.gateway.auth.MetricsToken;
 import dev.bastion.gateway.server.BastionServer;
 import io.grpc.Channel;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -26,13 +30,16 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * /metrics as an operator reads it: the series of docs/METRICS.md move when exec, file and terminal
- * streams flow, and every series the shipped Grafana dashboard queries is in a real scrape.
+ * /metrics as an operator reads it, with the server's metrics token: the series of docs/METRICS.md
+ * move when exec, file and terminal streams flow, every series the shipped Grafana dashboard
+ * queries is in a real scrape, no tenant is named in it, and without the token there is no scrape.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MetricsIT {
 
   static final String ALICE = "metrics-alice-token-0123456789";
+  static final String BOB = "metrics-bob-token-0123456789";
+  static final String METRICS_TOKEN = "metrics-scrape-token-0123456789";
   static final Path DASHBOARD = Path.of("../deploy/grafana/bastion-dashboard.json");
 
   /**
@@ -44,23 +51,35 @@ class MetricsIT {
   static BastionServer server;
   static Api api;
   static Channel alice;
+  static Channel bob;
   static int port;
 
   @BeforeAll
   static void start() throws Exception {
     SandboxHost.require();
     Path tokens = dir.resolve("tokens");
-    Files.writeString(tokens, ALICE + " alice\n");
-    server = SandboxHost.start(dir.resolve("state"), tokens, 1);
+    Files.writeString(tokens, ALICE + " alice\n" + BOB + " bob\n");
+    Path metricsToken = Files.writeString(dir.resolve("metrics-token"), METRICS_TOKEN + "\n");
+    server =
+        BastionServer.start(
+            SandboxHost.config(
+                SandboxHost.freePort(),
+                dir.resolve("state"),
+                tokens,
+                RuntimeKind.GVISOR,
+                1,
+                MetricsToken.read(metricsToken)),
+            System.out::println);
     port = server.port();
     api = new Api(port);
     alice = api.as(ALICE);
+    bob = api.as(BOB);
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (api != null) {
-      Api.deleteAllSandboxes(List.of(alice));
+      Api.deleteAllSandboxes(List.of(alice, bob));
       api.close();
     }
     if (server != null) {
@@ -76,7 +95,7 @@ class MetricsIT {
     String box =
         Api.call(alice, Api.CREATE, CreateSandboxRequest.newBuilder().setWarmPool("python").build())
             .getId();
-    Scrape before = Scrape.of(port);
+    Scrape before = scrape();
     assertThat(before.sum("agent_sandbox_claim_startup_latency_ms_count"))
         .isGreaterThan(warm.sum("agent_sandbox_claim_startup_latency_ms_count"));
 
@@ -87,7 +106,7 @@ class MetricsIT {
         TerminalClient.open(port, "/v1/sandboxes/" + box + "/terminal", ALICE);
     terminal.type("echo metered\n");
     terminal.awaitOutput("metered\r\n");
-    assertThat(Scrape.of(port).sum("bastion_streams_active", "kind", "terminal")).isEqualTo(1);
+    assertThat(scrape().sum("bastion_streams_active", "kind", "terminal")).isEqualTo(1);
     terminal.socket.sendClose(1000, "bye").join();
     terminal.awaitClose();
 
@@ -147,6 +166,49 @@ class MetricsIT {
     assertThat(series).allMatch(scrape::has, "is in the scrape");
   }
 
+  /**
+   * A scrape is for whoever runs the server; which tenants use it is not. Both tenants make a
+   * sandbox from the template (in embedded mode in a namespace named like the tenant, which the
+   * upstream series label by namespace), and bob claims one from the pool.
+   */
+  @Test
+  @Order(3)
+  void noTenantIsNamedInTheScrape() throws Exception {
+    String aliceBox = Api.create(alice, "python").getId();
+    String bobBox = Api.create(bob, "python").getId();
+    String bobClaimed =
+        Api.call(bob, Api.CREATE, CreateSandboxRequest.newBuilder().setWarmPool("python").build())
+            .getId();
+    assertThat(Api.run(alice, aliceBox, "true").getExitCode()).isZero();
+    assertThat(Api.run(bob, bobBox, "true").getExitCode()).isZero();
+    GatewayIT.write(bob, bobClaimed, "/workspace/b.txt", "b");
+
+    // Recounted every few seconds: alice's claimed box of the first test and these three.
+    Scrape scrape =
+        awaitScrape(
+            s ->
+                s.sum("agent_sandboxes", "launch_type", "cold") >= 2
+                    && s.sum("agent_sandbox_claim_creation_total") >= 2);
+    assertThat(scrape.sum("agent_sandbox_creation_latency_ms_count")).isGreaterThanOrEqualTo(2);
+    assertThat(scrape.text()).doesNotContain("alice").doesNotContain("bob");
+  }
+
+  /** A tenant's API token is not the metrics token. */
+  @Test
+  void withoutTheMetricsTokenThereIsNoScrape() throws Exception {
+    for (String authorization :
+        Arrays.asList(null, "Bearer " + ALICE, "Bearer " + METRICS_TOKEN + "x")) {
+      HttpResponse<String> response = ServerCli.getMetrics(port, authorization);
+      assertThat(response.statusCode()).as(authorization).isEqualTo(401);
+      assertThat(response.headers().firstValue("www-authenticate")).contains("Bearer");
+      assertThat(response.body()).doesNotContain("agent_sandboxes");
+    }
+  }
+
+  static Scrape scrape() throws Exception {
+    return Scrape.of(port, METRICS_TOKEN);
+  }
+
   static double delta(Scrape before, Scrape after, String name, String... labels) {
     return after.sum(name, labels) - before.sum(name, labels);
   }
@@ -154,10 +216,10 @@ class MetricsIT {
   /** The first scrape {@code ready} accepts within a minute, else the last one. */
   static Scrape awaitScrape(Predicate<Scrape> ready) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    Scrape scrape = Scrape.of(port);
+    Scrape scrape = scrape();
     while (!ready.test(scrape) && System.nanoTime() < deadline) {
       TimeUnit.MILLISECONDS.sleep(200);
-      scrape = Scrape.of(port);
+      scrape = scrape();
     }
     return scrape;
   }

@@ -8,6 +8,7 @@ import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.RootFilesystem;
 import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.controller.runtime.WorkspaceVolume;
+import dev.bastion.gateway.auth.MetricsToken;
 import dev.bastion.gateway.server.BastionServer;
 import dev.bastion.gateway.server.ServerConfig;
 import java.io.IOException;
@@ -31,6 +32,12 @@ final class SandboxHost {
 
   /** A server on loopback {@code port} keeping its state (and audit log) in {@code state}. */
   static ServerConfig config(int port, Path state, Path tokens, RuntimeKind runtime, int warm) {
+    return config(port, state, tokens, runtime, warm, null);
+  }
+
+  /** The same, with /metrics behind {@code metricsToken} unless that is null. */
+  static ServerConfig config(
+      int port, Path state, Path tokens, RuntimeKind runtime, int warm, MetricsToken metricsToken) {
     return new ServerConfig(
         "127.0.0.1",
         port,
@@ -43,7 +50,8 @@ final class SandboxHost {
         warm,
         state.resolve("audit.jsonl"),
         null,
-        SandboxCeilings.defaults());
+        SandboxCeilings.defaults(),
+        metricsToken);
   }
 
   /**

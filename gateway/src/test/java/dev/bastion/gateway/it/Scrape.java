@@ -1,5 +1,6 @@
 package dev.bastion.gateway.it;
 
+import java.net.http.HttpResponse;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -11,8 +12,13 @@ record Scrape(String text) {
       Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})? (\\S+)$", Pattern.MULTILINE);
   private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"([^\"]*)\"");
 
-  static Scrape of(int port) throws Exception {
-    return new Scrape(ServerCli.metrics(port));
+  /** Scrapes a server whose /metrics wants {@code token}. */
+  static Scrape of(int port, String token) throws Exception {
+    HttpResponse<String> response = ServerCli.getMetrics(port, "Bearer " + token);
+    if (response.statusCode() != 200) {
+      throw new AssertionError("/metrics answered " + response.statusCode());
+    }
+    return new Scrape(response.body());
   }
 
   /** The sum of every sample of {@code name} that has all of {@code labels}. */

@@ -78,16 +78,24 @@ final class ServerCli {
             .toList();
   }
 
-  /** The server's Prometheus scrape. */
+  /** The Prometheus scrape of a server that serves it to anyone. */
   static String metrics(int port) throws IOException, InterruptedException {
+    return getMetrics(port, null).body();
+  }
+
+  /** {@code GET /metrics} with {@code authorization} as its header, or none when it is null. */
+  static HttpResponse<String> getMetrics(int port, String authorization)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
     // HTTP/1.1, as Prometheus scrapes: the JDK client's default h2c upgrade of this GET got the
     // HTTP/1.1 body back as HTTP/2 frames once (an open question for the gateway, see the notes).
     return HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
         .build()
-        .send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
-            HttpResponse.BodyHandlers.ofString())
-        .body();
+        .send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 }
