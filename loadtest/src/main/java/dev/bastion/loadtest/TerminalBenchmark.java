@@ -126,11 +126,7 @@ public final class TerminalBenchmark {
         Session.open(
             out ->
                 TerminalLink.direct(
-                    grpc,
-                    BastionClient.direct(stateDir, sandboxId),
-                    sandboxId,
-                    out,
-                    reason -> {}));
+                    grpc, BastionClient.direct(stateDir, sandboxId), sandboxId, out, reason -> {}));
     try {
       viaGateway.awaitPrompt();
       direct.awaitPrompt();

@@ -13,7 +13,8 @@ import java.util.logging.Logger;
  */
 final class BlockedThreadWarnings implements AutoCloseable {
 
-  static final String LOGGER = "io.vertx.core.internal.threadchecker.BlockedThreadChecker";
+  // The name Vert.x 5 still logs under, from before the class moved to internal.threadchecker.
+  static final String LOGGER = "io.vertx.core.impl.BlockedThreadChecker";
 
   // Held, so the logger (and the handler on it) is not collected while watched.
   private final Logger logger = Logger.getLogger(LOGGER);

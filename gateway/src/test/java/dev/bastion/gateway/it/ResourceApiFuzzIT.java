@@ -102,7 +102,7 @@ class ResourceApiFuzzIT {
   @Test
   void mutatedManifestsGetAnAnswerTheGatewayMeant() throws Exception {
     long seed = Long.getLong("fuzz.seed", DEFAULT_SEED);
-    int applies = Integer.getInteger("fuzz.applies", 600);
+    int applies = Integer.getInteger("fuzz.applies", 2000);
     System.out.printf(
         "ResourceApiFuzzIT: seed %d (replay with -Dfuzz.seed=%d), %d applies%n",
         seed, seed, applies);
@@ -119,7 +119,7 @@ class ResourceApiFuzzIT {
         answers.add(http.sendAsync(apply(body), HttpResponse.BodyHandlers.ofString()));
       }
       for (int i = 0; i < answers.size(); i++) {
-        String problem = problemWith(answers.get(i));
+        String problem = problemWith(answers.get(i), bodies.get(i));
         if (problem != null) {
           failures.add(problem + "\n--- body:\n" + abbreviate(bodies.get(i)));
         }
@@ -133,8 +133,12 @@ class ResourceApiFuzzIT {
     assertThat(health.statusCode()).isEqualTo(200);
   }
 
-  /** Why {@code answer} is not one the gateway meant; null when it is. */
-  private static String problemWith(CompletableFuture<HttpResponse<String>> answer) {
+  /**
+   * Why {@code answer} to {@code sent} is not one the gateway meant; null when it is. An error may
+   * quote what was sent, so only words of the gateway's own internals that {@code sent} lacks count
+   * as leaks.
+   */
+  private static String problemWith(CompletableFuture<HttpResponse<String>> answer, String sent) {
     HttpResponse<String> response;
     try {
       response = answer.get(60, TimeUnit.SECONDS);
@@ -153,7 +157,7 @@ class ResourceApiFuzzIT {
     String text = body.encode();
     for (String leak :
         List.of("Exception", "at dev.bastion", "java.", "tools.jackson", "snakeyaml")) {
-      if (text.contains(leak)) {
+      if (text.contains(leak) && !sent.contains(leak)) {
         return "leaks " + leak + ": " + abbreviate(text);
       }
     }
@@ -197,7 +201,7 @@ class ResourceApiFuzzIT {
         case 2 -> text.insert(at, INSERTS.get(random.nextInt(INSERTS.size())));
         case 3 -> {
           int start = text.lastIndexOf("\n", at) + 1;
-          int end = text.indexOf("\n", at);
+          int end = text.indexOf("\n", start);
           String line = text.substring(start, end < 0 ? text.length() : end);
           text.insert(start, (line + "\n").repeat(1 + random.nextInt(3)));
         }
