@@ -75,6 +75,17 @@ try {
     path: "hello.txt",
     content: "héllo, wörld\n",
   });
+  report.writeNested = await call(client, "write_file", {
+    sandbox_id: id,
+    path: "made/by/write.txt",
+    content: "x",
+  });
+  report.writeNoParents = await call(client, "write_file", {
+    sandbox_id: id,
+    path: "absent/file.txt",
+    content: "x",
+    create_parents: false,
+  });
   report.read = await call(client, "read_file", { sandbox_id: id, path: "/workspace/hello.txt" });
   report.list = await call(client, "list_files", { sandbox_id: id });
   report.listed = await call(client, "list_sandboxes", { label_selector: "run=mcp-it" });

@@ -37,15 +37,27 @@ public final class SandboxFiles {
 
   /**
    * Writes {@code data} to {@code path}, replacing the file at once (a reader never sees half of
-   * it); the directory must exist.
+   * it), and makes the directories it needs.
    */
   public FileInfo write(String path, byte[] data) {
+    return write(path, data, true);
+  }
+
+  /**
+   * {@link #write(String, byte[])}, but with {@code createParents} false a missing directory is
+   * {@code NOT_FOUND} instead of being made.
+   */
+  public FileInfo write(String path, byte[] data, boolean createParents) {
     Checks.notBlank(path, "path");
     Objects.requireNonNull(data, "data");
     List<WriteFileRequest> messages = new ArrayList<>();
     messages.add(
         WriteFileRequest.newBuilder()
-            .setHeader(WriteFileHeader.newBuilder().setSandboxId(sandboxId).setPath(path))
+            .setHeader(
+                WriteFileHeader.newBuilder()
+                    .setSandboxId(sandboxId)
+                    .setPath(path)
+                    .setNoCreateParents(!createParents))
             .build());
     for (int at = 0; at < data.length; at += CHUNK_BYTES) {
       messages.add(

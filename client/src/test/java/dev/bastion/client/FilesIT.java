@@ -4,6 +4,7 @@ import static dev.bastion.client.Refusals.assertRefused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.client.BastionException.Code;
+import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,6 +83,16 @@ class FilesIT {
   void pathsOutsideTheWorkspaceAreRefused() {
     assertRefused(() -> files.read("/etc/passwd"), Code.INVALID_ARGUMENT, "");
     assertRefused(() -> files.write("../escape.txt", "x"), Code.INVALID_ARGUMENT, "");
+  }
+
+  @Test
+  void aWriteMakesMissingDirectoriesUnlessToldNotTo() {
+    assertThat(files.write("made/by/write.txt", "x").path())
+        .isEqualTo("/workspace/made/by/write.txt");
+    assertRefused(
+        () -> files.write("absent/file.txt", "x".getBytes(StandardCharsets.UTF_8), false),
+        Code.NOT_FOUND,
+        "does not exist");
   }
 
   @Test

@@ -118,12 +118,20 @@ final class FileTools {
             "write_file",
             "Write a file",
             "Writes a UTF-8 text file in a sandbox's /workspace, replacing it if it exists (all at"
-                + " once: readers never see half of it). Missing directories are not created.",
+                + " once: readers never see half of it). Missing directories are created, unless"
+                + " create_parents is false.",
             Schemas.input(
                 new JsonObject()
                     .put("sandbox_id", Schemas.sandboxId())
                     .put("path", path())
-                    .put("content", Schemas.string("The file's new content", 0, MAX_WRITE_CHARS)),
+                    .put("content", Schemas.string("The file's new content", 0, MAX_WRITE_CHARS))
+                    .put(
+                        "create_parents",
+                        Schemas.type("boolean")
+                            .put(
+                                "description",
+                                "Whether to create missing directories (default true); when"
+                                    + " false, a missing directory is an error")),
                 "sandbox_id",
                 "path",
                 "content"),
@@ -137,6 +145,7 @@ final class FileTools {
                     WriteFileHeader.newBuilder()
                         .setSandboxId(arguments.string("sandbox_id"))
                         .setPath(arguments.string("path"))
+                        .setNoCreateParents(!arguments.bool("create_parents", true))
                         .build(),
                     ByteString.copyFromUtf8(arguments.string("content")))
                 .map(

@@ -52,6 +52,18 @@ final class ToolArguments {
     throw wrongType(name, "an integer");
   }
 
+  /** The boolean {@code name}, or {@code fallback} when the call leaves it out. */
+  boolean bool(String name, boolean fallback) {
+    Object value = values.get(name);
+    if (value == null) {
+      return fallback;
+    }
+    if (value instanceof Boolean flag) {
+      return flag;
+    }
+    throw wrongType(name, "true or false");
+  }
+
   /** The list of strings {@code name}, which the call must give. */
   List<String> strings(String name) {
     if (!(values.get(name) instanceof List<?> list)) {

@@ -146,6 +146,10 @@ class McpIT {
   @Test
   void filesAreWrittenReadAndListed() {
     assertThat(succeeded("write").getString("path")).isEqualTo("/workspace/hello.txt");
+    assertThat(succeeded("writeNested").getString("path"))
+        .isEqualTo("/workspace/made/by/write.txt");
+    assertThat(failed("writeNoParents"))
+        .isEqualTo("NOT_FOUND: directory /workspace/absent does not exist");
     JsonObject read = succeeded("read");
     assertThat(read.getString("content")).isEqualTo("héllo, wörld\n");
     assertThat(read.getBoolean("truncated")).isFalse();

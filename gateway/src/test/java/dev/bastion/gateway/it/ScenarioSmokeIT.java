@@ -3,6 +3,7 @@ package dev.bastion.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.loadtest.ClaimBenchmark;
+import dev.bastion.loadtest.ControlPlaneDosBenchmark;
 import dev.bastion.loadtest.LargeStreamBenchmark;
 import dev.bastion.loadtest.RunOverheadBenchmark;
 import dev.bastion.loadtest.StreamsBenchmark;
@@ -78,6 +79,37 @@ class ScenarioSmokeIT {
         .isEqualTo(20);
     JsonObject idle = report.getJsonObject("idle_terminals");
     assertThat(idle.getInteger("answering_after_hold")).isEqualTo(idle.getInteger("terminals"));
+  }
+
+  @Test
+  void controlPlaneAttacksLeaveTheGatewayAnswering() throws Exception {
+    JsonObject report = run(ControlPlaneDosBenchmark::run, "control-plane-dos.json");
+    JsonArray cases = report.getJsonArray("cases");
+    assertThat(cases).hasSize(5);
+    for (Object each : cases) {
+      JsonObject attack = (JsonObject) each;
+      assertThat(attack.getJsonObject("healthz").getLong("count")).as(attack.encode()).isPositive();
+      assertThat(attack.getLong("healthz_failed")).as(attack.encode()).isZero();
+    }
+    assertThat(answers(cases, "alias_bomb_apply").fieldNames()).containsExactly("HTTP 400");
+    // The gateway closes the connection after a 413, so a client may see that instead.
+    assertThat(answers(cases, "oversized_apply_body").fieldNames())
+        .contains("HTTP 413")
+        .filteredOn(answer -> answer.startsWith("HTTP"))
+        .containsExactly("HTTP 413");
+    assertThat(answers(cases, "unauthenticated_header_only_streams").fieldNames())
+        .containsExactly("grpc-status 16");
+    assertThat(answers(cases, "run_with_an_800kb_argument").fieldNames())
+        .containsExactly("INVALID_ARGUMENT");
+  }
+
+  private static JsonObject answers(JsonArray cases, String name) {
+    return cases.stream()
+        .map(JsonObject.class::cast)
+        .filter(c -> name.equals(c.getString("case")))
+        .findFirst()
+        .orElseThrow()
+        .getJsonObject("attack_answers");
   }
 
   private interface Benchmark {
