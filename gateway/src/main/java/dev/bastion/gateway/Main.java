@@ -2,8 +2,12 @@ package dev.bastion.gateway;
 
 import dev.bastion.gateway.cli.ApplyCommand;
 import dev.bastion.gateway.cli.AuditCommand;
+import dev.bastion.gateway.cli.CopyCommand;
+import dev.bastion.gateway.cli.CreateCommand;
 import dev.bastion.gateway.cli.DeleteCommand;
+import dev.bastion.gateway.cli.ExecCommand;
 import dev.bastion.gateway.cli.GetCommand;
+import dev.bastion.gateway.cli.ShellCommand;
 import dev.bastion.gateway.images.ImagesCommand;
 import dev.bastion.gateway.server.ServeCommand;
 import dev.bastion.loadtest.bench.BenchCommand;
@@ -21,6 +25,10 @@ import picocli.CommandLine.Command;
       ApplyCommand.class,
       GetCommand.class,
       DeleteCommand.class,
+      CreateCommand.class,
+      ExecCommand.class,
+      ShellCommand.class,
+      CopyCommand.class,
       AuditCommand.class,
       BenchCommand.class,
       ImagesCommand.class

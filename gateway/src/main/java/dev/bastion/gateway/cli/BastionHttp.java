@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -44,27 +43,8 @@ final class BastionHttp implements AutoCloseable {
   }
 
   /** A client for {@code server} (an http or https URL, any trailing slash ignored). */
-  static BastionHttp of(String server, String token) throws CliException {
-    String base = server.replaceAll("/+$", "");
-    URI uri;
-    try {
-      uri = new URI(base);
-    } catch (URISyntaxException e) {
-      throw new CliException("invalid server URL '" + server + "': " + e.getReason());
-    }
-    if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
-        || uri.getHost() == null) {
-      throw new CliException(
-          "invalid server URL '" + server + "': expected http://HOST:PORT or https://HOST:PORT");
-    }
-    if (!token.chars().allMatch(c -> c > ' ' && c < 0x7f)) {
-      // Tokens are printable ASCII; anything else (a line break pasted with it) cannot go in a
-      // header.
-      throw new CliException(
-          "the token contains a space, a line break or another character a header cannot carry:"
-              + " check --token or BASTION_TOKEN");
-    }
-    return new BastionHttp(base, token);
+  static BastionHttp of(ServerAddress server) {
+    return new BastionHttp(server.uri().toString(), server.token());
   }
 
   /** {@code POST /v1/apply} with a multi-document YAML body. */

@@ -26,14 +26,23 @@ public final class ServerOptions {
    */
   Function<String, String> env = System::getenv;
 
-  /** A client for the chosen server; fails when no token was given. */
+  /** An HTTP client for the chosen server; fails when no token was given. */
   BastionHttp client() throws CliException {
+    return BastionHttp.of(address());
+  }
+
+  /** A gRPC client for the chosen server; fails when no token was given. */
+  BastionGrpc grpc() throws CliException {
+    return BastionGrpc.of(address());
+  }
+
+  private ServerAddress address() throws CliException {
     String url = firstNonBlank(server, env.apply("BASTION_SERVER"), DEFAULT_SERVER);
     String bearer = firstNonBlank(token, env.apply("BASTION_TOKEN"), null);
     if (bearer == null) {
       throw new CliException("no token: pass --token or set BASTION_TOKEN");
     }
-    return BastionHttp.of(url, bearer);
+    return ServerAddress.of(url, bearer);
   }
 
   private static String firstNonBlank(String given, String fromEnv, String fallback) {

@@ -110,6 +110,9 @@ class ToolSchemasTest {
     assertInvalid("read_file", Map.of("sandbox_id", "s"));
     assertValid("write_file", Map.of("sandbox_id", "s", "path", "a.txt", "content", ""));
     assertInvalid("write_file", Map.of("sandbox_id", "s", "path", "a.txt"));
+    Map<String, Object> write = Map.of("sandbox_id", "s", "path", "a/b.txt", "content", "");
+    assertValid("write_file", with(write, "create_parents", false));
+    assertInvalid("write_file", with(write, "create_parents", "no"));
     assertValid("list_files", Map.of("sandbox_id", "s", "depth", 2));
     assertInvalid("list_files", Map.of("sandbox_id", "s", "depth", FileTools.MAX_DEPTH + 1));
   }
@@ -123,6 +126,7 @@ class ToolSchemasTest {
         }
       }
       case "integer" -> assertThat(schema.getLong("maximum")).as(where + " maximum").isNotNull();
+      case "boolean" -> {} // two values: bounded by its type
       case "array" -> {
         assertThat(schema.getInteger("maxItems")).as(where + " maxItems").isNotNull();
         assertBounded(where + "[]", schema.getJsonObject("items"));

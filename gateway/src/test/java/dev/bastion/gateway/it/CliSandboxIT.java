@@ -1,0 +1,146 @@
+package dev.bastion.gateway.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.bastion.gateway.server.BastionServer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI for people, run as people run it: {@code java -jar target/bastion.jar} in a process of
+ * its own, against a real server with gVisor sandboxes, its stdin, stdout, stderr and exit code
+ * what a shell would see.
+ */
+class CliSandboxIT {
+
+  static final String TOKEN = "cli-user-token-0123456789";
+
+  @TempDir static Path dir;
+  static BastionServer server;
+  static String sandbox;
+
+  /** What one run of the CLI gave. */
+  record Outcome(int exit, String out, String err) {}
+
+  @BeforeAll
+  static void start() throws Exception {
+    SandboxHost.require();
+    Path tokens = dir.resolve("tokens");
+    Files.writeString(tokens, TOKEN + " carol\n");
+    server = SandboxHost.start(dir.resolve("state"), tokens, 1);
+    ServerCli.awaitPoolReady(server.port(), TOKEN, "python", 1);
+    Outcome created = cli("", "create", "--pool", "python", "--label", "run=cli-it");
+    assertThat(created.exit()).as(created.err()).isZero();
+    sandbox = created.out().strip();
+    assertThat(sandbox).matches("[a-z0-9-]+");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+    SandboxHost.removeContainers(dir.resolve("state"));
+  }
+
+  @Test
+  void execStreamsOutputAndExitsWithTheProcesssCode() throws Exception {
+    Outcome run = cli("", "exec", sandbox, "--", "sh", "-c", "echo out; echo err >&2; exit 3");
+    assertThat(run).isEqualTo(new Outcome(3, "out\n", "err\n"));
+    Outcome killed = cli("", "exec", sandbox, "--", "sh", "-c", "kill -TERM $$");
+    assertThat(killed.exit()).isEqualTo(128 + 15);
+  }
+
+  @Test
+  void execForwardsStdinWhenAsked() throws Exception {
+    String upper = "import sys; print(sys.stdin.read().upper(), end='')";
+    assertThat(cli("hello\n", "exec", "-i", sandbox, "--", "python3", "-c", upper))
+        .isEqualTo(new Outcome(0, "HELLO\n", ""));
+    // Without -i the process's stdin is closed at once.
+    assertThat(cli("hello\n", "exec", sandbox, "--", "python3", "-c", upper).out()).isEmpty();
+  }
+
+  @Test
+  void aShellTakesCommandsFromStdin() throws Exception {
+    Outcome shell = cli("echo $((6*7))\nexit 5\n", "shell", sandbox);
+    assertThat(shell.out()).contains("42");
+    assertThat(shell.exit()).isEqualTo(5);
+  }
+
+  @Test
+  void cpCopiesDirectoriesBothWaysAndFollowsNoLinkOfTheSandboxs() throws Exception {
+    Path up = Files.createDirectories(dir.resolve("up/nested"));
+    Files.writeString(up.resolve("a.txt"), "alpha\n");
+    Files.writeString(dir.resolve("up/b.txt"), "beta\n");
+    assertThat(cli("", "cp", dir.resolve("up").toString(), sandbox + ":/workspace/up").exit())
+        .isZero();
+    assertThat(cli("", "exec", sandbox, "--", "cat", "up/nested/a.txt", "up/b.txt").out())
+        .isEqualTo("alpha\nbeta\n");
+
+    String tree =
+        "mkdir -p out/sub && echo x > out/x.txt && echo y > out/sub/y.txt"
+            + " && ln -s /etc/passwd out/passwd && ln -s / out/root";
+    assertThat(cli("", "exec", sandbox, "--", "sh", "-c", tree).exit()).isZero();
+    Path down = dir.resolve("down");
+    Outcome copied = cli("", "cp", sandbox + ":out", down.toString());
+    assertThat(copied.exit()).as(copied.err()).isZero();
+    assertThat(Files.readString(down.resolve("x.txt"))).isEqualTo("x\n");
+    assertThat(Files.readString(down.resolve("sub/y.txt"))).isEqualTo("y\n");
+    assertThat(down.resolve("passwd")).doesNotExist();
+    assertThat(down.resolve("root")).doesNotExist();
+    assertThat(copied.err())
+        .contains("skipped /workspace/out/passwd (a symbolic link, not followed)");
+  }
+
+  @Test
+  void mistakesAreOneLineAndANonZeroExit() throws Exception {
+    Outcome noTty = cli("", "exec", "-t", sandbox, "--", "true");
+    assertThat(noTty)
+        .isEqualTo(
+            new Outcome(1, "", "error: -t needs a terminal: run it from one, or leave -t out\n"));
+    Outcome bothLocal = cli("", "cp", "a", "b");
+    assertThat(bothLocal.err())
+        .isEqualTo("error: one of SRC and DST must be ID:PATH in a sandbox, the other local\n");
+    Outcome missing = cli("", "exec", "no-such-sandbox", "--", "true");
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).startsWith("error: NOT_FOUND").doesNotContain("Exception");
+  }
+
+  /** Runs {@code bastion ARGS} as a process, {@code stdin} fed to it. */
+  static Outcome cli(String stdin, String... args) throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(Path.of("target", "bastion.jar").toAbsolutePath().toString());
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().put("BASTION_SERVER", "http://127.0.0.1:" + server.port());
+    builder.environment().put("BASTION_TOKEN", TOKEN);
+    Path out = Files.createTempFile(dir, "out", ".txt");
+    Path err = Files.createTempFile(dir, "err", ".txt");
+    Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().close();
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("bastion %s ended", args[0]).isTrue();
+    return new Outcome(
+        process.exitValue(), Files.readString(out), withoutJvmWarnings(Files.readString(err)));
+  }
+
+  /** stderr without the lines the JVM itself prints (Netty's use of sun.misc.Unsafe, say). */
+  private static String withoutJvmWarnings(String err) {
+    StringBuilder kept = new StringBuilder();
+    err.lines()
+        .filter(line -> !line.startsWith("WARNING:"))
+        .forEach(line -> kept.append(line).append('\n'));
+    return kept.toString();
+  }
+}
