@@ -1,4 +1,4 @@
-package dev.bastion.gateway.http;
+package dev.bastion.gateway.web;
 
 import dev.bastion.gateway.status.CallStatus;
 import io.vertx.core.Future;
@@ -19,7 +19,6 @@ public final class JsonReplies {
 
   private JsonReplies() {}
 
-  /** Answers 200 with {@code body}. */
   /** Answers with {@code result}'s body once it completes, or with its failure. */
   public static void answer(HttpServerRequest request, Future<JsonObject> result) {
     result.onComplete(
@@ -32,6 +31,7 @@ public final class JsonReplies {
         });
   }
 
+  /** Answers 200 with {@code body}. */
   public static void ok(HttpServerRequest request, JsonObject body) {
     if (!request.response().ended()) {
       request.response().setStatusCode(200).putHeader("content-type", JSON).end(body.encode());
