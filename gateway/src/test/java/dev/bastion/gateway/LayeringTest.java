@@ -82,13 +82,15 @@ class LayeringTest {
                   .and(not(belongToAnyOf(GrpcClientRequest.class, GrpcClientResponse.class)))
                   .or(belongToAnyOf(SandboxdClients.class)));
 
-  /**
-   * Package cycles, where none are today. Not yet in the controller (embedded and sandbox need each
-   * other) nor the load driver (loadtest and loadtest.bench).
-   */
+  /** No two packages of a module need each other. */
   @ArchTest static final ArchRule noCyclesInTheApi = noCyclesIn("api");
 
+  @ArchTest static final ArchRule noCyclesInTheController = noCyclesIn("controller");
+
   @ArchTest static final ArchRule noCyclesInTheGateway = noCyclesIn("gateway");
+
+  /** The benchmarks sit on the load driver ({@code loadtest.bench}), never the reverse. */
+  @ArchTest static final ArchRule noCyclesInTheLoadDriver = noCyclesIn("loadtest");
 
   /** Each package of the module, its root included, a slice: no two of them need each other. */
   private static ArchRule noCyclesIn(String module) {

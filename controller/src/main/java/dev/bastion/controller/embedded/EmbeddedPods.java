@@ -19,6 +19,7 @@ import dev.bastion.controller.runtime.SandboxCgroups;
 import dev.bastion.controller.runtime.SandboxLimits;
 import dev.bastion.controller.runtime.SandboxPaths;
 import dev.bastion.controller.runtime.WorkspaceVolume;
+import dev.bastion.controller.sandbox.DeathReasons;
 import dev.bastion.controller.sandbox.SandboxHosts;
 import dev.bastion.controller.sandbox.SandboxdAddress;
 import dev.bastion.controller.sandbox.SandboxdTokens;

@@ -424,8 +424,7 @@ public final class SandboxService {
 
   /** Whether a FAILED sandbox's message says it ran out of memory. */
   public static boolean failedFromOutOfMemory(SandboxView view) {
-    return view.phase() == SandboxPhase.FAILED
-        && dev.bastion.controller.embedded.DeathReasons.isOutOfMemory(view.message());
+    return view.phase() == SandboxPhase.FAILED && DeathReasons.isOutOfMemory(view.message());
   }
 
   // ---------------------------------------------------------------- helpers
