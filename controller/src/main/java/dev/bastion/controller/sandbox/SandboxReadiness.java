@@ -82,10 +82,7 @@ final class SandboxReadiness {
           return Optional.empty();
         },
         options.readyTimeout(),
-        SandboxError.unavailable(
-            "no sandbox was found for the claim within "
-                + options.readyTimeout().toSeconds()
-                + "s"));
+        notWithinTimeout("no sandbox was found for the claim"));
   }
 
   /** Completes when sandbox {@code name} is READY; fails when it cannot become so. */
@@ -107,8 +104,7 @@ final class SandboxReadiness {
           };
         },
         options.readyTimeout(),
-        SandboxError.unavailable(
-            "the sandbox did not become ready within " + options.readyTimeout().toSeconds() + "s"));
+        notWithinTimeout("the sandbox did not become ready"));
   }
 
   /** Completes when sandbox {@code id}'s container is gone and its workspace kept. */
@@ -126,7 +122,11 @@ final class SandboxReadiness {
           return stopped ? Optional.of(reads.view(sandbox)) : Optional.empty();
         },
         options.readyTimeout(),
-        SandboxError.unavailable(
-            "the sandbox did not stop within " + options.readyTimeout().toSeconds() + "s"));
+        notWithinTimeout("the sandbox did not stop"));
+  }
+
+  /** The failure of a wait that ran out of time, saying {@code what} did not happen within it. */
+  private SandboxError notWithinTimeout(String what) {
+    return SandboxError.unavailable(what + " within " + options.readyTimeout().toSeconds() + "s");
   }
 }
