@@ -1,7 +1,9 @@
 package dev.bastion.controller;
 
 import dev.bastion.controller.admin.ResourceAdmin;
+import dev.bastion.controller.embedded.ContainerObservations;
 import dev.bastion.controller.embedded.DefaultResources;
+import dev.bastion.controller.embedded.EmbeddedHosts;
 import dev.bastion.controller.embedded.EmbeddedPods;
 import dev.bastion.controller.embedded.LocalPodTemplate;
 import dev.bastion.controller.embedded.SandboxCeilings;
@@ -93,10 +95,13 @@ public final class EmbeddedController implements SandboxController {
         LocalResourceStore.durable(
             stateDir.resolve("resources"), clock, ManifestKinds.customResources());
     DefaultResources.install(store, runtime.kind(), warmReplicas);
+    SandboxLayout layout = new SandboxLayout(stateDir);
+    SandboxdTokens tokens = new SandboxdTokens(SandboxdKeyFile.loadOrCreate(stateDir));
+    ContainerObservations observations = new ContainerObservations(runtime);
     EmbeddedPods pods =
         new EmbeddedPods(
             runtime,
-            new SandboxLayout(stateDir),
+            layout,
             rootfs,
             sandboxdJar,
             cgroups,
@@ -104,7 +109,9 @@ public final class EmbeddedController implements SandboxController {
             clock,
             options.readyTimeout(),
             ceilings,
-            new SandboxdTokens(SandboxdKeyFile.loadOrCreate(stateDir)));
+            tokens,
+            observations);
+    EmbeddedHosts hosts = new EmbeddedHosts(runtime, layout, tokens, observations);
     pods.recover(
         store.listAll(Sandbox.class).stream().map(EmbeddedPods::keyOf).collect(Collectors.toSet()));
 
@@ -114,7 +121,7 @@ public final class EmbeddedController implements SandboxController {
         AgentSandboxLoop.addReconcilers(
             AgentSandboxLoop.newLoop(vertx), store, NAMESPACES, pods, clock, metrics);
     SandboxService sandboxes =
-        new SandboxService(vertx, apiWorkers, store, loop, pods, NAMESPACES, options, clock);
+        new SandboxService(vertx, apiWorkers, store, loop, hosts, NAMESPACES, options, clock);
     ResourceAdmin admin =
         new ResourceAdmin(
             store,

@@ -12,8 +12,11 @@ import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
+import dev.bastion.gateway.access.SandboxdClients;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.client.GrpcClientResponse;
 
 /**
  * The layers between the modules, judged on the main classes of the modules this one's test
@@ -58,11 +61,36 @@ class LayeringTest {
                                       CustomResource.class, KubernetesSerialization.class)))));
 
   /**
-   * Package cycles, where none are today. Not yet in the controller (embedded and sandbox need each
-   * other), the load driver (loadtest and loadtest.bench) nor the gateway (http with console, mcp
-   * and terminal).
+   * The gateway's front ends (gRPC, MCP, the console, terminals, the HTTP router) reach a sandbox's
+   * sandboxd only through {@code gateway.access}, which admits every call before it opens a stream:
+   * of the gRPC client they see only the streams of a call it admitted, never a client to open
+   * their own.
    */
+  @ArchTest
+  static final ArchRule frontEndsReachSandboxdOnlyThroughAccess =
+      noClasses()
+          .that()
+          .resideInAnyPackage(
+              "dev.bastion.gateway.grpc..",
+              "dev.bastion.gateway.mcp..",
+              "dev.bastion.gateway.console..",
+              "dev.bastion.gateway.terminal..",
+              "dev.bastion.gateway.http..")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("io.vertx.grpc.client..")
+                  .and(not(belongToAnyOf(GrpcClientRequest.class, GrpcClientResponse.class)))
+                  .or(belongToAnyOf(SandboxdClients.class)));
+
+  /** No two packages of a module need each other. */
   @ArchTest static final ArchRule noCyclesInTheApi = noCyclesIn("api");
+
+  @ArchTest static final ArchRule noCyclesInTheController = noCyclesIn("controller");
+
+  @ArchTest static final ArchRule noCyclesInTheGateway = noCyclesIn("gateway");
+
+  /** The benchmarks sit on the load driver ({@code loadtest.bench}), never the reverse. */
+  @ArchTest static final ArchRule noCyclesInTheLoadDriver = noCyclesIn("loadtest");
 
   /** Each package of the module, its root included, a slice: no two of them need each other. */
   private static ArchRule noCyclesIn(String module) {

@@ -9,12 +9,11 @@ import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.Sandbox;
 import dev.bastion.api.v1.SandboxesGrpcClient;
+import dev.bastion.loadtest.bench.Http2Options;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
@@ -54,22 +53,11 @@ public final class BastionClient implements AutoCloseable {
       vertx.close();
       throw new IllegalStateException("Netty's native epoll transport did not load");
     }
-    GrpcClient client = GrpcClient.client(vertx, new GrpcClientOptions(), http2Options());
+    GrpcClient client =
+        GrpcClient.client(vertx, new GrpcClientOptions(), Http2Options.multiplexed());
     Endpoint gateway =
         new Endpoint("gateway", SocketAddress.inetSocketAddress(port, "127.0.0.1"), token);
     return new BastionClient(vertx, client, gateway);
-  }
-
-  /**
-   * HTTP/2 over cleartext with prior knowledge (what the gateway and sandboxd speak), one
-   * connection per address with unlimited streams, as the gateway itself uses towards sandboxd:
-   * concurrent calls multiplex instead of opening connections.
-   */
-  public static HttpClientOptions http2Options() {
-    return new HttpClientOptions()
-        .setProtocolVersion(HttpVersion.HTTP_2)
-        .setHttp2ClearTextUpgrade(false)
-        .setHttp2MultiplexingLimit(-1);
   }
 
   Endpoint gateway() {

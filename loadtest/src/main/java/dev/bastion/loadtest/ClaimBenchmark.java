@@ -1,6 +1,7 @@
 package dev.bastion.loadtest;
 
 import dev.bastion.api.v1.Sandbox;
+import dev.bastion.loadtest.bench.LatencyRecorder;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

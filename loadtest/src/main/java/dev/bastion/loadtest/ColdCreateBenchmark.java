@@ -1,5 +1,6 @@
 package dev.bastion.loadtest;
 
+import dev.bastion.loadtest.bench.LatencyRecorder;
 import io.vertx.core.json.JsonObject;
 
 /**

@@ -1,5 +1,6 @@
 package dev.bastion.loadtest;
 
+import dev.bastion.loadtest.bench.LatencyRecorder;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

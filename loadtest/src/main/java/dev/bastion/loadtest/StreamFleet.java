@@ -5,6 +5,7 @@ import dev.bastion.api.v1.ExecEvent;
 import dev.bastion.api.v1.ExecRequest;
 import dev.bastion.api.v1.ExecStart;
 import dev.bastion.api.v1.ProcessesGrpcClient;
+import dev.bastion.loadtest.bench.Http2Options;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -53,7 +54,7 @@ final class StreamFleet implements AutoCloseable {
     for (int i = 0; i < count; i++) {
       // One GrpcClient is one HTTP/2 connection to the gateway.
       connections.add(
-          GrpcClient.client(vertx, new GrpcClientOptions(), BastionClient.http2Options()));
+          GrpcClient.client(vertx, new GrpcClientOptions(), Http2Options.multiplexed()));
     }
   }
 

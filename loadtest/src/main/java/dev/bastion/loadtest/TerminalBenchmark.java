@@ -1,5 +1,6 @@
 package dev.bastion.loadtest;
 
+import dev.bastion.loadtest.bench.Http2Options;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -47,7 +48,7 @@ public final class TerminalBenchmark {
   private TerminalBenchmark(Vertx vertx, int port, String token, Path stateDir) {
     this.websockets =
         vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
-    this.grpc = GrpcClient.client(vertx, new GrpcClientOptions(), BastionClient.http2Options());
+    this.grpc = GrpcClient.client(vertx, new GrpcClientOptions(), Http2Options.multiplexed());
     this.port = port;
     this.token = token;
     this.stateDir = stateDir;

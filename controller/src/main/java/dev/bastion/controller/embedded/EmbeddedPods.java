@@ -19,8 +19,7 @@ import dev.bastion.controller.runtime.SandboxCgroups;
 import dev.bastion.controller.runtime.SandboxLimits;
 import dev.bastion.controller.runtime.SandboxPaths;
 import dev.bastion.controller.runtime.WorkspaceVolume;
-import dev.bastion.controller.sandbox.SandboxHosts;
-import dev.bastion.controller.sandbox.SandboxdAddress;
+import dev.bastion.controller.sandbox.DeathReasons;
 import dev.bastion.controller.sandbox.SandboxdTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,12 +34,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
@@ -55,7 +52,7 @@ import java.util.stream.Stream;
  * memory, task limit) is read from its cgroup once and kept next to its workspace, so the reason
  * survives a restart.
  */
-public final class EmbeddedPods implements SandboxPods, SandboxHosts {
+public final class EmbeddedPods implements SandboxPods {
 
   private static final Logger LOG = Logger.getLogger(EmbeddedPods.class.getName());
   private static final String DEATH_FILE = "death-reason";
@@ -76,13 +73,10 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
   private final WorkspaceVolume volumes;
   private final Clock clock;
   private final Duration readyTimeout;
-  private final ContainerList containerList;
   private final SandboxCeilings ceilings;
   private final WorkspaceDiskBudget diskBudget;
   private final SandboxdTokens tokens;
-
-  /** Containers started (or found at start-up), with when and with which limits. */
-  private final Map<String, Started> started = new ConcurrentHashMap<>();
+  private final ContainerObservations observations;
 
   public EmbeddedPods(
       ContainerRuntime runtime,
@@ -94,7 +88,8 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
       Clock clock,
       Duration readyTimeout,
       SandboxCeilings ceilings,
-      SandboxdTokens tokens) {
+      SandboxdTokens tokens,
+      ContainerObservations observations) {
     this.runtime = runtime;
     this.layout = layout;
     this.rootfs = rootfs;
@@ -104,20 +99,9 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
     this.clock = clock;
     this.readyTimeout = readyTimeout;
     this.tokens = tokens;
-    this.containerList = new ContainerList(runtime, Duration.ofSeconds(1));
+    this.observations = observations;
     this.ceilings = ceilings;
     this.diskBudget = new WorkspaceDiskBudget(layout, ceilings.workspaceDiskBytes());
-  }
-
-  /** Every sandbox here runs on the one runtime ("gvisor", "crun"). */
-  @Override
-  public String runtimeOf(Sandbox sandbox) {
-    return runtime.kind().id();
-  }
-
-  @Override
-  public SandboxdAddress sandboxd(Sandbox sandbox) {
-    return new SandboxdAddress.UnixSocket(layout.socket(keyOf(sandbox)), tokens.of(sandbox));
   }
 
   /**
@@ -135,12 +119,6 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
         : namespace + "_" + name;
   }
 
-  @Override
-  public void forgetObservations() {
-    containerList.invalidate();
-    started.replaceAll((name, pod) -> pod.unconfirmed());
-  }
-
   /**
    * Adopts the containers of sandboxes that still exist after a restart and removes everything
    * else: containers, cgroups and directories no Sandbox owns.
@@ -153,7 +131,7 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
         if (sandboxes.contains(name)) {
           // Judged by the first container list fetched from now on, and given the usual time to
           // answer on its socket.
-          started.put(name, new Started(clock.instant(), SandboxLimits.defaults()));
+          observations.started(name, clock.instant(), SandboxLimits.defaults());
         } else {
           LOG.info("removing container " + name + " that no sandbox owns");
           removeContainer(name);
@@ -192,12 +170,12 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
     if (death.isPresent()) {
       return observation(PodState.FAILED, death.get());
     }
-    Started pod = started.get(name);
+    ContainerObservations.Started pod = observations.of(name);
     if (pod == null) {
       return PodObservation.absent();
     }
     capLog(name);
-    Optional<ContainerState> state = containerList.stateSince(name, pod.at());
+    Optional<ContainerState> state = observations.stateOf(name, pod);
     if (state.isPresent() && state.get() == ContainerState.STOPPED) {
       return observation(PodState.FAILED, recordDeath(name, pod.limits()));
     }
@@ -205,7 +183,7 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
     // only process under tini: when it ends, the container stops). Probing again on every pass
     // would wake each idle sandbox's JVM under gVisor, which costs milliseconds of CPU each time.
     if (pod.answered() || acceptsConnections(layout.socket(name))) {
-      started.replace(name, pod, pod.answering());
+      observations.answered(name, pod);
       return observation(PodState.READY, "");
     }
     if (Duration.between(pod.at(), clock.instant()).compareTo(readyTimeout) > 0) {
@@ -234,8 +212,7 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
       prepareDirectories(name, sandbox.getMetadata().getName(), spec, tokens.of(sandbox));
       removeContainer(name);
       runtime.start(name, layout.bundle(name), layout.log(name));
-      // Only container lists fetched from now on know this container.
-      started.put(name, new Started(clock.instant(), spec.limits()));
+      observations.started(name, clock.instant(), spec.limits());
     } catch (IOException e) {
       throw new PodStartException("could not prepare the sandbox's directories");
     } catch (RuntimeFailure e) {
@@ -250,7 +227,7 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
   public void stop(String namespace, String sandboxName) {
     String name = key(namespace, sandboxName);
     removeContainer(name);
-    started.remove(name);
+    observations.stopped(name);
     try {
       // A fresh pod (resume) starts with a clean slate.
       Files.deleteIfExists(layout.dir(name).resolve(DEATH_FILE));
@@ -369,22 +346,5 @@ public final class EmbeddedPods implements SandboxPods, SandboxHosts {
 
   private PodObservation observation(PodState state, String message) {
     return new PodObservation(state, message, List.of(), null, Scheduling.SCHEDULED);
-  }
-
-  /**
-   * @param answered whether sandboxd has accepted a connection since the container started
-   */
-  private record Started(Instant at, SandboxLimits limits, boolean answered) {
-    Started(Instant at, SandboxLimits limits) {
-      this(at, limits, false);
-    }
-
-    Started answering() {
-      return answered ? this : new Started(at, limits, true);
-    }
-
-    Started unconfirmed() {
-      return answered ? new Started(at, limits, false) : this;
-    }
   }
 }

@@ -35,4 +35,12 @@ public final class SandboxError extends RuntimeException {
   public static SandboxError invalid(String message) {
     return new SandboxError(Kind.INVALID_ARGUMENT, message);
   }
+
+  public static SandboxError precondition(String message) {
+    return new SandboxError(Kind.FAILED_PRECONDITION, message);
+  }
+
+  public static SandboxError unavailable(String message) {
+    return new SandboxError(Kind.UNAVAILABLE, message);
+  }
 }

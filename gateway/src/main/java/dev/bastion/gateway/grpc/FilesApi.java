@@ -1,20 +1,16 @@
 package dev.bastion.gateway.grpc;
 
 import com.google.protobuf.Descriptors;
-import dev.bastion.api.v1.FileChunk;
-import dev.bastion.api.v1.FileInfo;
 import dev.bastion.api.v1.FilesGrpcClient;
 import dev.bastion.api.v1.FilesGrpcService;
-import dev.bastion.api.v1.ListFilesRequest;
-import dev.bastion.api.v1.ListFilesResponse;
 import dev.bastion.api.v1.MakeDirRequest;
 import dev.bastion.api.v1.MoveFileRequest;
-import dev.bastion.api.v1.ReadFileRequest;
 import dev.bastion.api.v1.RemoveFileRequest;
 import dev.bastion.api.v1.StatFileRequest;
 import dev.bastion.api.v1.WatchFilesRequest;
-import dev.bastion.api.v1.WriteFileRequest;
 import dev.bastion.controller.policy.ToolCall;
+import dev.bastion.gateway.access.FileRoutes;
+import dev.bastion.gateway.access.Route;
 import io.vertx.grpc.common.ServiceName;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.Service;
@@ -46,9 +42,9 @@ public final class FilesApi implements Service {
    */
   @Override
   public void bind(GrpcServer server) {
-    forwarder.bind(server, descriptor(), FilesGrpcService.Read, read("files.read"));
-    forwarder.bind(server, descriptor(), FilesGrpcService.Write, write("files.write"));
-    forwarder.bind(server, descriptor(), FilesGrpcService.List, list("files.list"));
+    forwarder.bind(server, descriptor(), FilesGrpcService.Read, FileRoutes.read("files.read"));
+    forwarder.bind(server, descriptor(), FilesGrpcService.Write, FileRoutes.write("files.write"));
+    forwarder.bind(server, descriptor(), FilesGrpcService.List, FileRoutes.list("files.list"));
     forwarder.bind(
         server,
         descriptor(),
@@ -92,43 +88,5 @@ public final class FilesApi implements Service {
             FilesGrpcClient.Watch,
             WatchFilesRequest::getSandboxId,
             request -> ToolCall.onPath("files.list", request.getPath(), 0)));
-  }
-
-  /** How a Read is forwarded, decided as the tool {@code tool}. */
-  static Route<ReadFileRequest, FileChunk> read(String tool) {
-    return Route.transfer(
-        FilesGrpcClient.Read,
-        ReadFileRequest::getSandboxId,
-        request -> ToolCall.onPath(tool, request.getPath(), request.getLimit()),
-        (sandbox, limits, request) ->
-            request.toBuilder()
-                .setLimit(RequestLimits.readBytes(request.getLimit(), limits))
-                .build(),
-        request -> 0,
-        chunk -> chunk.getData().size());
-  }
-
-  /** How a Write is forwarded, decided as the tool {@code tool}. */
-  static Route<WriteFileRequest, FileInfo> write(String tool) {
-    return Route.transfer(
-        FilesGrpcClient.Write,
-        first -> {
-          if (!first.hasHeader()) {
-            throw GrpcErrors.invalid("the first Write message must be header");
-          }
-          return first.getHeader().getSandboxId();
-        },
-        first -> ToolCall.onPath(tool, first.getHeader().getPath(), 0),
-        (sandbox, limits, first) -> first,
-        request -> request.hasData() ? request.getData().size() : 0,
-        info -> 0);
-  }
-
-  /** How a List is forwarded, decided as the tool {@code tool}. */
-  static Route<ListFilesRequest, ListFilesResponse> list(String tool) {
-    return Route.plain(
-        FilesGrpcClient.List,
-        ListFilesRequest::getSandboxId,
-        request -> ToolCall.onPath(tool, request.getPath(), 0));
   }
 }

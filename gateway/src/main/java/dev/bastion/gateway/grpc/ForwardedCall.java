@@ -1,6 +1,9 @@
 package dev.bastion.gateway.grpc;
 
-import dev.bastion.controller.sandbox.SandboxView;
+import dev.bastion.gateway.access.Route;
+import dev.bastion.gateway.access.SandboxCall;
+import dev.bastion.gateway.access.SandboxdAccess;
+import dev.bastion.gateway.status.CallStatus;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
@@ -18,9 +21,9 @@ import java.util.concurrent.TimeUnit;
  * sandboxd (so HTTP/2 windows fill and sandboxd stops reading the process), and when sandboxd is
  * slow to take stdin the gateway stops reading from the agent. Nothing is buffered without bound.
  * Cancellation travels both ways. Policy decides the call on its first message, before anything
- * reaches the sandbox, and holds it to its limits while it runs ({@link CallGuard}); a call whose
- * client sends one message must send exactly one, within {@link OneRequest#PATIENCE}. All of it
- * runs on the call's event loop.
+ * reaches the sandbox, and holds it to its limits while it runs (see {@link SandboxCall}); a call
+ * whose client sends one message must send exactly one, within {@link OneRequest#PATIENCE}. All of
+ * it runs on the call's event loop.
  */
 final class ForwardedCall<Req, Resp> {
 
@@ -31,8 +34,7 @@ final class ForwardedCall<Req, Resp> {
   private final SandboxdAccess access;
   private final CallerTenant callers;
 
-  private SandboxView sandbox;
-  private CallGuard<Req, Resp> guard;
+  private SandboxCall<Req, Resp> call;
   private GrpcClientRequest<Req, Resp> outbound;
   private boolean connecting;
   private boolean inboundEnded;
@@ -88,9 +90,9 @@ final class ForwardedCall<Req, Resp> {
     }
     if (outbound != null) {
       try {
-        guard.onRequest(message);
+        call.onRequest(message);
       } catch (RuntimeException e) {
-        finish(GrpcErrors.toStatus(e));
+        finish(CallStatus.of(e));
         return;
       }
       outbound.write(message);
@@ -108,18 +110,14 @@ final class ForwardedCall<Req, Resp> {
     connecting = true;
     stopSilenceTimer();
     inbound.pause();
-    SandboxdAccess.Admitted<Req, Resp> admitted;
     try {
-      admitted = access.admit(callers.of(inbound), route, message);
+      call = access.open(callers.of(inbound), route, message);
     } catch (RuntimeException e) {
-      finish(GrpcErrors.toStatus(e));
+      finish(CallStatus.of(e));
       return;
     }
-    sandbox = admitted.sandbox();
-    guard = admitted.guard();
-    Req first = guard.first();
-    access
-        .connect(admitted, route)
+    Req first = call.first();
+    call.connect()
         .onComplete(
             connected -> {
               if (connected.succeeded()) {
@@ -140,7 +138,7 @@ final class ForwardedCall<Req, Resp> {
     if (timeout > 0) {
       outbound.timeout(timeout, TimeUnit.MILLISECONDS);
     }
-    SandboxdAccess.follow(outbound, this::relayResponse, this::onSandboxLost);
+    call.follow(outbound, this::relayResponse, this::onSandboxLost);
     outbound.write(first);
     if (inboundEnded) {
       outbound.end();
@@ -159,9 +157,9 @@ final class ForwardedCall<Req, Resp> {
             return;
           }
           try {
-            guard.onResponse(message);
+            call.onResponse(message);
           } catch (RuntimeException e) {
-            finish(GrpcErrors.toStatus(e));
+            finish(CallStatus.of(e));
             return;
           }
           response.write(message);
@@ -178,7 +176,7 @@ final class ForwardedCall<Req, Resp> {
           if (status == GrpcStatus.OK) {
             finishOk();
           } else {
-            finish(SandboxdAccess.sandboxdStatus(sandbox.id(), answer));
+            finish(call.sandboxdStatus(answer));
           }
         });
   }
@@ -213,15 +211,14 @@ final class ForwardedCall<Req, Resp> {
     if (finished) {
       return;
     }
-    access
-        .lastWords(sandbox, route)
+    call.lastWords()
         .onComplete(
             verdict -> {
               if (verdict.succeeded()) {
                 response.write(verdict.result());
                 finishOk();
               } else {
-                finish(GrpcErrors.toStatus(verdict.cause()));
+                finish(CallStatus.of(verdict.cause()));
               }
             });
   }
@@ -254,8 +251,8 @@ final class ForwardedCall<Req, Resp> {
 
   private void release() {
     stopSilenceTimer();
-    if (guard != null) {
-      guard.close();
+    if (call != null) {
+      call.close();
     }
   }
 }

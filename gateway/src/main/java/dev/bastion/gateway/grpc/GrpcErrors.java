@@ -1,20 +1,16 @@
 package dev.bastion.gateway.grpc;
 
 import dev.bastion.api.grpc.StatusMessages;
-import dev.bastion.controller.sandbox.SandboxError;
+import dev.bastion.gateway.status.CallStatus;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
 import io.vertx.grpc.server.StatusException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
- * Ends a call with a status and a one-line message. Failures we did not expect are logged here and
- * reach the caller as INTERNAL with no detail, so nothing internal leaks onto the wire.
+ * Ends a gRPC call with a status and a one-line message, the status being what {@link CallStatus}
+ * makes of the failure.
  */
 public final class GrpcErrors {
-
-  private static final Logger LOG = Logger.getLogger(GrpcErrors.class.getName());
 
   /**
    * The longest status message sent. Messages name what the caller sent (a path, an id), and a
@@ -27,24 +23,12 @@ public final class GrpcErrors {
 
   /** Ends {@code response} with the status that {@code failure} stands for. */
   public static void fail(GrpcServerResponse<?, ?> response, Throwable failure) {
-    StatusException status = toStatus(failure);
+    StatusException status = CallStatus.of(failure);
     try {
       StatusMessages.end(response, status.status(), bounded(status.message()));
     } catch (IllegalStateException alreadyEnded) {
       // The call ended first (e.g. the client cancelled): nobody is left to tell.
     }
-  }
-
-  /** The status and message that {@code failure} stands for. */
-  public static StatusException toStatus(Throwable failure) {
-    if (failure instanceof StatusException status) {
-      return status;
-    }
-    if (failure instanceof SandboxError error) {
-      return new StatusException(statusOf(error.kind()), error.getMessage());
-    }
-    LOG.log(Level.WARNING, "unexpected failure in a call", failure);
-    return new StatusException(GrpcStatus.INTERNAL, "internal error");
   }
 
   /** {@code message}, cut to {@link #MAX_MESSAGE_CHARS} with an ellipsis when longer. */
@@ -55,25 +39,9 @@ public final class GrpcErrors {
     return message.substring(0, MAX_MESSAGE_CHARS - 1) + "\u2026";
   }
 
-  static GrpcStatus statusOf(SandboxError.Kind kind) {
-    return switch (kind) {
-      case NOT_FOUND -> GrpcStatus.NOT_FOUND;
-      case PERMISSION_DENIED -> GrpcStatus.PERMISSION_DENIED;
-      case ALREADY_EXISTS -> GrpcStatus.ALREADY_EXISTS;
-      case INVALID_ARGUMENT -> GrpcStatus.INVALID_ARGUMENT;
-      case FAILED_PRECONDITION -> GrpcStatus.FAILED_PRECONDITION;
-      case RESOURCE_EXHAUSTED -> GrpcStatus.RESOURCE_EXHAUSTED;
-      case UNAVAILABLE -> GrpcStatus.UNAVAILABLE;
-    };
-  }
-
   public static StatusException unauthenticated() {
     return new StatusException(
         GrpcStatus.UNAUTHENTICATED,
         "missing or unknown bearer token (authorization: Bearer <token>)");
-  }
-
-  public static StatusException invalid(String message) {
-    return new StatusException(GrpcStatus.INVALID_ARGUMENT, message);
   }
 }

@@ -1,5 +1,6 @@
 package dev.bastion.gateway.grpc;
 
+import dev.bastion.gateway.status.CallStatus;
 import io.vertx.core.Vertx;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.StatusException;
@@ -86,16 +87,16 @@ final class OneRequest<Req> {
   }
 
   static StatusException noMessage(GrpcServerRequest<?, ?> request) {
-    return GrpcErrors.invalid(
+    return CallStatus.invalid(
         "the call to " + Undecodable.methodOf(request) + " ended without a request message");
   }
 
   static StatusException secondMessage(GrpcServerRequest<?, ?> request) {
-    return GrpcErrors.invalid(Undecodable.methodOf(request) + " takes exactly one request message");
+    return CallStatus.invalid(Undecodable.methodOf(request) + " takes exactly one request message");
   }
 
   static StatusException silent(GrpcServerRequest<?, ?> request) {
-    return GrpcErrors.invalid(
+    return CallStatus.invalid(
         "the call to "
             + Undecodable.methodOf(request)
             + " sent no readable request message within "

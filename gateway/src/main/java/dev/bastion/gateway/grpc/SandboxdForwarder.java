@@ -1,6 +1,8 @@
 package dev.bastion.gateway.grpc;
 
 import com.google.protobuf.Descriptors;
+import dev.bastion.gateway.access.Route;
+import dev.bastion.gateway.access.SandboxdAccess;
 import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.grpc.server.GrpcServer;
 

@@ -1,5 +1,6 @@
 package dev.bastion.gateway.grpc;
 
+import dev.bastion.gateway.status.CallStatus;
 import io.vertx.grpc.common.CodecException;
 import io.vertx.grpc.common.GrpcMessage;
 import io.vertx.grpc.common.GrpcMessageDecoder;
@@ -42,7 +43,7 @@ final class Undecodable {
 
   /** The status for a request message that {@link #asNull} could not decode. */
   static StatusException status(GrpcServerRequest<?, ?> request) {
-    return GrpcErrors.invalid("the request to " + methodOf(request) + " is not a valid message");
+    return CallStatus.invalid("the request to " + methodOf(request) + " is not a valid message");
   }
 
   /** {@code bastion.v1.Files/Read}. */

@@ -11,6 +11,8 @@ import dev.bastion.controller.policy.ToolCall;
 import dev.bastion.gateway.auth.Authenticator;
 import dev.bastion.gateway.auth.Tenant;
 import dev.bastion.gateway.policy.ToolGate;
+import dev.bastion.gateway.web.BoundedBody;
+import dev.bastion.gateway.web.JsonReplies;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;

@@ -6,7 +6,7 @@ import dev.bastion.api.v1.ListFilesRequest;
 import dev.bastion.api.v1.ReadFileRequest;
 import dev.bastion.api.v1.WriteFileHeader;
 import dev.bastion.controller.sandbox.SandboxError;
-import dev.bastion.gateway.grpc.SandboxdCalls;
+import dev.bastion.gateway.access.SandboxdCalls;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.vertx.core.json.JsonArray;

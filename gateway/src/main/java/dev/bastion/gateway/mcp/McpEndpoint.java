@@ -1,8 +1,8 @@
 package dev.bastion.gateway.mcp;
 
+import dev.bastion.gateway.access.GatedSandboxes;
+import dev.bastion.gateway.access.SandboxdCalls;
 import dev.bastion.gateway.auth.Authenticator;
-import dev.bastion.gateway.grpc.SandboxdCalls;
-import dev.bastion.gateway.policy.GatedSandboxes;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;

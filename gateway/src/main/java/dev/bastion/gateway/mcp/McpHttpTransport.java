@@ -2,7 +2,7 @@ package dev.bastion.gateway.mcp;
 
 import dev.bastion.gateway.auth.Authenticator;
 import dev.bastion.gateway.auth.Tenant;
-import dev.bastion.gateway.http.BoundedBody;
+import dev.bastion.gateway.web.BoundedBody;
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.server.McpStatelessServerHandler;

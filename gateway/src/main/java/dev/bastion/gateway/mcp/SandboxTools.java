@@ -4,7 +4,7 @@ import dev.bastion.controller.sandbox.CreateRequest;
 import dev.bastion.controller.sandbox.LabelSelector;
 import dev.bastion.controller.sandbox.SandboxPhase;
 import dev.bastion.controller.sandbox.SandboxView;
-import dev.bastion.gateway.policy.GatedSandboxes;
+import dev.bastion.gateway.access.GatedSandboxes;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.vertx.core.Future;

@@ -1,6 +1,6 @@
 package dev.bastion.gateway.mcp;
 
-import dev.bastion.gateway.grpc.GrpcErrors;
+import dev.bastion.gateway.status.CallStatus;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.server.StatusException;
@@ -26,7 +26,7 @@ final class ToolResults {
   }
 
   static McpSchema.CallToolResult failure(Throwable failure) {
-    StatusException status = GrpcErrors.toStatus(failure);
+    StatusException status = CallStatus.of(failure);
     return McpSchema.CallToolResult.builder()
         .addTextContent(status.status().name() + ": " + status.message())
         .isError(true)

@@ -1,13 +1,15 @@
 package dev.bastion.gateway.terminal;
 
+import dev.bastion.api.v1.ExecEvent;
 import dev.bastion.api.v1.ExecRequest;
 import dev.bastion.api.v1.ExecStart;
 import dev.bastion.api.v1.PtySize;
 import dev.bastion.controller.sandbox.SandboxError;
+import dev.bastion.gateway.access.GatewayExecs;
+import dev.bastion.gateway.access.SandboxCall;
 import dev.bastion.gateway.auth.Authenticator;
-import dev.bastion.gateway.grpc.GatewayExecs;
-import dev.bastion.gateway.http.JsonReplies;
 import dev.bastion.gateway.metrics.StreamKind;
+import dev.bastion.gateway.web.JsonReplies;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.List;
@@ -72,7 +74,7 @@ public final class TerminalRoute {
       refuse(request, 400, "INVALID_ARGUMENT", "a terminal is a WebSocket: send an upgrade");
       return;
     }
-    GatewayExecs.Admitted exec;
+    SandboxCall<ExecRequest, ExecEvent> exec;
     try {
       exec =
           execs.admit(

@@ -6,9 +6,8 @@ import dev.bastion.api.grpc.StatusMessages;
 import dev.bastion.api.v1.ExecEvent;
 import dev.bastion.api.v1.ExecRequest;
 import dev.bastion.api.v1.PtySize;
-import dev.bastion.gateway.grpc.GatewayExecs;
-import dev.bastion.gateway.grpc.GrpcErrors;
-import dev.bastion.gateway.grpc.SandboxdAccess;
+import dev.bastion.gateway.access.SandboxCall;
+import dev.bastion.gateway.status.CallStatus;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
@@ -40,7 +39,7 @@ final class TerminalSession {
   private static final int MAX_REASON_BYTES = 123;
 
   private final ServerWebSocket socket;
-  private final GatewayExecs.Admitted exec;
+  private final SandboxCall<ExecRequest, ExecEvent> exec;
   private final TerminalSettings settings;
   private Vertx vertx;
   private GrpcClientRequest<ExecRequest, ExecEvent> outbound;
@@ -55,7 +54,8 @@ final class TerminalSession {
   private long pingTimer = -1;
   private long idleTimer = -1;
 
-  TerminalSession(ServerWebSocket socket, GatewayExecs.Admitted exec, TerminalSettings settings) {
+  TerminalSession(
+      ServerWebSocket socket, SandboxCall<ExecRequest, ExecEvent> exec, TerminalSettings settings) {
     this.socket = socket;
     this.exec = exec;
     this.settings = settings;
@@ -89,7 +89,7 @@ final class TerminalSession {
       return;
     }
     outbound = request;
-    SandboxdAccess.follow(outbound, this::relay, this::onSandboxLost);
+    exec.follow(outbound, this::relay, this::onSandboxLost);
     outbound.write(exec.first());
     socket.resume();
   }
@@ -258,7 +258,7 @@ final class TerminalSession {
                     INTERNAL_ERROR,
                     "the sandbox ran out of memory");
               } else {
-                close(INTERNAL_ERROR, GrpcErrors.toStatus(verdict.cause()).message());
+                close(INTERNAL_ERROR, CallStatus.of(verdict.cause()).message());
               }
             });
   }

@@ -1,6 +1,5 @@
 package dev.bastion.loadtest.bench;
 
-import dev.bastion.loadtest.BastionClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -110,7 +109,7 @@ final class BenchRunner {
           GrpcClient.client(
               vertx,
               new GrpcClientOptions(),
-              BastionClient.http2Options()
+              Http2Options.multiplexed()
                   .setConnectTimeout(CONNECT_TIMEOUT_MS)
                   // The gateway's own windows: with HTTP/2's 64 KiB defaults a Read of a large
                   // file would measure flow control, not the gateway.

@@ -1,6 +1,5 @@
 package dev.bastion.loadtest.bench;
 
-import dev.bastion.loadtest.LatencyRecorder;
 import java.util.Map;
 import java.util.TreeMap;
 import org.HdrHistogram.Histogram;

@@ -1,4 +1,4 @@
-package dev.bastion.gateway.grpc;
+package dev.bastion.gateway.access;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.Http2Settings;

@@ -1,4 +1,4 @@
-package dev.bastion.gateway.grpc;
+package dev.bastion.gateway.access;
 
 import com.google.protobuf.ByteString;
 import dev.bastion.api.v1.FileChunk;
@@ -46,16 +46,15 @@ public final class FileStreams {
       ReadFileRequest request,
       WriteStream<Buffer> out,
       Runnable beforeFirstByte) {
-    Route<ReadFileRequest, FileChunk> route = FilesApi.read(tool);
-    SandboxdAccess.Admitted<ReadFileRequest, FileChunk> admitted;
+    SandboxCall<ReadFileRequest, FileChunk> call;
     try {
-      admitted = access.admit(tenant, route, request);
+      call = access.open(tenant, FileRoutes.read(tool), request);
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Download download = new Download(admitted, route, out, beforeFirstByte);
-    access.connect(admitted, route).onComplete(download::onConnected);
-    return download.result.future().andThen(done -> admitted.guard().close());
+    Download download = new Download(call, out, beforeFirstByte);
+    call.connect().onComplete(download::onConnected);
+    return download.result.future().andThen(done -> call.close());
   }
 
   /**
@@ -66,30 +65,30 @@ public final class FileStreams {
   public Future<FileInfo> write(
       Tenant tenant, String tool, WriteFileHeader header, ReadStream<Buffer> content) {
     content.pause();
-    Route<WriteFileRequest, FileInfo> route = FilesApi.write(tool);
-    SandboxdAccess.Admitted<WriteFileRequest, FileInfo> admitted;
+    SandboxCall<WriteFileRequest, FileInfo> call;
     try {
-      admitted =
-          access.admit(tenant, route, WriteFileRequest.newBuilder().setHeader(header).build());
+      call =
+          access.open(
+              tenant,
+              FileRoutes.write(tool),
+              WriteFileRequest.newBuilder().setHeader(header).build());
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    Upload upload = new Upload(admitted, route, content);
-    access.connect(admitted, route).onComplete(upload::onConnected);
-    return upload.result.future().andThen(done -> admitted.guard().close());
+    Upload upload = new Upload(call, content);
+    call.connect().onComplete(upload::onConnected);
+    return upload.result.future().andThen(done -> call.close());
   }
 
   /** What both directions share: the admitted call, its stream, and how it ends. */
   private abstract class Transfer<Req, Resp, T> {
 
-    final SandboxdAccess.Admitted<Req, Resp> admitted;
-    final Route<Req, Resp> route;
+    final SandboxCall<Req, Resp> call;
     final Promise<T> result = Promise.promise();
     GrpcClientRequest<Req, Resp> outbound;
 
-    Transfer(SandboxdAccess.Admitted<Req, Resp> admitted, Route<Req, Resp> route) {
-      this.admitted = admitted;
-      this.route = route;
+    Transfer(SandboxCall<Req, Resp> call) {
+      this.call = call;
     }
 
     void onConnected(io.vertx.core.AsyncResult<GrpcClientRequest<Req, Resp>> connected) {
@@ -122,15 +121,14 @@ public final class FileStreams {
 
     /** sandboxd's status at the end of a call that did not complete otherwise. */
     void failWith(GrpcClientResponse<Req, Resp> response) {
-      fail(SandboxdAccess.sandboxdStatus(admitted.sandbox().id(), response));
+      fail(call.sandboxdStatus(response));
     }
 
     void onSandboxLost() {
       if (result.future().isComplete()) {
         return;
       }
-      access
-          .lastWords(admitted.sandbox(), route)
+      call.lastWords()
           .onComplete(
               verdict ->
                   fail(
@@ -154,11 +152,10 @@ public final class FileStreams {
     private boolean started;
 
     Download(
-        SandboxdAccess.Admitted<ReadFileRequest, FileChunk> admitted,
-        Route<ReadFileRequest, FileChunk> route,
+        SandboxCall<ReadFileRequest, FileChunk> call,
         WriteStream<Buffer> out,
         Runnable beforeFirstByte) {
-      super(admitted, route);
+      super(call);
       this.out = out;
       this.beforeFirstByte = beforeFirstByte;
       // The reader went away (a closed connection): stop sandboxd reading for nobody.
@@ -167,7 +164,7 @@ public final class FileStreams {
 
     @Override
     void start() {
-      outbound.end(admitted.guard().first());
+      outbound.end(call.first());
     }
 
     @Override
@@ -178,7 +175,7 @@ public final class FileStreams {
               return;
             }
             try {
-              admitted.guard().onResponse(chunk);
+              call.onResponse(chunk);
             } catch (RuntimeException e) {
               fail(e);
               return;
@@ -214,11 +211,8 @@ public final class FileStreams {
     private final ReadStream<Buffer> content;
     private FileInfo written;
 
-    Upload(
-        SandboxdAccess.Admitted<WriteFileRequest, FileInfo> admitted,
-        Route<WriteFileRequest, FileInfo> route,
-        ReadStream<Buffer> content) {
-      super(admitted, route);
+    Upload(SandboxCall<WriteFileRequest, FileInfo> call, ReadStream<Buffer> content) {
+      super(call);
       this.content = content;
     }
 
@@ -227,7 +221,7 @@ public final class FileStreams {
       if (result.future().isComplete()) {
         return;
       }
-      outbound.write(admitted.guard().first());
+      outbound.write(call.first());
       content.handler(this::onContent);
       content.endHandler(
           ignored -> {
@@ -248,7 +242,7 @@ public final class FileStreams {
       WriteFileRequest message =
           WriteFileRequest.newBuilder().setData(ByteString.copyFrom(chunk.getBytes())).build();
       try {
-        admitted.guard().onRequest(message);
+        call.onRequest(message);
       } catch (RuntimeException e) {
         fail(e);
         return;

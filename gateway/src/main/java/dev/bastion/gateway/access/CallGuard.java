@@ -1,4 +1,4 @@
-package dev.bastion.gateway.grpc;
+package dev.bastion.gateway.access;
 
 import dev.bastion.controller.policy.Limit;
 import dev.bastion.controller.policy.PolicyDecision;

@@ -1,4 +1,4 @@
-package dev.bastion.loadtest;
+package dev.bastion.loadtest.bench;
 
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
@@ -25,11 +25,11 @@ public final class LatencyRecorder {
     histogram.recordValue(TimeUnit.NANOSECONDS.toMicros(nanos));
   }
 
-  synchronized double percentileMs(double percentile) {
+  public synchronized double percentileMs(double percentile) {
     return histogram.getValueAtPercentile(percentile) / 1000.0;
   }
 
-  synchronized JsonObject summary() {
+  public synchronized JsonObject summary() {
     return new JsonObject()
         .put("count", histogram.getTotalCount())
         .put("p50_ms", percentileMs(50))

@@ -1,6 +1,6 @@
-package dev.bastion.gateway.http;
+package dev.bastion.gateway.web;
 
-import dev.bastion.gateway.grpc.GrpcErrors;
+import dev.bastion.gateway.status.CallStatus;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
@@ -11,7 +11,7 @@ import io.vertx.grpc.server.StatusException;
  * How the JSON APIs answer: a JSON body, and errors as {@code {"code":"NOT_FOUND","message":"..."}}
  * with the gRPC code's name and the HTTP status that stands for it, so a caller sees the same
  * refusal whichever front end it used. Failures nobody expected are logged and answered INTERNAL
- * with no detail ({@link GrpcErrors#toStatus}).
+ * with no detail ({@link CallStatus#of}).
  */
 public final class JsonReplies {
 
@@ -19,7 +19,6 @@ public final class JsonReplies {
 
   private JsonReplies() {}
 
-  /** Answers 200 with {@code body}. */
   /** Answers with {@code result}'s body once it completes, or with its failure. */
   public static void answer(HttpServerRequest request, Future<JsonObject> result) {
     result.onComplete(
@@ -32,6 +31,7 @@ public final class JsonReplies {
         });
   }
 
+  /** Answers 200 with {@code body}. */
   public static void ok(HttpServerRequest request, JsonObject body) {
     if (!request.response().ended()) {
       request.response().setStatusCode(200).putHeader("content-type", JSON).end(body.encode());
@@ -40,7 +40,7 @@ public final class JsonReplies {
 
   /** Answers the error {@code failure} stands for. */
   public static void failure(HttpServerRequest request, Throwable failure) {
-    StatusException status = GrpcErrors.toStatus(failure);
+    StatusException status = CallStatus.of(failure);
     fail(request, httpStatus(status.status()), status.status().name(), status.message());
   }
 

@@ -1,4 +1,4 @@
-package dev.bastion.gateway.grpc;
+package dev.bastion.gateway.access;
 
 import com.google.protobuf.ByteString;
 import dev.bastion.api.v1.FileChunk;
@@ -53,7 +53,7 @@ public final class SandboxdCalls {
     return CollectedCall.make(
             access,
             tenant,
-            ProcessesApi.run(tool, defaultTimeoutSeconds),
+            ProcessRoutes.run(tool, defaultTimeoutSeconds),
             List.of(request),
             AnswerBound.unary(output))
         .map(SandboxdCalls::single);
@@ -63,7 +63,7 @@ public final class SandboxdCalls {
   public Future<ByteString> read(Tenant tenant, String tool, ReadFileRequest request) {
     long bytes = request.getLimit() > 0 ? request.getLimit() : UNBOUNDED_ANSWER_BYTES;
     return CollectedCall.make(
-            access, tenant, FilesApi.read(tool), List.of(request), AnswerBound.stream(bytes))
+            access, tenant, FileRoutes.read(tool), List.of(request), AnswerBound.stream(bytes))
         .map(chunks -> ByteString.copyFrom(chunks.stream().map(FileChunk::getData).toList()));
   }
 
@@ -80,7 +80,8 @@ public final class SandboxdCalls {
               .setData(content.substring(at, Math.min(content.size(), at + WRITE_CHUNK)))
               .build());
     }
-    return CollectedCall.make(access, tenant, FilesApi.write(tool), messages, AnswerBound.unary(0))
+    return CollectedCall.make(
+            access, tenant, FileRoutes.write(tool), messages, AnswerBound.unary(0))
         .map(SandboxdCalls::single);
   }
 
@@ -89,7 +90,7 @@ public final class SandboxdCalls {
     return CollectedCall.make(
             access,
             tenant,
-            FilesApi.list(tool),
+            FileRoutes.list(tool),
             List.of(request),
             AnswerBound.unary(UNBOUNDED_ANSWER_BYTES))
         .map(SandboxdCalls::single);

@@ -1,19 +1,14 @@
-package dev.bastion.gateway.grpc;
+package dev.bastion.gateway.access;
 
 import dev.bastion.api.grpc.StatusMessages;
 import dev.bastion.controller.sandbox.SandboxPhase;
 import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.controller.sandbox.SandboxView;
 import dev.bastion.controller.sandbox.SandboxdAddress;
-import dev.bastion.gateway.auth.Tenant;
-import dev.bastion.gateway.metrics.StreamMetrics;
-import dev.bastion.gateway.policy.GatedSandboxes;
-import dev.bastion.gateway.policy.ToolGate;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientRequest;
 import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
@@ -22,96 +17,88 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The way into a caller's sandbox that every call to sandboxd takes, relayed for an agent's gRPC
- * call ({@link ForwardedCall}) or made by the gateway for an MCP tool ({@link SandboxdCalls}): the
- * sandbox must be the caller's and READY, policy decides the call before anything reaches it, and a
- * broken stream is explained by asking the runtime what became of the sandbox.
+ * One call into a sandbox that {@link SandboxdAccess} admitted: what the front end then talks to.
+ * It opens the stream to the sandbox's sandboxd, holds each message to the policy's limits, and
+ * explains a broken stream by asking the runtime what became of the sandbox.
  */
-public final class SandboxdAccess {
+public final class SandboxCall<Req, Resp> {
 
   /** How long a broken stream waits for the runtime to confirm whether the sandbox died. */
   private static final Duration VERDICT_PATIENCE = Duration.ofSeconds(2);
 
-  /**
-   * A call that may go ahead.
-   *
-   * @param sandbox the caller's sandbox the call is for
-   * @param guard holds the call to its policy's limits; close it when the call ends
-   */
-  record Admitted<Req, Resp>(
-      SandboxView sandbox, SandboxdAddress sandboxd, CallGuard<Req, Resp> guard) {}
-
+  private final Route<Req, Resp> route;
+  private final SandboxView sandbox;
+  private final SandboxdAddress sandboxd;
+  private final CallGuard<Req, Resp> guard;
   private final SandboxdClients clients;
   private final SandboxService sandboxes;
-  private final ToolGate gate;
-  private final StreamMetrics metrics;
 
-  public SandboxdAccess(
-      SandboxdClients clients, SandboxService sandboxes, ToolGate gate, StreamMetrics metrics) {
+  SandboxCall(
+      Route<Req, Resp> route,
+      SandboxView sandbox,
+      SandboxdAddress sandboxd,
+      CallGuard<Req, Resp> guard,
+      SandboxdClients clients,
+      SandboxService sandboxes) {
+    this.route = route;
+    this.sandbox = sandbox;
+    this.sandboxd = sandboxd;
+    this.guard = guard;
     this.clients = clients;
     this.sandboxes = sandboxes;
-    this.gate = gate;
-    this.metrics = metrics;
+  }
+
+  /** The id of the caller's sandbox the call is for. */
+  public String sandboxId() {
+    return sandbox.id();
+  }
+
+  /** The first message to send, with the sandbox's environment and the limits applied. */
+  public Req first() {
+    return guard.first();
+  }
+
+  /** Checks a later request message; throws a SandboxError when it goes past a limit. */
+  public void onRequest(Req message) {
+    guard.onRequest(message);
+  }
+
+  /** Checks a response message; throws a SandboxError when it goes past a limit. */
+  public void onResponse(Resp message) {
+    guard.onResponse(message);
+  }
+
+  /** Gives back what the call held (a process slot) and closes its metrics. Idempotent. */
+  public void close() {
+    guard.close();
   }
 
   /**
-   * Admits the call whose first message is {@code first}.
-   *
-   * @throws dev.bastion.controller.sandbox.SandboxError when the sandbox is not the caller's, not
-   *     READY, or policy refuses the call
+   * Opens the call's stream to sandboxd, on the calling event loop's connection; fails when the
+   * sandbox cannot be reached.
    */
-  <Req, Resp> Admitted<Req, Resp> admit(Tenant tenant, Route<Req, Resp> route, Req first) {
-    String sandboxId = GatedSandboxes.requireId(route.sandboxIdOf().apply(first));
-    SandboxView sandbox = sandboxes.get(tenant.name(), sandboxId);
-    return new Admitted<>(
-        sandbox,
-        sandboxes.sandboxdOfReady(sandbox),
-        CallGuard.admit(gate, metrics, route, tenant, sandbox, first));
-  }
-
-  /**
-   * Opens the admitted call's stream to sandboxd, on the calling event loop's connection; fails
-   * when the sandbox cannot be reached.
-   */
-  <Req, Resp> Future<GrpcClientRequest<Req, Resp>> connect(
-      Admitted<Req, Resp> call, Route<Req, Resp> route) {
-    GrpcClient client = clients.current();
+  public Future<GrpcClientRequest<Req, Resp>> connect() {
     SocketAddress address =
-        switch (call.sandboxd()) {
+        switch (sandboxd) {
           case SandboxdAddress.UnixSocket socket ->
               SocketAddress.domainSocketAddress(socket.path().toString());
           case SandboxdAddress.Tcp pod -> SocketAddress.inetSocketAddress(pod.port(), pod.host());
         };
-    return client
+    return clients
+        .current()
         .request(address, route.target())
         .map(
             request -> {
-              request.headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + call.sandboxd().token());
+              request.headers().set(HttpHeaders.AUTHORIZATION, "Bearer " + sandboxd.token());
               return request;
             });
-  }
-
-  /**
-   * What to tell the caller when sandboxd ended the call with a status other than OK. A refused
-   * token means whatever answered is not this sandbox's sandboxd (its socket leads elsewhere): the
-   * sandbox is unavailable, and the caller's own credentials are not in question.
-   */
-  static StatusException sandboxdStatus(String sandboxId, GrpcClientResponse<?, ?> response) {
-    if (response.status() == GrpcStatus.UNAUTHENTICATED) {
-      return new StatusException(
-          GrpcStatus.UNAVAILABLE,
-          "sandbox "
-              + sandboxId
-              + " is unavailable: what answers on its socket is not its sandboxd");
-    }
-    return new StatusException(response.status(), StatusMessages.of(response));
   }
 
   /**
    * Follows a stream opened by {@link #connect}: {@code answered} gets sandboxd's response when it
    * comes; {@code lost} runs when the stream breaks before it or instead of it.
    */
-  public static <Req, Resp> void follow(
+  public void follow(
       GrpcClientRequest<Req, Resp> request,
       Handler<GrpcClientResponse<Req, Resp>> answered,
       Runnable lost) {
@@ -129,11 +116,27 @@ public final class SandboxdAccess {
   }
 
   /**
-   * What to tell the caller when the stream to {@code sandbox} broke. The runtime is asked afresh
+   * What to tell the caller when sandboxd ended the call with a status other than OK. A refused
+   * token means whatever answered is not this sandbox's sandboxd (its socket leads elsewhere): the
+   * sandbox is unavailable, and the caller's own credentials are not in question.
+   */
+  public StatusException sandboxdStatus(GrpcClientResponse<?, ?> response) {
+    if (response.status() == GrpcStatus.UNAUTHENTICATED) {
+      return new StatusException(
+          GrpcStatus.UNAVAILABLE,
+          "sandbox "
+              + sandbox.id()
+              + " is unavailable: what answers on its socket is not its sandboxd");
+    }
+    return new StatusException(response.status(), StatusMessages.of(response));
+  }
+
+  /**
+   * What to tell the caller when the stream to the sandbox broke. The runtime is asked afresh
    * whether the sandbox died: an out-of-memory stop is the call's last message where the method has
    * a way to say so; anything else fails the future with UNAVAILABLE and the reason.
    */
-  <Req, Resp> Future<Resp> lastWords(SandboxView sandbox, Route<Req, Resp> route) {
+  public Future<Resp> lastWords() {
     String sandboxId = sandbox.id();
     return sandboxes
         .verifyAfterLoss(sandbox, VERDICT_PATIENCE)

@@ -1,4 +1,4 @@
-package dev.bastion.gateway.grpc;
+package dev.bastion.gateway.access;
 
 /**
  * The most the gateway collects of sandboxd's answers to one call it makes itself, whatever

@@ -1,4 +1,4 @@
-package dev.bastion.gateway.grpc;
+package dev.bastion.gateway.access;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.bastion.gateway.policy;
+package dev.bastion.gateway.access;
 
 import dev.bastion.controller.policy.Limit;
 import dev.bastion.controller.policy.PolicyDecision;
@@ -9,6 +9,7 @@ import dev.bastion.controller.sandbox.SandboxError;
 import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.controller.sandbox.SandboxView;
 import dev.bastion.gateway.auth.Tenant;
+import dev.bastion.gateway.policy.ToolGate;
 import io.vertx.core.Future;
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.bastion.controller.embedded;
+package dev.bastion.controller.sandbox;
 
 import dev.bastion.controller.runtime.SandboxCgroups;
 import dev.bastion.controller.runtime.SandboxLimits;
@@ -7,7 +7,7 @@ import java.util.Optional;
 /** Turns what the cgroups recorded into the one-line reason a FAILED sandbox shows. */
 public final class DeathReasons {
 
-  static final String OOM_PREFIX = "out of memory";
+  private static final String OOM_PREFIX = "out of memory";
 
   private DeathReasons() {}
 

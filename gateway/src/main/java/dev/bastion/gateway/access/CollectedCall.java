@@ -1,4 +1,4 @@
-package dev.bastion.gateway.grpc;
+package dev.bastion.gateway.access;
 
 import com.google.protobuf.MessageLite;
 import dev.bastion.gateway.auth.Tenant;
@@ -13,10 +13,10 @@ import java.util.List;
 
 /**
  * A call to sandboxd that the gateway makes itself, with request messages it holds and answers it
- * collects: the counterpart of {@link ForwardedCall} for callers that are not gRPC streams (MCP
- * tools). It is admitted, held to its limits and explained when the sandbox is lost exactly as a
- * forwarded call is. Answers are held in memory, so each call has an {@link AnswerBound}: past it
- * the call is stopped, however sandboxd behaves.
+ * collects: the counterpart of the gRPC front end's forwarded call for callers that are not gRPC
+ * streams (MCP tools). It is admitted, held to its limits and explained when the sandbox is lost
+ * exactly as a forwarded call is. Answers are held in memory, so each call has an {@link
+ * AnswerBound}: past it the call is stopped, however sandboxd behaves.
  */
 final class CollectedCall<Req, Resp extends MessageLite> {
 
@@ -26,7 +26,7 @@ final class CollectedCall<Req, Resp extends MessageLite> {
   private long answerBytes;
   private final Promise<List<Resp>> result = Promise.promise();
   private final List<Resp> answers = new ArrayList<>();
-  private SandboxdAccess.Admitted<Req, Resp> admitted;
+  private SandboxCall<Req, Resp> call;
   private GrpcClientRequest<Req, Resp> outbound;
 
   private CollectedCall(SandboxdAccess access, Route<Req, Resp> route, AnswerBound bound) {
@@ -52,12 +52,11 @@ final class CollectedCall<Req, Resp extends MessageLite> {
 
   private Future<List<Resp>> start(Tenant tenant, List<Req> messages) {
     try {
-      admitted = access.admit(tenant, route, messages.get(0));
+      call = access.open(tenant, route, messages.get(0));
     } catch (RuntimeException e) {
       return Future.failedFuture(e);
     }
-    access
-        .connect(admitted, route)
+    call.connect()
         .onComplete(
             connected -> {
               if (connected.succeeded()) {
@@ -66,7 +65,7 @@ final class CollectedCall<Req, Resp extends MessageLite> {
                 onSandboxLost();
               }
             });
-    return result.future().andThen(done -> admitted.guard().close());
+    return result.future().andThen(done -> call.close());
   }
 
   private void send(GrpcClientRequest<Req, Resp> request, List<Req> rest) {
@@ -82,10 +81,10 @@ final class CollectedCall<Req, Resp extends MessageLite> {
                 onSandboxLost();
               }
             });
-    request.write(admitted.guard().first());
+    request.write(call.first());
     for (Req message : rest) {
       try {
-        admitted.guard().onRequest(message);
+        call.onRequest(message);
       } catch (RuntimeException e) {
         fail(e);
         return;
@@ -107,12 +106,12 @@ final class CollectedCall<Req, Resp extends MessageLite> {
                 new StatusException(
                     GrpcStatus.INTERNAL,
                     "sandbox "
-                        + admitted.sandbox().id()
+                        + call.sandboxId()
                         + " answered more than the call asked for; the call was stopped"));
             return;
           }
           try {
-            admitted.guard().onResponse(message);
+            call.onResponse(message);
           } catch (RuntimeException e) {
             fail(e);
             return;
@@ -125,7 +124,7 @@ final class CollectedCall<Req, Resp extends MessageLite> {
           if (response.status() == GrpcStatus.OK) {
             result.tryComplete(answers);
           } else {
-            result.tryFail(SandboxdAccess.sandboxdStatus(admitted.sandbox().id(), response));
+            result.tryFail(call.sandboxdStatus(response));
           }
         });
   }
@@ -134,8 +133,7 @@ final class CollectedCall<Req, Resp extends MessageLite> {
     if (result.future().isComplete()) {
       return;
     }
-    access
-        .lastWords(admitted.sandbox(), route)
+    call.lastWords()
         .onComplete(
             verdict -> {
               if (verdict.succeeded()) {

@@ -1,4 +1,4 @@
-package dev.bastion.gateway.grpc;
+package dev.bastion.gateway.access;
 
 import dev.bastion.controller.policy.PolicyLimits;
 import dev.bastion.controller.policy.ToolCall;
@@ -26,7 +26,7 @@ import java.util.function.ToLongFunction;
  * @param bytesIn payload bytes in a request message (stdin, file content)
  * @param bytesOut payload bytes in a response message (output, file content)
  */
-record Route<Req, Resp>(
+public record Route<Req, Resp>(
     ServiceMethod<Resp, Req> target,
     Function<Req, String> sandboxIdOf,
     Function<Req, List<ToolCall>> toolCalls,
@@ -38,7 +38,7 @@ record Route<Req, Resp>(
 
   /** Adjusts a call's first message before it is forwarded. */
   @FunctionalInterface
-  interface Preparation<Req> {
+  public interface Preparation<Req> {
     /**
      * @throws dev.bastion.gateway.policy.LimitExceededException when the message asks for more than
      *     a limit allows
@@ -47,7 +47,7 @@ record Route<Req, Resp>(
   }
 
   /** A route that forwards the first message unchanged and moves no file content. */
-  static <Req, Resp> Route<Req, Resp> plain(
+  public static <Req, Resp> Route<Req, Resp> plain(
       ServiceMethod<Resp, Req> target,
       Function<Req, String> sandboxIdOf,
       Function<Req, ToolCall> toolCall) {
@@ -55,7 +55,7 @@ record Route<Req, Resp>(
   }
 
   /** Like {@link #plain}, for a method that makes several tool calls at once. */
-  static <Req, Resp> Route<Req, Resp> plainMaking(
+  public static <Req, Resp> Route<Req, Resp> plainMaking(
       ServiceMethod<Resp, Req> target,
       Function<Req, String> sandboxIdOf,
       Function<Req, List<ToolCall>> toolCalls) {

@@ -1,4 +1,4 @@
-package dev.bastion.gateway.http;
+package dev.bastion.gateway.web;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
