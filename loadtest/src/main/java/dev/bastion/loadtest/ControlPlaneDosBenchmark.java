@@ -1,5 +1,7 @@
 package dev.bastion.loadtest;
 
+import dev.bastion.loadtest.bench.Http2Options;
+import dev.bastion.loadtest.bench.LatencyRecorder;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -107,7 +109,7 @@ public final class ControlPlaneDosBenchmark {
   private void measure(Duration length, Report report) throws Exception {
     Vertx vertx = Vertx.vertx();
     try {
-      HttpClient h2c = vertx.createHttpClient(BastionClient.http2Options());
+      HttpClient h2c = vertx.createHttpClient(Http2Options.multiplexed());
       // Vert.x's client lets go of a body the gateway refused; the JDK's kept gigabytes of them.
       HttpClient http1 = vertx.createHttpClient();
       Buffer bomb = Buffer.buffer(aliasBomb());
