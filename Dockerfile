@@ -3,8 +3,9 @@
 #   sandbox  → bastion/python:dev   sandboxd on TCP 7070 behind a per-sandbox token (Kubernetes)
 #   gateway  → bastion/gateway:dev  the bastion CLI and server
 # Build them with `./bastion images`: it makes the base with `docker import` of the sandbox root
-# filesystem that embedded mode uses (controller RootFilesystem: Debian 13 minbase + python3 +
-# openjdk-21-jre-headless + tini + ca-certificates, user 1000 `sandbox`), so the image name
+# filesystem that embedded mode uses (controller RootFilesystem: Debian 13 minbase + python3 with
+# numpy, pandas, matplotlib, scipy and ipykernel + git + nodejs + openjdk-21-jre-headless + tini +
+# ca-certificates, user 1000 `sandbox`), so the image name
 # bastion/python means the same contents in both modes, and it passes SANDBOXD_JVM_FLAGS.
 # No `# syntax=` line: it would make BuildKit pull a frontend image.
 ARG SANDBOX_BASE=bastion/base:trixie

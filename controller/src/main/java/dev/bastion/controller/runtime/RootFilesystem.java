@@ -13,9 +13,11 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * The sandbox root filesystem: Debian 13 minbase with python3 and a Java runtime for sandboxd,
- * built once with debootstrap into a cache directory outside the repository and reused after. The
- * Kubernetes sandbox image is made from the same recipe, so both modes run the same sandbox.
+ * The sandbox root filesystem: Debian 13 minbase with python3, what agents' code imports most
+ * (numpy, pandas, matplotlib on its Agg backend, scipy, ipykernel), git, Node.js, and a Java
+ * runtime for sandboxd, built once with debootstrap into a cache directory outside the repository
+ * and reused after. The Kubernetes sandbox image is made from the same recipe, so both modes run
+ * the same sandbox.
  */
 public final class RootFilesystem {
 
@@ -23,11 +25,26 @@ public final class RootFilesystem {
    * Bump when the recipe changes, so caches built from an older recipe are not reused (nor
    * container base images imported from one).
    */
-  public static final String RECIPE = "trixie-python-v1";
+  public static final String RECIPE = "trixie-python-v2";
 
   static final String SUITE = "trixie";
   static final List<String> PACKAGES =
-      List.of("python3", "openjdk-21-jre-headless", "tini", "util-linux", "ca-certificates");
+      List.of(
+          "python3",
+          "python3-numpy",
+          "python3-pandas",
+          "python3-matplotlib",
+          "python3-scipy",
+          "python3-ipykernel",
+          // python3-zmq (under ipykernel) needs a virtual package only this one provides, and
+          // debootstrap's resolver does not follow virtual packages.
+          "python3-cffi-backend",
+          "git",
+          "nodejs",
+          "openjdk-21-jre-headless",
+          "tini",
+          "util-linux",
+          "ca-certificates");
 
   private static final String READY_MARKER = ".bastion-rootfs-ready";
 
@@ -73,7 +90,7 @@ public final class RootFilesystem {
               + String.join(", ", PACKAGES)
               + ") from "
               + mirror
-              + "; this takes about a minute once");
+              + "; this takes about two minutes once");
       debootstrap(building, progress);
       customize(building);
       Files.writeString(building.resolve(READY_MARKER), RECIPE + "\n");
@@ -156,6 +173,8 @@ public final class RootFilesystem {
         root.resolve("etc/passwd"), "sandbox:x:" + uid + ":" + gid + ":sandbox:/workspace:/bin/sh");
     append(root.resolve("etc/group"), "sandbox:x:" + gid + ":");
     Files.writeString(root.resolve("etc/hosts"), "127.0.0.1 localhost\n::1 localhost\n");
+    // No display in a sandbox: plots are rendered to files, whatever backend a script asks for.
+    Files.writeString(root.resolve("etc/matplotlibrc"), "backend: Agg\n");
     for (String dir :
         List.of(SandboxPaths.WORKSPACE, SandboxPaths.SOCKET_DIR, SandboxPaths.SANDBOXD_DIR)) {
       Files.createDirectories(root.resolve(dir.substring(1)));

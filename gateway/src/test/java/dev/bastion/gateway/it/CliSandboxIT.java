@@ -60,6 +60,24 @@ class CliSandboxIT {
     assertThat(killed.exit()).isEqualTo(128 + 15);
   }
 
+  /** What the README's first steps promise: the data stack, plots to files, git and Node.js. */
+  @Test
+  void theDefaultImageHasWhatAgentsImport() throws Exception {
+    String script =
+        "import numpy, pandas, scipy, ipykernel, matplotlib.pyplot as plt\n"
+            + "frame = pandas.DataFrame({'x': numpy.arange(5)})\n"
+            + "plt.plot(frame.x, frame.x ** 2)\n"
+            + "plt.savefig('plot.png')\n"
+            + "print(int(frame.x.sum()), plt.get_backend())";
+    assertThat(cli("", "exec", sandbox, "--", "python3", "-c", script))
+        .isEqualTo(new Outcome(0, "10 Agg\n", ""));
+    assertThat(cli("", "exec", sandbox, "--", "sh", "-c", "test -s plot.png && echo plotted").out())
+        .isEqualTo("plotted\n");
+    assertThat(cli("", "exec", sandbox, "--", "node", "-e", "console.log(6 * 7)").out())
+        .isEqualTo("42\n");
+    assertThat(cli("", "exec", sandbox, "--", "git", "--version").out()).startsWith("git version");
+  }
+
   @Test
   void execForwardsStdinWhenAsked() throws Exception {
     String upper = "import sys; print(sys.stdin.read().upper(), end='')";
