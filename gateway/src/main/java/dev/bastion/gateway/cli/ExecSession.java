@@ -17,15 +17,16 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import sun.misc.Signal;
 
 /**
  * One process in a sandbox, joined to this terminal as {@code docker exec} joins one: its output
  * streamed to stdout and stderr as it comes, stdin forwarded when asked, Ctrl-C and SIGTERM passed
- * on to the process, and on a pseudo-terminal the local window's size followed. Ends with the
- * process's exit code, as a shell reports it: the code, 128 + the signal that killed it, or 124
- * when the sandbox's timeout did.
+ * on to the process (a second Ctrl-C ends the call, and with it the process), and on a
+ * pseudo-terminal the local window's size followed. Ends with the process's exit code, as a shell
+ * reports it: the code, 128 + the signal that killed it, or 124 when the sandbox's timeout did.
  */
 final class ExecSession {
 
@@ -62,8 +63,22 @@ final class ExecSession {
   private Future<Integer> converse(GrpcClientRequest<ExecRequest, ExecEvent> request) {
     Promise<Integer> exit = Promise.promise();
     request.write(ExecRequest.newBuilder().setStart(start).build());
-    forwardSignal("INT", 2, request);
-    forwardSignal("TERM", 15, request);
+    AtomicInteger interrupts = new AtomicInteger();
+    Signal.handle(
+        new Signal("INT"),
+        received -> {
+          if (interrupts.incrementAndGet() == 1) {
+            request.write(ExecRequest.newBuilder().setSignal(2).build());
+          } else {
+            // A process that ignores SIGINT must not hold the terminal: ending the call ends it.
+            request.cancel();
+            exit.tryFail(
+                new BastionGrpc.CliFailure("interrupted twice: the call and its process ended"));
+          }
+        });
+    Signal.handle(
+        new Signal("TERM"),
+        received -> request.write(ExecRequest.newBuilder().setSignal(15).build()));
     if (start.hasPty()) {
       Signal.handle(
           new Signal("WINCH"),
@@ -153,12 +168,5 @@ final class ExecSession {
         drained.await();
       }
     }
-  }
-
-  private static void forwardSignal(
-      String name, int number, GrpcClientRequest<ExecRequest, ExecEvent> request) {
-    Signal.handle(
-        new Signal(name),
-        received -> request.write(ExecRequest.newBuilder().setSignal(number).build()));
   }
 }

@@ -87,6 +87,99 @@ class CliSandboxIT {
     assertThat(cli("hello\n", "exec", sandbox, "--", "python3", "-c", upper).out()).isEmpty();
   }
 
+  /**
+   * {@code -t} on a real terminal: util-linux's {@code script} gives the CLI a pseudo-terminal of
+   * 30 rows and 100 columns, and the process in the sandbox must find itself on a terminal of that
+   * size, its exit code coming back through.
+   */
+  @Test
+  void ttyRunsOnAPseudoTerminalOfTheLocalSize() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String jar = Path.of("target", "bastion.jar").toAbsolutePath().toString();
+    String inner =
+        "stty rows 30 cols 100 && exec "
+            + java
+            + " -jar "
+            + jar
+            + " exec -t "
+            + sandbox
+            + " -- sh -c 'test -t 0 && stty size; exit 7'";
+    ProcessBuilder builder =
+        pointedAtServer(
+            new ProcessBuilder("script", "--quiet", "--return", "--command", inner, "/dev/null"));
+    Path out = Files.createTempFile(dir, "tty", ".txt");
+    Process process =
+        builder
+            .redirectInput(ProcessBuilder.Redirect.PIPE)
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    process.getOutputStream().close();
+    assertThat(Files.readString(out)).contains("30 100");
+    assertThat(process.exitValue()).as(Files.readString(out)).isEqualTo(7);
+  }
+
+  /** Ctrl-C reaches the process; a second one ends the call when the process ignores the first. */
+  @Test
+  void ctrlCIsForwardedAndASecondOneEndsTheCall() throws Exception {
+    Process sleeper = started("exec", sandbox, "--", "sh", "-c", "echo ready; exec sleep 60");
+    awaitOutput(sleeper, "ready");
+    signal(sleeper, "INT");
+    assertThat(sleeper.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(sleeper.exitValue()).isEqualTo(128 + 2);
+
+    Process stubborn =
+        started("exec", sandbox, "--", "sh", "-c", "trap '' INT; echo ready; sleep 60; echo done");
+    awaitOutput(stubborn, "ready");
+    signal(stubborn, "INT");
+    signal(stubborn, "INT");
+    assertThat(stubborn.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(stubborn.exitValue()).isEqualTo(1);
+    assertThat(new String(stubborn.getErrorStream().readAllBytes(), StandardCharsets.UTF_8))
+        .contains("error: interrupted twice: the call and its process ended");
+  }
+
+  private static Process started(String... args) throws IOException {
+    Process process = bastion(args).start();
+    process.getOutputStream().close();
+    return process;
+  }
+
+  /** {@code bastion ARGS} as a process of its own, pointed at the test's server. */
+  private static ProcessBuilder bastion(String... args) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-jar");
+    command.add(Path.of("target", "bastion.jar").toAbsolutePath().toString());
+    command.addAll(List.of(args));
+    return pointedAtServer(new ProcessBuilder(command));
+  }
+
+  private static ProcessBuilder pointedAtServer(ProcessBuilder builder) {
+    builder.environment().put("BASTION_SERVER", "http://127.0.0.1:" + server.port());
+    builder.environment().put("BASTION_TOKEN", TOKEN);
+    return builder;
+  }
+
+  private static void awaitOutput(Process process, String line) throws IOException {
+    var reader =
+        new java.io.BufferedReader(
+            new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+    for (String read; (read = reader.readLine()) != null; ) {
+      if (read.equals(line)) {
+        return;
+      }
+    }
+    throw new AssertionError("the command ended before printing " + line);
+  }
+
+  private static void signal(Process process, String name) throws Exception {
+    assertThat(
+            new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor())
+        .isZero();
+  }
+
   @Test
   void aShellTakesCommandsFromStdin() throws Exception {
     Outcome shell = cli("echo $((6*7))\nexit 5\n", "shell", sandbox);
@@ -135,14 +228,7 @@ class CliSandboxIT {
 
   /** Runs {@code bastion ARGS} as a process, {@code stdin} fed to it. */
   static Outcome cli(String stdin, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-jar");
-    command.add(Path.of("target", "bastion.jar").toAbsolutePath().toString());
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().put("BASTION_SERVER", "http://127.0.0.1:" + server.port());
-    builder.environment().put("BASTION_TOKEN", TOKEN);
+    ProcessBuilder builder = bastion(args);
     Path out = Files.createTempFile(dir, "out", ".txt");
     Path err = Files.createTempFile(dir, "err", ".txt");
     Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
