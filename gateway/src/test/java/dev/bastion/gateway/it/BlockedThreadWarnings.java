@@ -1,5 +1,7 @@
 package dev.bastion.gateway.it;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
@@ -45,5 +47,11 @@ final class BlockedThreadWarnings implements AutoCloseable {
   @Override
   public void close() {
     logger.removeHandler(handler);
+  }
+
+  /** Stops watching and fails when the checker warned: the suite held an event loop. */
+  void closeAndAssertQuiet() {
+    close();
+    assertThat(warnings()).as("Vert.x's blocked-thread checker").isEmpty();
   }
 }

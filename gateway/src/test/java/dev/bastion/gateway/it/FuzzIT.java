@@ -63,6 +63,7 @@ class FuzzIT {
       """;
 
   @TempDir static Path dir;
+  static BlockedThreadWarnings blocked;
   static BastionServer server;
   static Api api;
   static RawGrpc raw;
@@ -72,6 +73,7 @@ class FuzzIT {
   @BeforeAll
   static void start() throws Exception {
     SandboxHost.require();
+    blocked = new BlockedThreadWarnings();
     Path tokens = dir.resolve("tokens");
     Files.writeString(tokens, FUZZER + " fuzzer\n" + OPS + " ops admin\n");
     server = SandboxHost.start(dir.resolve("state"), tokens, 0);
@@ -97,6 +99,10 @@ class FuzzIT {
       server.close();
     }
     SandboxHost.removeContainers(dir.resolve("state"));
+    if (blocked != null) {
+      // Last, once all is cleaned up: no attack here may have held this JVM's event loops.
+      blocked.closeAndAssertQuiet();
+    }
   }
 
   @Test

@@ -61,6 +61,7 @@ class GrpcAttackIT {
   static final String MALLORY = "wire-mallory-token-0123456789";
 
   @TempDir static Path dir;
+  static BlockedThreadWarnings blocked;
   static BastionServer server;
   static Api api;
   static RawGrpc raw;
@@ -74,6 +75,7 @@ class GrpcAttackIT {
   @BeforeAll
   static void startServerAndBystander() throws Exception {
     SandboxHost.require();
+    blocked = new BlockedThreadWarnings();
     malloryBox = revokeMalloryAfterSheMadeASandbox();
     Files.writeString(
         dir.resolve("tokens"),
@@ -113,6 +115,10 @@ class GrpcAttackIT {
       server.close();
     }
     SandboxHost.removeContainers(dir.resolve("state"));
+    if (blocked != null) {
+      // Last, once all is cleaned up: no attack here may have held this JVM's event loops.
+      blocked.closeAndAssertQuiet();
+    }
   }
 
   // ------------------------------------------------------------- the gRPC wire
