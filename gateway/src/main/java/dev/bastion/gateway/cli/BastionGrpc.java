@@ -24,7 +24,7 @@ import java.util.function.Function;
  * block the command's thread until they end; a status other than OK is a {@link CliException}
  * naming it and the server's message.
  */
-final class BastionGrpc implements AutoCloseable {
+final class BastionGrpc implements ServerCommand.Client {
 
   /** How long one call may take before the command gives up on the server. */
   private static final long PATIENCE_SECONDS = TimeUnit.MINUTES.toSeconds(10);

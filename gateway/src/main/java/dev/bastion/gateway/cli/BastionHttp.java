@@ -21,7 +21,7 @@ import java.time.Duration;
  * The Bastion resource API over HTTP: one blocking call per method, errors decoded into a {@link
  * CliException} whose message is ready to print.
  */
-final class BastionHttp implements AutoCloseable {
+final class BastionHttp implements ServerCommand.Client {
 
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
   // The server may wait for applied objects to settle before it answers.
