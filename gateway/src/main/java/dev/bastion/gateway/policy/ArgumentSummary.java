@@ -94,11 +94,10 @@ final class ArgumentSummary {
     return total > shown ? out.add("[" + (total - shown) + " more]") : out;
   }
 
-  /** The argument with any secret in it replaced. */
-  static String redact(String arg) {
-    return redact(arg, false);
-  }
-
+  /**
+   * The argument with any secret in it replaced; {@code continuesPastWindow} when the argument goes
+   * on past what was read, so a URL password may end beyond it.
+   */
   private static String redact(String arg, boolean continuesPastWindow) {
     var assignment = ASSIGNMENT.matcher(arg);
     if (assignment.matches() && SECRET_WORD.matcher(assignment.group(1)).find()) {
