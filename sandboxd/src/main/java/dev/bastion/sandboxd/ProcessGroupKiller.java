@@ -15,10 +15,27 @@ final class ProcessGroupKiller {
   private static final Logger LOG = Logger.getLogger(ProcessGroupKiller.class.getName());
   private static final int SIGKILL = 9;
 
-  /** Sends {@code signal} to every process in the group led by {@code leader}. */
+  /**
+   * Sends {@code signal} to every process in the group led by {@code leader}. Until {@code setsid}
+   * has run in a process just started there is no such group yet, and a signal sent that early (a
+   * client that signals right after Exec) went nowhere: then it goes to the leader itself, which is
+   * all the group will ever have held before that moment.
+   */
   void signal(ProcessHandle leader, int signal) {
+    String group = "-" + leader.pid();
+    String alone = Long.toString(leader.pid());
     try {
-      new ProcessBuilder("/bin/sh", "-c", "kill -s " + signal + " -- -" + leader.pid())
+      new ProcessBuilder(
+              "/bin/sh",
+              "-c",
+              "kill -s "
+                  + signal
+                  + " -- "
+                  + group
+                  + " 2>/dev/null || kill -s "
+                  + signal
+                  + " "
+                  + alone)
           .redirectOutput(ProcessBuilder.Redirect.DISCARD)
           .redirectError(ProcessBuilder.Redirect.DISCARD)
           .start()
