@@ -3,6 +3,7 @@ package dev.bastion.client;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.bastion.controller.embedded.SandboxCeilings;
+import dev.bastion.controller.image.PullRules;
 import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.controller.runtime.WorkspaceVolume;
@@ -178,7 +179,8 @@ final class EmbeddedBastion implements BeforeAllCallback, ParameterResolver {
               state.resolve("audit.jsonl"),
               null,
               SandboxCeilings.defaults(),
-              null);
+              null,
+              PullRules.standard());
       try {
         return BastionServer.start(config, line -> System.out.println("[server] " + line));
       } catch (StartupException e) {

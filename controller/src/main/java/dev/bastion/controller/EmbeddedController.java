@@ -7,8 +7,11 @@ import dev.bastion.controller.embedded.EmbeddedHosts;
 import dev.bastion.controller.embedded.EmbeddedPods;
 import dev.bastion.controller.embedded.LocalPodTemplate;
 import dev.bastion.controller.embedded.SandboxCeilings;
+import dev.bastion.controller.embedded.SandboxImages;
 import dev.bastion.controller.embedded.SandboxLayout;
+import dev.bastion.controller.embedded.SandboxSoftware;
 import dev.bastion.controller.embedded.SandboxdKeyFile;
+import dev.bastion.controller.image.ImagePulls;
 import dev.bastion.controller.metrics.AgentSandboxMetrics;
 import dev.bastion.controller.model.ManifestKinds;
 import dev.bastion.controller.model.Sandbox;
@@ -83,8 +86,7 @@ public final class EmbeddedController implements SandboxController {
       Vertx vertx,
       Path stateDir,
       ContainerRuntime runtime,
-      Path rootfs,
-      Path sandboxdJar,
+      SandboxSoftware software,
       SandboxCgroups cgroups,
       EmbeddedOptions options,
       SandboxCeilings ceilings,
@@ -98,12 +100,14 @@ public final class EmbeddedController implements SandboxController {
     SandboxLayout layout = new SandboxLayout(stateDir);
     SandboxdTokens tokens = new SandboxdTokens(SandboxdKeyFile.loadOrCreate(stateDir));
     ContainerObservations observations = new ContainerObservations(runtime);
+    ImagePulls pulls =
+        new ImagePulls(software.images(), () -> SandboxImages.digestsInUse(layout), clock);
     EmbeddedPods pods =
         new EmbeddedPods(
             runtime,
             layout,
-            rootfs,
-            sandboxdJar,
+            new SandboxImages(software.builtInRoot(), layout, pulls),
+            software,
             cgroups,
             new WorkspaceVolume(),
             clock,
@@ -114,6 +118,8 @@ public final class EmbeddedController implements SandboxController {
     EmbeddedHosts hosts = new EmbeddedHosts(runtime, layout, tokens, observations);
     pods.recover(
         store.listAll(Sandbox.class).stream().map(EmbeddedPods::keyOf).collect(Collectors.toSet()));
+    // What a crash or a moved tag left: roots half unpacked, digests no sandbox runs any more.
+    software.images().collect(SandboxImages.digestsInUse(layout));
 
     AgentSandboxMetrics metrics = new AgentSandboxMetrics(registry, NAMESPACES);
     WorkerExecutor apiWorkers = ApiWorkers.open(vertx);

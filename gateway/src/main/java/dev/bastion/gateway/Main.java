@@ -8,6 +8,7 @@ import dev.bastion.gateway.cli.DeleteCommand;
 import dev.bastion.gateway.cli.ExecCommand;
 import dev.bastion.gateway.cli.GetCommand;
 import dev.bastion.gateway.cli.ShellCommand;
+import dev.bastion.gateway.images.ImageCommand;
 import dev.bastion.gateway.images.ImagesCommand;
 import dev.bastion.gateway.server.ServeCommand;
 import dev.bastion.loadtest.bench.BenchCommand;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Command;
       CopyCommand.class,
       AuditCommand.class,
       BenchCommand.class,
-      ImagesCommand.class
+      ImagesCommand.class,
+      ImageCommand.class
     })
 public final class Main implements Runnable {
 

@@ -22,8 +22,6 @@ record AgentUser(int uid, int gid) {
   /** No other user: processes and files keep sandboxd's identity. */
   static final AgentUser SANDBOXD_ITSELF = new AgentUser(-1, -1);
 
-  private static final String SETPRIV = "/usr/bin/setpriv";
-
   /**
    * Parses {@code UID:GID}.
    *
@@ -54,13 +52,13 @@ record AgentUser(int uid, int gid) {
    * so {@code command} starts with no capabilities at all) and sets no_new_privs, so nothing it
    * runs can gain any.
    */
-  List<String> wrap(List<String> command) {
+  List<String> wrap(Path setpriv, List<String> command) {
     if (uid < 0) {
       return command;
     }
-    Stream<String> setpriv =
+    Stream<String> becomeUser =
         Stream.of(
-            SETPRIV,
+            setpriv.toString(),
             "--reuid=" + uid,
             "--regid=" + gid,
             "--clear-groups",
@@ -68,7 +66,7 @@ record AgentUser(int uid, int gid) {
             "--bounding-set=-all",
             "--no-new-privs",
             "--");
-    return Stream.concat(setpriv, command.stream()).toList();
+    return Stream.concat(becomeUser, command.stream()).toList();
   }
 
   /**

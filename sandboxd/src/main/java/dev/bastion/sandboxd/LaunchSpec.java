@@ -30,7 +30,6 @@ record LaunchSpec(
   static final int MAX_ENV_ENTRIES = 1024;
   static final int MAX_TOTAL_BYTES = 256 * 1024;
 
-  private static final String SETSID = "/usr/bin/setsid";
   // Stands in for a command that is not on PATH, so the client sees what a shell would show
   // (exit 127, "<name>: command not found") through the normal event stream.
   private static final String NOT_FOUND_SCRIPT =
@@ -98,8 +97,12 @@ record LaunchSpec(
    * session's controlling terminal, so job control and ^C work. The process becomes {@code user}
    * before anything of the client's runs. Touches the filesystem: call off the event loop.
    */
-  ProcessBuilder toProcessBuilder(WorkspacePaths paths, AgentUser user) throws StatusException {
-    Path dir = cwd.isEmpty() ? paths.hostRoot() : paths.resolveFollowing(cwd).host();
+  ProcessBuilder toProcessBuilder(WorkspacePaths paths, AgentUser user, ProcessDefaults defaults)
+      throws StatusException {
+    Path dir =
+        cwd.isEmpty()
+            ? defaults.cwd().orElse(paths.hostRoot())
+            : paths.resolveFollowing(cwd).host();
     if (!Files.isDirectory(dir)) {
       throw GrpcErrors.invalid("cwd " + cwd + " is not an existing directory");
     }
@@ -110,9 +113,10 @@ record LaunchSpec(
     environment.put("HOME", paths.hostRoot().toString());
     environment.put("LANG", "C.UTF-8");
     environment.put("TERM", terminal.isPresent() ? "xterm-256color" : "dumb");
+    environment.putAll(defaults.env());
     environment.putAll(env);
 
-    List<String> command = new ArrayList<>(List.of(SETSID));
+    List<String> command = new ArrayList<>(List.of(defaults.setsid().toString()));
     if (terminal.isPresent()) {
       command.add("--ctty");
     }
@@ -123,7 +127,7 @@ record LaunchSpec(
     } else {
       command.addAll(List.of("/bin/sh", "-c", NOT_FOUND_SCRIPT, "sh", program));
     }
-    return builder.command(user.wrap(command));
+    return builder.command(user.wrap(defaults.setpriv(), command));
   }
 
   /** Mirrors execvp's search, which setsid performs with the child's PATH. */

@@ -112,7 +112,7 @@ final class ProcessService {
   private record Spawned(Process process, ProcessIo io) {}
 
   private Spawned spawn(LaunchSpec spec) throws StatusException {
-    ProcessBuilder builder = spec.toProcessBuilder(paths, config.runAs());
+    ProcessBuilder builder = spec.toProcessBuilder(paths, config.runAs(), config.processDefaults());
     if (spec.terminal().isEmpty()) {
       Process process = start(builder, spec);
       return new Spawned(process, new PipedIo(process));

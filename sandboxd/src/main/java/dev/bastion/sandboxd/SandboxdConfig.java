@@ -25,6 +25,7 @@ import java.util.Map;
  * @param keepaliveSeconds how long an Exec or Connect stream may stay silent before a keepalive
  *     event is sent, so proxies and idle timeouts along the way do not cut it
  * @param healthCheck probe the configured server once instead of serving
+ * @param processDefaults the environment, working directory and tools every process starts with
  */
 public record SandboxdConfig(
     Path socket,
@@ -38,13 +39,14 @@ public record SandboxdConfig(
     long maxFileBytes,
     int replayBufferBytes,
     long keepaliveSeconds,
-    boolean healthCheck) {
+    boolean healthCheck,
+    ProcessDefaults processDefaults) {
 
   static final String USAGE =
       "usage: sandboxd [--socket PATH] [--listen HOST:PORT] [--token-file PATH] [--health-check]"
           + " [--run-as UID:GID] [--workspace DIR] [--default-timeout-seconds N] [--max-timeout-seconds N]"
           + " [--run-output-cap BYTES] [--max-file-bytes BYTES] [--replay-buffer-bytes BYTES]"
-          + " [--keepalive-seconds N]";
+          + " [--keepalive-seconds N] [--tools-dir DIR] [--image-env-file FILE] [--image-workdir DIR]";
 
   /** Read when {@code --listen} is absent, so a container image can set the address. */
   static final String LISTEN_ENV = "SANDBOXD_LISTEN";
@@ -80,6 +82,7 @@ public record SandboxdConfig(
     long maxFileBytes = 1L << 30;
     long replayBytes = 65_536;
     long keepaliveSeconds = 30;
+    ProcessDefaults defaults = ProcessDefaults.NONE;
     for (int i = 0; i < args.length; i++) {
       String flag = args[i];
       if (flag.equals("--health-check")) {
@@ -103,6 +106,9 @@ public record SandboxdConfig(
         case "--max-file-bytes" -> maxFileBytes = positive(flag, value);
         case "--replay-buffer-bytes" -> replayBytes = positive(flag, value);
         case "--keepalive-seconds" -> keepaliveSeconds = positive(flag, value);
+        case "--tools-dir" -> defaults = defaults.withTools(absolute(flag, value));
+        case "--image-env-file" -> defaults = defaults.withEnvFile(flag, Path.of(value));
+        case "--image-workdir" -> defaults = defaults.withCwd(absolute(flag, value));
         default -> throw new IllegalArgumentException("unknown flag " + flag);
       }
     }
@@ -137,11 +143,20 @@ public record SandboxdConfig(
         maxFileBytes,
         (int) replayBytes,
         keepaliveSeconds,
-        healthCheck);
+        healthCheck,
+        defaults);
   }
 
   private static boolean blank(String value) {
     return value == null || value.isBlank();
+  }
+
+  private static Path absolute(String flag, String value) {
+    Path path = Path.of(value);
+    if (!path.isAbsolute()) {
+      throw new IllegalArgumentException(flag + " must be an absolute path, got " + value);
+    }
+    return path.normalize();
   }
 
   private static long positive(String flag, String value) {

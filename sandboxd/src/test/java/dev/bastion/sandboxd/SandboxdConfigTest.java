@@ -116,4 +116,45 @@ class SandboxdConfigTest {
     assertThatThrownBy(() -> BearerToken.read(temp))
         .hasMessage("the token file " + temp + " cannot be read");
   }
+
+  @Test
+  void anImagesEnvWorkingDirAndToolsBecomeEveryProcesssDefaults() throws Exception {
+    Path env =
+        Files.writeString(temp.resolve("image-env"), "PATH=/opt/app/bin\0MULTI=a\nb\0PATH=/x\0");
+    SandboxdConfig config =
+        SandboxdConfig.parse(
+            NO_ENV,
+            "--socket",
+            "/s",
+            "--image-env-file",
+            env.toString(),
+            "--image-workdir",
+            "/srv/app",
+            "--tools-dir",
+            "/opt/bastion/bin");
+    ProcessDefaults defaults = config.processDefaults();
+    assertThat(defaults.env()).containsExactly(Map.entry("PATH", "/x"), Map.entry("MULTI", "a\nb"));
+    assertThat(defaults.cwd()).contains(Path.of("/srv/app"));
+    assertThat(defaults.setpriv()).isEqualTo(Path.of("/opt/bastion/bin/setpriv"));
+    assertThat(defaults.setsid()).isEqualTo(Path.of("/opt/bastion/bin/setsid"));
+    assertThat(SandboxdConfig.parse(NO_ENV, "--socket", "/s").processDefaults())
+        .isEqualTo(ProcessDefaults.NONE);
+  }
+
+  @Test
+  void refusesImageDefaultsThatAreNotWhatTheHostWrites() throws Exception {
+    Path bad = Files.writeString(temp.resolve("bad-env"), "NOEQUALS\0");
+    assertThatThrownBy(
+            () ->
+                SandboxdConfig.parse(NO_ENV, "--socket", "/s", "--image-env-file", bad.toString()))
+        .hasMessageContaining("not NAME=value");
+    Path huge = Files.write(temp.resolve("huge"), new byte[ProcessDefaults.MAX_ENV_FILE_BYTES + 1]);
+    assertThatThrownBy(
+            () ->
+                SandboxdConfig.parse(NO_ENV, "--socket", "/s", "--image-env-file", huge.toString()))
+        .hasMessageContaining("larger than");
+    assertThatThrownBy(
+            () -> SandboxdConfig.parse(NO_ENV, "--socket", "/s", "--image-workdir", "srv"))
+        .hasMessage("--image-workdir must be an absolute path, got srv");
+  }
 }

@@ -14,6 +14,8 @@ import dev.bastion.controller.runtime.ContainerSpec;
 import dev.bastion.controller.runtime.ContainerState;
 import dev.bastion.controller.runtime.FileTrees;
 import dev.bastion.controller.runtime.OciBundle;
+import dev.bastion.controller.runtime.ProcessDefaults;
+import dev.bastion.controller.runtime.RunnableImage;
 import dev.bastion.controller.runtime.RuntimeFailure;
 import dev.bastion.controller.runtime.SandboxCgroups;
 import dev.bastion.controller.runtime.SandboxLimits;
@@ -67,8 +69,8 @@ public final class EmbeddedPods implements SandboxPods {
 
   private final ContainerRuntime runtime;
   private final SandboxLayout layout;
-  private final Path rootfs;
-  private final Path sandboxdJar;
+  private final SandboxImages images;
+  private final SandboxSoftware software;
   private final SandboxCgroups cgroups;
   private final WorkspaceVolume volumes;
   private final Clock clock;
@@ -81,8 +83,8 @@ public final class EmbeddedPods implements SandboxPods {
   public EmbeddedPods(
       ContainerRuntime runtime,
       SandboxLayout layout,
-      Path rootfs,
-      Path sandboxdJar,
+      SandboxImages images,
+      SandboxSoftware software,
       SandboxCgroups cgroups,
       WorkspaceVolume volumes,
       Clock clock,
@@ -92,8 +94,8 @@ public final class EmbeddedPods implements SandboxPods {
       ContainerObservations observations) {
     this.runtime = runtime;
     this.layout = layout;
-    this.rootfs = rootfs;
-    this.sandboxdJar = sandboxdJar;
+    this.images = images;
+    this.software = software;
     this.cgroups = cgroups;
     this.volumes = volumes;
     this.clock = clock;
@@ -184,7 +186,7 @@ public final class EmbeddedPods implements SandboxPods {
     // would wake each idle sandbox's JVM under gVisor, which costs milliseconds of CPU each time.
     if (pod.answered() || acceptsConnections(layout.socket(name))) {
       observations.answered(name, pod);
-      return observation(PodState.READY, "");
+      return observation(PodState.READY, images.nameOf(name).map(n -> "runs " + n).orElse(""));
     }
     if (Duration.between(pod.at(), clock.instant()).compareTo(readyTimeout) > 0) {
       String reason = "sandboxd did not start within " + readyTimeout.toSeconds() + "s";
@@ -207,9 +209,11 @@ public final class EmbeddedPods implements SandboxPods {
     } catch (InvalidManifestException e) {
       throw new PodStartException(e.getMessage());
     }
+    // Pending while its image is pulled: nothing is reserved or made until it is there.
+    RunnableImage image = images.resolve(spec.image());
     diskBudget.reserve(name, spec.workspaceBytes());
     try {
-      prepareDirectories(name, sandbox.getMetadata().getName(), spec, tokens.of(sandbox));
+      prepareDirectories(name, sandbox.getMetadata().getName(), spec, image, tokens.of(sandbox));
       removeContainer(name);
       runtime.start(name, layout.bundle(name), layout.log(name));
       observations.started(name, clock.instant(), spec.limits());
@@ -270,7 +274,8 @@ public final class EmbeddedPods implements SandboxPods {
   }
 
   private void prepareDirectories(
-      String name, String hostname, LocalSandboxSpec local, String token) throws IOException {
+      String name, String hostname, LocalSandboxSpec local, RunnableImage image, String token)
+      throws IOException {
     Path workspace = layout.workspace(name);
     Path socketDir = layout.socketDir(name);
     Path bundle = layout.bundle(name);
@@ -278,8 +283,9 @@ public final class EmbeddedPods implements SandboxPods {
     FileTrees.delete(socketDir);
     Files.createDirectories(socketDir);
     Files.createDirectories(bundle);
-    Files.setAttribute(workspace, "unix:uid", SandboxPaths.SANDBOX_UID);
-    Files.setAttribute(workspace, "unix:gid", SandboxPaths.SANDBOX_GID);
+    ProcessDefaults defaults = image.defaults();
+    Files.setAttribute(workspace, "unix:uid", defaults.uid());
+    Files.setAttribute(workspace, "unix:gid", defaults.gid());
     Files.setPosixFilePermissions(workspace, PosixFilePermissions.fromString("rwxr-x---"));
     // sandboxd's alone: the sandbox user can neither read the token nor put anything there.
     Files.setAttribute(socketDir, "unix:uid", SandboxPaths.SANDBOXD_UID);
@@ -291,9 +297,25 @@ public final class EmbeddedPods implements SandboxPods {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r--------"))),
         token,
         StandardCharsets.UTF_8);
+    if (!defaults.env().isEmpty()) {
+      // NUL between entries: an image's values may hold newlines.
+      Files.writeString(
+          socketDir.resolve(OciBundle.IMAGE_ENV_NAME),
+          String.join("\0", defaults.env()),
+          StandardCharsets.UTF_8);
+    }
+    images.record(name, image);
     ContainerSpec spec =
         new ContainerSpec(
-            name, hostname, rootfs, sandboxdJar, workspace, socketDir, local.limits());
+            name,
+            hostname,
+            image.rootfs(),
+            defaults,
+            software.sandboxdRuntime(),
+            software.sandboxdJar(),
+            workspace,
+            socketDir,
+            local.limits());
     Files.writeString(
         bundle.resolve("config.json"),
         OciBundle.config(spec).encodePrettily(),

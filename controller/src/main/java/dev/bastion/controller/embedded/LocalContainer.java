@@ -1,5 +1,7 @@
 package dev.bastion.controller.embedded;
 
+import dev.bastion.controller.image.ImageReference;
+import dev.bastion.controller.image.PullPolicy;
 import dev.bastion.controller.model.ManifestText;
 import dev.bastion.controller.runtime.SandboxLimits;
 import dev.bastion.controller.runtime.SandboxPaths;
@@ -9,18 +11,21 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The one container of a pod template as the sandbox it becomes: its image must be the built-in
- * root filesystem, its resources become cgroup limits, its env the processes' environment. sandboxd
- * is always the entry process, so anything about starting, probing or serving is refused.
+ * The one container of a pod template as the sandbox it becomes: its image is the built-in root
+ * filesystem or any image a registry serves, its resources become cgroup limits, its env the
+ * processes' environment. sandboxd is always the entry process, so anything about starting, probing
+ * or serving is refused.
  *
+ * @param image the image and when to pull it
  * @param limits the cgroup limits
  * @param env the environment, in the template's order
  */
-record LocalContainer(SandboxLimits limits, Map<String, String> env) {
+record LocalContainer(ImageChoice image, SandboxLimits limits, Map<String, String> env) {
 
   /** The image name of the built-in Debian root filesystem with python3. */
   static final String IMAGE = "bastion/python";
@@ -36,7 +41,15 @@ record LocalContainer(SandboxLimits limits, Map<String, String> env) {
   private static final String NO_SECRETS = "no secrets or config maps on one machine";
 
   private static final Set<String> ACCEPTED =
-      Set.of("name", "image", "resources", "env", "securityContext", "volumeMounts", "workingDir");
+      Set.of(
+          "name",
+          "image",
+          "imagePullPolicy",
+          "resources",
+          "env",
+          "securityContext",
+          "volumeMounts",
+          "workingDir");
   private static final FieldReasons REASONS =
       new FieldReasons()
           .because(ENTRY_PROCESS, "command", "args", "lifecycle")
@@ -47,7 +60,6 @@ record LocalContainer(SandboxLimits limits, Map<String, String> env) {
               "readinessProbe",
               "startupProbe")
           .because(NO_SECRETS, "envFrom")
-          .because("root filesystems are built in; nothing is pulled", "imagePullPolicy")
           .because(
               "open a terminal with Exec or the WebSocket terminal", "stdin", "stdinOnce", "tty")
           .because(
@@ -68,7 +80,7 @@ record LocalContainer(SandboxLimits limits, Map<String, String> env) {
       int hostCores,
       FieldProblems problems) {
     problems.rejectOthers(path, container, container.getAdditionalProperties(), ACCEPTED, REASONS);
-    image(path + ".image", container.getImage(), problems);
+    ImageChoice image = image(path, container, problems);
     if (container.getWorkingDir() != null
         && !container.getWorkingDir().equals(SandboxPaths.WORKSPACE)) {
       problems.add(
@@ -80,20 +92,34 @@ record LocalContainer(SandboxLimits limits, Map<String, String> env) {
     volumeMounts(path + ".volumeMounts", container.getVolumeMounts(), workspace, problems);
     SandboxLimits limits =
         LocalResources.limits(path + ".resources", container.getResources(), hostCores, problems);
-    return new LocalContainer(limits, env(path + ".env", container.getEnv(), problems));
+    return new LocalContainer(image, limits, env(path + ".env", container.getEnv(), problems));
   }
 
-  private static void image(String path, String image, FieldProblems problems) {
+  private static ImageChoice image(String path, Container container, FieldProblems problems) {
+    String image = container.getImage();
+    String policyName = container.getImagePullPolicy();
+    Optional<PullPolicy> policy = Optional.empty();
+    if (policyName != null) {
+      policy = PullPolicy.named(policyName);
+      if (policy.isEmpty()) {
+        problems.add(
+            path + ".imagePullPolicy",
+            ManifestText.quote(policyName) + " is not Always, IfNotPresent or Never");
+      }
+    }
     if (image == null) {
-      problems.add(path, "required");
-    } else if (!BUILT_IN_IMAGE.matcher(image).matches()) {
-      problems.add(
-          path,
-          "image "
-              + ManifestText.quote(image)
-              + " is not available in embedded mode: use "
-              + IMAGE
-              + " (the built-in Debian root filesystem with python3)");
+      problems.add(path + ".image", "required");
+      return ImageChoice.builtIn();
+    }
+    if (BUILT_IN_IMAGE.matcher(image).matches()) {
+      return ImageChoice.builtIn();
+    }
+    try {
+      ImageReference reference = ImageReference.parse(image);
+      return new ImageChoice(Optional.of(reference), policy.orElse(reference.defaultPullPolicy()));
+    } catch (IllegalArgumentException e) {
+      problems.add(path + ".image", ManifestText.quote(image) + " " + e.getMessage());
+      return ImageChoice.builtIn();
     }
   }
 

@@ -24,7 +24,8 @@ import java.util.Set;
  *   <li>{@code runtimeClassName}: the runtime this server runs ({@code gvisor} or {@code crun});
  *       unset means the same;
  *   <li>exactly one container, whose image is {@code bastion/python} (any tag or digest: the
- *       built-in Debian root filesystem with python3);
+ *       built-in Debian root filesystem with python3) or any image a registry serves, pulled as its
+ *       {@code imagePullPolicy} says (see {@link dev.bastion.controller.image.ImageStore});
  *   <li>{@code resources.limits} {@code memory}, {@code cpu} and {@code ephemeral-storage}: the
  *       memory limit, CPU quota and /tmp size. {@code resources.requests} are checked, not
  *       reserved: they may not exceed the limit (given or default) but have no effect of their own,
@@ -89,7 +90,10 @@ public final class LocalPodTemplate {
               "enableServiceLinks")
           .because(
               "no service accounts exist on one machine", "serviceAccountName", "serviceAccount")
-          .because("root filesystems are built in; nothing is pulled", "imagePullSecrets")
+          .because(
+              "registry credentials are the server's (an auth file skopeo reads, or"
+                  + " --registry-auth-file)",
+              "imagePullSecrets")
           .because(
               "a sandbox runs one container, with sandboxd as its entry process",
               "initContainers",
@@ -157,7 +161,7 @@ public final class LocalPodTemplate {
     LocalContainer container = container(spec.getContainers(), workspace, hostCores, problems);
     problems.throwIfAny();
     return new LocalSandboxSpec(
-        serverRuntime, container.limits(), container.env(), workspace.bytes());
+        serverRuntime, container.image(), container.limits(), container.env(), workspace.bytes());
   }
 
   // Only the runtime this server was started with is installed and set up.

@@ -10,13 +10,18 @@ import java.util.Map;
  * A pod template as the embedded runtime runs it.
  *
  * @param runtime the OCI runtime of the sandbox
+ * @param image the image it runs and when to pull it
  * @param limits its cgroup limits and /tmp size
  * @param env environment of the sandbox's processes, in the template's order
  * @param workspaceBytes the size of the workspace's file system: what the workspace volume claim
  *     template requests, or the default
  */
 public record LocalSandboxSpec(
-    RuntimeKind runtime, SandboxLimits limits, Map<String, String> env, long workspaceBytes) {
+    RuntimeKind runtime,
+    ImageChoice image,
+    SandboxLimits limits,
+    Map<String, String> env,
+    long workspaceBytes) {
 
   public LocalSandboxSpec {
     env = Collections.unmodifiableMap(new LinkedHashMap<>(env));

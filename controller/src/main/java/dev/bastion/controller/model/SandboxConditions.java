@@ -13,9 +13,15 @@ public final class SandboxConditions {
   /** PodScheduled's reason while the scheduler finds no node for the pod. */
   public static final String UNSCHEDULABLE = "Unschedulable";
 
+  /** Ready=False while the sandbox's image is being pulled (embedded mode). */
+  public static final String IMAGE_PULLING = "ImagePulling";
+
+  /** Ready=False when the sandbox's image cannot be pulled or run (embedded mode). */
+  public static final String IMAGE_PULL_FAILED = "ImagePullFailed";
+
   /** Ready=False reasons that no waiting will turn into Ready. */
   public static final List<String> TERMINAL_REASONS =
-      List.of("PodFailed", "PodSucceeded", "SandboxExpired", "ReconcilerError");
+      List.of("PodFailed", "PodSucceeded", "SandboxExpired", "ReconcilerError", IMAGE_PULL_FAILED);
 
   private SandboxConditions() {}
 

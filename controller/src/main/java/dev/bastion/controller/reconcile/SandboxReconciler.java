@@ -64,13 +64,13 @@ public final class SandboxReconciler implements Reconciler {
     boolean wantsPod = !expired && sandbox.getSpec().getOperatingMode() != OperatingMode.Suspended;
 
     PodObservation pod = pods.observe(sandbox);
-    String startError = null;
+    PodStartException startError = null;
     if (wantsPod && pod.state() == PodState.ABSENT) {
       try {
         pods.start(sandbox);
         pod = pods.observe(sandbox);
       } catch (PodStartException e) {
-        startError = e.getMessage();
+        startError = e;
       }
     } else if (!wantsPod && pod.state() != PodState.ABSENT) {
       pods.stop(namespace, name);
@@ -87,7 +87,7 @@ public final class SandboxReconciler implements Reconciler {
 
     Requeue requeue = Requeue.never();
     if (startError != null) {
-      requeue = Requeue.after(START_RETRY);
+      requeue = Requeue.after(startError.retryAfter());
     } else if (pod.state() == PodState.STARTING) {
       requeue = Requeue.after(STARTING_POLL);
     }

@@ -26,7 +26,11 @@ public final class SandboxStatusBuilder {
    * @param startError why its pod could not be started, or null
    */
   public static SandboxStatus build(
-      Sandbox sandbox, PodObservation pod, boolean wantsPod, boolean expired, String startError) {
+      Sandbox sandbox,
+      PodObservation pod,
+      boolean wantsPod,
+      boolean expired,
+      PodStartException startError) {
     Long generation = sandbox.getMetadata().getGeneration();
     List<Condition> conditions = new ArrayList<>();
     conditions.add(ready(pod, wantsPod, expired, startError, generation));
@@ -59,7 +63,11 @@ public final class SandboxStatusBuilder {
   }
 
   private static Condition ready(
-      PodObservation pod, boolean wantsPod, boolean expired, String startError, Long generation) {
+      PodObservation pod,
+      boolean wantsPod,
+      boolean expired,
+      PodStartException startError,
+      Long generation) {
     if (expired) {
       return Conditions.of(
           READY, false, "SandboxExpired", "the sandbox's shutdownTime passed", generation);
@@ -69,10 +77,11 @@ public final class SandboxStatusBuilder {
           READY, false, "SandboxSuspended", "the sandbox is suspended", generation);
     }
     if (startError != null) {
-      return Conditions.of(READY, false, "ReconcilerError", startError, generation);
+      return Conditions.of(READY, false, startError.reason(), startError.getMessage(), generation);
     }
     return switch (pod.state()) {
-      case READY -> Conditions.of(READY, true, "DependenciesReady", "", generation);
+      // On one machine the message names the image the sandbox runs, by digest.
+      case READY -> Conditions.of(READY, true, "DependenciesReady", pod.message(), generation);
       case FAILED -> Conditions.of(READY, false, "PodFailed", pod.message(), generation);
       case SUCCEEDED -> Conditions.of(READY, false, "PodSucceeded", pod.message(), generation);
       case ABSENT, STARTING ->

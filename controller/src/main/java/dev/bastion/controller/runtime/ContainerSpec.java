@@ -7,7 +7,10 @@ import java.nio.file.Path;
  *
  * @param id container id: the name of the sandbox's directory, cgroup and container
  * @param hostname the sandbox's hostname, its Sandbox's name
- * @param rootfs read-only root filesystem
+ * @param rootfs read-only root filesystem: the image's
+ * @param defaults the Env, WorkingDir and User of the image's processes
+ * @param sandboxdRuntime sandboxd's runtime ({@link SandboxdRuntime}), mounted read-only at {@link
+ *     SandboxPaths#SANDBOXD_DIR}
  * @param sandboxdJar the sandboxd jar, mounted read-only at {@link SandboxPaths#SANDBOXD_JAR}
  * @param workspaceDir host directory mounted read-write at /workspace
  * @param socketDir host directory mounted at /run/bastion, where sandboxd creates its socket
@@ -17,6 +20,8 @@ public record ContainerSpec(
     String id,
     String hostname,
     Path rootfs,
+    ProcessDefaults defaults,
+    Path sandboxdRuntime,
     Path sandboxdJar,
     Path workspaceDir,
     Path socketDir,

@@ -3,7 +3,6 @@ package dev.bastion.controller.runtime;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Builds the OCI runtime configuration (config.json) of one sandbox. A pure function of the {@link
@@ -47,27 +46,39 @@ public final class OciBundle {
       List.of(
           "CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE");
 
+  /** Where the host puts the image's Env for sandboxd, in the directory only sandboxd reads. */
+  public static final String IMAGE_ENV_NAME = "image-env";
+
   /**
    * The entry process: tini reaps orphans, sandboxd serves the API on a Unix socket to callers with
-   * the sandbox's token and runs every process as the sandbox user.
+   * the sandbox's token and runs every process as the image's user, with its Env and WorkingDir.
+   * Both come from sandboxd's runtime, not the image.
    */
-  static final List<String> ENTRY_ARGS =
-      Stream.of(
-              List.of("/usr/bin/tini", "-s", "--", "java"),
-              SANDBOXD_JVM_FLAGS,
-              List.of(
-                  "-jar",
-                  SandboxPaths.SANDBOXD_JAR,
-                  "--socket",
-                  SandboxPaths.SOCKET_DIR + "/" + SandboxPaths.SOCKET_NAME,
-                  "--token-file",
-                  SandboxPaths.SOCKET_DIR + "/" + SandboxPaths.TOKEN_NAME,
-                  "--run-as",
-                  SandboxPaths.SANDBOX_UID + ":" + SandboxPaths.SANDBOX_GID,
-                  "--workspace",
-                  SandboxPaths.WORKSPACE))
-          .flatMap(List::stream)
-          .toList();
+  static List<String> entryArgs(ContainerSpec spec) {
+    ProcessDefaults defaults = spec.defaults();
+    List<String> args =
+        new java.util.ArrayList<>(List.of(SandboxdRuntime.TINI, "-s", "--", SandboxdRuntime.JAVA));
+    args.addAll(SANDBOXD_JVM_FLAGS);
+    args.addAll(
+        List.of(
+            "-jar",
+            SandboxPaths.SANDBOXD_JAR,
+            "--socket",
+            SandboxPaths.SOCKET_DIR + "/" + SandboxPaths.SOCKET_NAME,
+            "--token-file",
+            SandboxPaths.SOCKET_DIR + "/" + SandboxPaths.TOKEN_NAME,
+            "--run-as",
+            defaults.uid() + ":" + defaults.gid(),
+            "--workspace",
+            SandboxPaths.WORKSPACE,
+            "--tools-dir",
+            SandboxdRuntime.TOOLS_DIR));
+    if (!defaults.env().isEmpty()) {
+      args.addAll(List.of("--image-env-file", SandboxPaths.SOCKET_DIR + "/" + IMAGE_ENV_NAME));
+    }
+    defaults.workingDir().ifPresent(dir -> args.addAll(List.of("--image-workdir", dir)));
+    return args;
+  }
 
   private static final List<String> MASKED_PATHS =
       List.of(
@@ -91,14 +102,14 @@ public final class OciBundle {
   public static JsonObject config(ContainerSpec spec) {
     return new JsonObject()
         .put("ociVersion", "1.0.2")
-        .put("process", process())
+        .put("process", process(spec))
         .put("root", new JsonObject().put("path", spec.rootfs().toString()).put("readonly", true))
         .put("hostname", spec.hostname())
         .put("mounts", mounts(spec))
         .put("linux", linux(spec));
   }
 
-  private static JsonObject process() {
+  private static JsonObject process(ContainerSpec spec) {
     return new JsonObject()
         .put("terminal", false)
         .put(
@@ -107,7 +118,7 @@ public final class OciBundle {
                 .put("uid", SandboxPaths.SANDBOXD_UID)
                 .put("gid", SandboxPaths.SANDBOXD_GID)
                 .put("additionalGids", new JsonArray()))
-        .put("args", new JsonArray(ENTRY_ARGS))
+        .put("args", new JsonArray(entryArgs(spec)))
         .put(
             "env",
             new JsonArray()
@@ -170,6 +181,14 @@ public final class OciBundle {
                 "nosuid",
                 "nodev",
                 "noexec"))
+        // Executable: sandboxd's Java runtime and tools run from here.
+        .add(
+            bind(
+                SandboxPaths.SANDBOXD_DIR,
+                spec.sandboxdRuntime().toString(),
+                "ro",
+                "nosuid",
+                "nodev"))
         .add(
             bind(
                 SandboxPaths.SANDBOXD_JAR,

@@ -98,13 +98,24 @@ final class SandboxReadiness {
           SandboxView view = reads.view(sandbox);
           return switch (view.phase()) {
             case READY -> Optional.of(view);
-            case FAILED, TERMINATED ->
-                throw SandboxError.unavailable("sandbox failed to start: " + view.message());
+            case FAILED, TERMINATED -> throw startFailure(sandbox, view);
             case PENDING, SUSPENDED -> Optional.empty();
           };
         },
         options.readyTimeout(),
         notWithinTimeout("the sandbox did not become ready"));
+  }
+
+  /**
+   * Why a sandbox did not start, as an API error: an image that cannot be pulled or run is the
+   * caller's to fix (FAILED_PRECONDITION, naming the image); anything else may pass.
+   */
+  private static SandboxError startFailure(Sandbox sandbox, SandboxView view) {
+    if (SandboxConditions.readyReason(sandbox)
+        .equals(Optional.of(SandboxConditions.IMAGE_PULL_FAILED))) {
+      return SandboxError.precondition(view.message());
+    }
+    return SandboxError.unavailable("sandbox failed to start: " + view.message());
   }
 
   /** Completes when sandbox {@code id}'s container is gone and its workspace kept. */

@@ -3,6 +3,8 @@ package dev.bastion.controller.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.bastion.controller.image.ImageReference;
+import dev.bastion.controller.image.PullPolicy;
 import dev.bastion.controller.model.InvalidManifestException;
 import dev.bastion.controller.model.Manifests;
 import dev.bastion.controller.model.Sandbox;
@@ -19,6 +21,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,6 +51,7 @@ class LocalPodTemplateTest {
         .isEqualTo(
             new LocalSandboxSpec(
                 RuntimeKind.GVISOR,
+                ImageChoice.builtIn(),
                 new SandboxLimits(512 * MI, 4096, 1000, 256 * MI),
                 Map.of(),
                 GI));
@@ -120,7 +124,7 @@ class LocalPodTemplateTest {
         "dnsPolicy: None             | dnsPolicy                     | sandboxes have no network",
         "hostname: box               | hostname                      | sandboxes have no network",
         "serviceAccountName: agent   | serviceAccountName            | no service accounts exist on one machine",
-        "imagePullSecrets: [{name: r}] | imagePullSecrets            | root filesystems are built in; nothing is pulled",
+        "imagePullSecrets: [{name: r}] | imagePullSecrets            | registry credentials are the server's (an auth file skopeo reads, or --registry-auth-file)",
         "initContainers: [{name: i, image: x}] | initContainers      | a sandbox runs one container, with sandboxd as its entry process",
         "terminationGracePeriodSeconds: 30 | terminationGracePeriodSeconds | a sandbox is stopped at once",
         "activeDeadlineSeconds: 60   | activeDeadlineSeconds         | use shutdownTime",
@@ -143,7 +147,6 @@ class LocalPodTemplateTest {
         "readinessProbe: {exec: {command: [x]}} | readinessProbe | readiness is sandboxd answering on its socket",
         "livenessProbe: {exec: {command: [x]}}  | livenessProbe  | readiness is sandboxd answering on its socket",
         "envFrom: [{secretRef: {name: s}}] | envFrom    | no secrets or config maps on one machine",
-        "imagePullPolicy: IfNotPresent | imagePullPolicy | root filesystems are built in; nothing is pulled",
         "tty: true                   | tty              | open a terminal with Exec or the WebSocket terminal",
         "volumeDevices: [{name: d, devicePath: /dev/x}] | volumeDevices | no block devices on one machine",
       })
@@ -239,22 +242,52 @@ class LocalPodTemplateTest {
   }
 
   @Test
-  void onlyTheBuiltInImageExists() {
+  void theBuiltInImageIsNamedByAnyTagOrDigestAndIsNeverPulled() {
     for (String image :
         List.of(
             "bastion/python", "bastion/python:3.11", "bastion/python@sha256:" + "a".repeat(64))) {
-      assertThat(map(pod("{containers: [{name: main, image: \"" + image + "\"}]}")).runtime())
-          .isEqualTo(RuntimeKind.GVISOR);
+      assertThat(map(pod("{containers: [{name: main, image: \"" + image + "\"}]}")).image())
+          .isEqualTo(ImageChoice.builtIn());
     }
-    for (String image : List.of("python:3.12", "docker.io/bastion/python", "bastion/python:")) {
+  }
+
+  @Test
+  void anyOtherImageIsPulledAsKubernetesWouldByDefault() {
+    assertThat(map(pod("{containers: [{name: main, image: \"python:3.12\"}]}")).image())
+        .isEqualTo(
+            new ImageChoice(
+                Optional.of(ImageReference.parse("docker.io/library/python:3.12")),
+                PullPolicy.IF_NOT_PRESENT));
+    assertThat(map(pod("{containers: [{name: main, image: \"127.0.0.1:5000/a/b\"}]}")).image())
+        .isEqualTo(
+            new ImageChoice(
+                Optional.of(ImageReference.parse("127.0.0.1:5000/a/b:latest")), PullPolicy.ALWAYS));
+    assertThat(
+            map(pod("{containers: [{name: main, image: \"a/b:1\", imagePullPolicy: Never}]}"))
+                .image()
+                .policy())
+        .isEqualTo(PullPolicy.NEVER);
+  }
+
+  @Test
+  void referencesThatAreNotImagesAreRefusedBeforeAnyToolSeesThem() {
+    for (String image :
+        List.of(
+            "-v",
+            "oci:/etc",
+            "docker://x/y",
+            "Python:3",
+            "bastion/python:",
+            "a b",
+            "x@sha256:12")) {
       assertThat(problems(pod("{containers: [{name: main, image: \"" + image + "\"}]}")))
-          .containsExactly(
-              MAIN
-                  + ".image: image \""
-                  + image
-                  + "\" is not available in embedded mode: use"
-                  + " bastion/python (the built-in Debian root filesystem with python3)");
+          .singleElement()
+          .asString()
+          .startsWith(MAIN + ".image: \"" + image + "\" is not an image reference");
     }
+    assertThat(problems(pod("{containers: [{name: main, image: a, imagePullPolicy: Sometimes}]}")))
+        .containsExactly(
+            MAIN + ".imagePullPolicy: \"Sometimes\" is not Always, IfNotPresent or Never");
   }
 
   @Test

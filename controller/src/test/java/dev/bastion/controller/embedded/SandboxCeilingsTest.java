@@ -35,6 +35,7 @@ class SandboxCeilingsTest {
   }
 
   private static LocalSandboxSpec spec(SandboxLimits limits, long workspaceBytes) {
-    return new LocalSandboxSpec(RuntimeKind.GVISOR, limits, Map.of(), workspaceBytes);
+    return new LocalSandboxSpec(
+        RuntimeKind.GVISOR, ImageChoice.builtIn(), limits, Map.of(), workspaceBytes);
   }
 }

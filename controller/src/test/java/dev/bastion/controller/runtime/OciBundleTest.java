@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class OciBundleTest {
@@ -15,6 +16,8 @@ class OciBundleTest {
           "sbx-abc",
           "sbx-abc",
           Path.of("/cache/rootfs"),
+          new ProcessDefaults(List.of("GREETING=hi"), Optional.of("/srv"), 1234, 1235),
+          Path.of("/cache/sandboxd-runtime/v1-x"),
           Path.of("/build/sandboxd.jar"),
           Path.of("/state/sandboxes/sbx-abc/workspace"),
           Path.of("/state/sandboxes/sbx-abc/run"),
@@ -45,10 +48,30 @@ class OciBundleTest {
     assertThat(caps.getJsonArray("inheritable")).isEmpty();
     assertThat(caps.getJsonArray("ambient")).isEmpty();
     List<Object> args = process.getJsonArray("args").getList();
-    assertThat(args.get(0)).isEqualTo("/usr/bin/tini");
-    assertThat(args).contains("/opt/bastion/sandboxd.jar");
-    assertThat(args.get(args.indexOf("--run-as") + 1))
-        .isEqualTo(SandboxPaths.SANDBOX_UID + ":" + SandboxPaths.SANDBOX_GID);
+    assertThat(args.get(0)).isEqualTo("/opt/bastion/bin/tini");
+    assertThat(args).contains("/opt/bastion/java/bin/java", "/opt/bastion/sandboxd.jar");
+    assertThat(args.get(args.indexOf("--run-as") + 1)).isEqualTo("1234:1235");
+  }
+
+  @Test
+  void theImagesEnvAndWorkingDirAreSandboxdsDefaultsForEveryProcess() {
+    List<Object> args = config.getJsonObject("process").getJsonArray("args").getList();
+    assertThat(args.get(args.indexOf("--image-workdir") + 1)).isEqualTo("/srv");
+    assertThat(args.get(args.indexOf("--image-env-file") + 1)).isEqualTo("/run/bastion/image-env");
+    assertThat(args.get(args.indexOf("--tools-dir") + 1)).isEqualTo("/opt/bastion/bin");
+  }
+
+  @Test
+  void sandboxdsRuntimeIsMountedReadOnlyWithTheJarOnTop() {
+    List<String> destinations =
+        config.getJsonArray("mounts").stream()
+            .map(m -> ((JsonObject) m).getString("destination"))
+            .toList();
+    assertThat(destinations.indexOf("/opt/bastion"))
+        .isLessThan(destinations.indexOf("/opt/bastion/sandboxd.jar"));
+    JsonObject runtime = mount("/opt/bastion");
+    assertThat(runtime.getString("source")).isEqualTo("/cache/sandboxd-runtime/v1-x");
+    assertThat(runtime.getJsonArray("options").getList()).contains("ro", "nosuid", "nodev");
   }
 
   @Test

@@ -2,10 +2,13 @@ package dev.bastion.gateway.server;
 
 import dev.bastion.controller.EmbeddedController;
 import dev.bastion.controller.SandboxController;
+import dev.bastion.controller.embedded.SandboxSoftware;
+import dev.bastion.controller.image.ImageStore;
 import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.RootFilesystem;
 import dev.bastion.controller.runtime.RuntimeFailure;
 import dev.bastion.controller.runtime.SandboxCgroups;
+import dev.bastion.controller.runtime.SandboxdRuntime;
 import dev.bastion.controller.sandbox.EmbeddedOptions;
 import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.gateway.access.FileStreams;
@@ -105,16 +108,21 @@ public final class BastionServer {
     }
     HostChecks.verify(config);
     RootFilesystem rootfs = new RootFilesystem(config.cacheDir(), config.mirror());
-    Path rootfsPath;
+    SandboxSoftware software;
     try {
-      rootfsPath = rootfs.ensure(progress);
+      software =
+          new SandboxSoftware(
+              rootfs.ensure(progress),
+              new ImageStore(config.cacheDir().resolve("images"), config.registries()),
+              SandboxdRuntime.ofThisJdk(config.cacheDir()).ensure(progress),
+              config.sandboxdJar().toAbsolutePath());
     } catch (RuntimeFailure e) {
       throw new StartupException(e.getMessage());
     }
     return startLocking(
         config,
         new ControllerChoice(
-            (vertx, metrics) -> embeddedController(config, vertx, rootfsPath, metrics),
+            (vertx, metrics) -> embeddedController(config, vertx, software, metrics),
             rootfs::isReady,
             true));
   }
@@ -241,7 +249,7 @@ public final class BastionServer {
 
   /** Loads the store and cleans up after the last run, off the event loop: both touch the disk. */
   private static Future<SandboxController> embeddedController(
-      ServerConfig config, Vertx vertx, Path rootfs, PrometheusMeterRegistry metrics) {
+      ServerConfig config, Vertx vertx, SandboxSoftware software, PrometheusMeterRegistry metrics) {
     return vertx.executeBlocking(
         () ->
             (SandboxController)
@@ -250,8 +258,7 @@ public final class BastionServer {
                     config.stateDir(),
                     new ContainerRuntime(
                         config.runtime(), config.stateDir().resolve(config.runtime().id())),
-                    rootfs,
-                    config.sandboxdJar().toAbsolutePath(),
+                    software,
                     new SandboxCgroups(Path.of("/sys/fs/cgroup")),
                     EmbeddedOptions.defaults(),
                     config.ceilings(),

@@ -1,16 +1,17 @@
 package dev.bastion.gateway.server;
 
 import dev.bastion.controller.embedded.SandboxCeilings;
+import dev.bastion.controller.image.PullRules;
 import dev.bastion.controller.model.ManifestValidator;
 import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.gateway.auth.MetricsToken;
-import io.fabric8.kubernetes.api.model.Quantity;
+import dev.bastion.gateway.images.RegistryOptions;
 import io.fabric8.kubernetes.client.Config;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bastion serve}: sandboxes on this machine (embedded mode), or Pods on Kubernetes. */
@@ -116,6 +117,8 @@ public final class ServeCommand implements Callable<Integer> {
               + " directory's file system).")
   String workspaceDisk;
 
+  @Mixin RegistryOptions registries;
+
   @Option(names = "--sandboxd-jar", description = "The sandboxd jar mounted into sandboxes.")
   Path sandboxdJar = Path.of(System.getProperty("bastion.sandboxd.jar", "sandboxd.jar"));
 
@@ -152,8 +155,10 @@ public final class ServeCommand implements Callable<Integer> {
     }
     SandboxCeilings ceilings;
     MetricsToken metricsToken;
+    PullRules pullRules;
     try {
       ceilings = ceilings();
+      pullRules = registries.rules();
       metricsToken = metricsTokenFile == null ? null : MetricsToken.read(metricsTokenFile);
     } catch (IllegalArgumentException e) {
       System.err.println("bastion: " + e.getMessage());
@@ -180,7 +185,8 @@ public final class ServeCommand implements Callable<Integer> {
             auditLog != null ? auditLog : stateDir.resolve("audit.jsonl"),
             kubernetes ? namespaceToServe() : null,
             ceilings,
-            metricsToken);
+            metricsToken,
+            pullRules);
     BastionServer server;
     try {
       server = BastionServer.start(config, line -> System.out.println("bastion: " + line));
@@ -222,28 +228,11 @@ public final class ServeCommand implements Callable<Integer> {
 
   private SandboxCeilings ceilings() {
     return new SandboxCeilings(
-        quantity("--max-sandbox-memory", maxSandboxMemory, 1),
-        quantity("--max-sandbox-cpu", maxSandboxCpu, 1000),
-        quantity("--max-sandbox-tmp", maxSandboxTmp, 1),
-        quantity("--max-sandbox-workspace", maxSandboxWorkspace, 1),
-        workspaceDisk == null ? 0 : quantity("--workspace-disk", workspaceDisk, 1));
-  }
-
-  /** A Kubernetes quantity ({@code 4Gi}, {@code 500m}) times {@code scale}, as a whole number. */
-  private static long quantity(String flag, String value, int scale) {
-    try {
-      long amount =
-          Quantity.getAmountInBytes(new Quantity(value))
-              .multiply(BigDecimal.valueOf(scale))
-              .longValueExact();
-      if (amount <= 0) {
-        throw new ArithmeticException();
-      }
-      return amount;
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      throw new IllegalArgumentException(
-          flag + " takes a positive quantity such as 4Gi, 2 or 500m, not '" + value + "'");
-    }
+        Quantities.positive("--max-sandbox-memory", maxSandboxMemory, 1),
+        Quantities.positive("--max-sandbox-cpu", maxSandboxCpu, 1000),
+        Quantities.positive("--max-sandbox-tmp", maxSandboxTmp, 1),
+        Quantities.positive("--max-sandbox-workspace", maxSandboxWorkspace, 1),
+        workspaceDisk == null ? 0 : Quantities.positive("--workspace-disk", workspaceDisk, 1));
   }
 
   private String namespaceToServe() {

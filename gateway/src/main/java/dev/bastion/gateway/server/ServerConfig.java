@@ -1,6 +1,7 @@
 package dev.bastion.gateway.server;
 
 import dev.bastion.controller.embedded.SandboxCeilings;
+import dev.bastion.controller.image.PullRules;
 import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.gateway.auth.MetricsToken;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.nio.file.Path;
  * @param kubernetesNamespace the namespace served on Kubernetes; null in embedded mode
  * @param ceilings what embedded mode grants one sandbox, and all workspaces together, at most
  * @param metricsToken the bearer token /metrics asks for; null serves it to anyone
+ * @param registries how embedded mode reaches image registries (plain-HTTP ones, credentials)
  */
 public record ServerConfig(
     String host,
@@ -34,7 +36,8 @@ public record ServerConfig(
     Path auditLog,
     String kubernetesNamespace,
     SandboxCeilings ceilings,
-    MetricsToken metricsToken) {
+    MetricsToken metricsToken,
+    PullRules registries) {
 
   /** Largest gRPC message an agent may send: a 4 MiB payload plus framing. */
   public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024 + 16 * 1024;

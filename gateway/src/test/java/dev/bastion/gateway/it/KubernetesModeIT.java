@@ -9,6 +9,7 @@ import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.Sandbox;
 import dev.bastion.controller.embedded.SandboxCeilings;
+import dev.bastion.controller.image.PullRules;
 import dev.bastion.controller.kubernetes.ClusterFixtures;
 import dev.bastion.controller.kubernetes.MockCluster;
 import dev.bastion.controller.model.SandboxClaim;
@@ -125,7 +126,8 @@ class KubernetesModeIT {
             dir.resolve("state").resolve("audit.jsonl"),
             NAMESPACE,
             SandboxCeilings.defaults(),
-            null);
+            null,
+            PullRules.standard());
     server = BastionServer.start(config, System.out::println);
     grpc = new Api(port);
     awaitPoolReady("python");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bastion.controller.embedded.SandboxCeilings;
+import dev.bastion.controller.image.PullRules;
 import dev.bastion.controller.runtime.ContainerRuntime;
 import dev.bastion.controller.runtime.RootFilesystem;
 import dev.bastion.controller.runtime.RuntimeKind;
@@ -51,7 +52,8 @@ final class SandboxHost {
         state.resolve("audit.jsonl"),
         null,
         SandboxCeilings.defaults(),
-        metricsToken);
+        metricsToken,
+        PullRules.standard());
   }
 
   /**
