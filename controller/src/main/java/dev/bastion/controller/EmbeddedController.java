@@ -57,6 +57,7 @@ public final class EmbeddedController implements SandboxController {
   private final PoliciesInForce policies;
   private final AgentSandboxMetrics metrics;
   private final WorkerExecutor apiWorkers;
+  private final ImagePulls pulls;
   private String deployment;
 
   private EmbeddedController(
@@ -67,8 +68,10 @@ public final class EmbeddedController implements SandboxController {
       ResourceAdmin admin,
       PoliciesInForce policies,
       AgentSandboxMetrics metrics,
-      WorkerExecutor apiWorkers) {
+      WorkerExecutor apiWorkers,
+      ImagePulls pulls) {
     this.vertx = vertx;
+    this.pulls = pulls;
     this.store = store;
     this.loop = loop;
     this.sandboxes = sandboxes;
@@ -106,7 +109,7 @@ public final class EmbeddedController implements SandboxController {
         new EmbeddedPods(
             runtime,
             layout,
-            new SandboxImages(software.builtInRoot(), layout, pulls),
+            new SandboxImages(software.builtInRoot(), layout, pulls, clock),
             software,
             cgroups,
             new WorkspaceVolume(),
@@ -135,7 +138,15 @@ public final class EmbeddedController implements SandboxController {
             sandboxes.admission(),
             object -> checkLocally(object, runtime.kind(), ceilings));
     return new EmbeddedController(
-        vertx, store, loop, sandboxes, admin, new PoliciesInForce(store), metrics, apiWorkers);
+        vertx,
+        store,
+        loop,
+        sandboxes,
+        admin,
+        new PoliciesInForce(store),
+        metrics,
+        apiWorkers,
+        pulls);
   }
 
   @Override
@@ -151,7 +162,15 @@ public final class EmbeddedController implements SandboxController {
   public Future<Void> stop() {
     Future<Void> undeployed =
         deployment == null ? Future.succeededFuture() : vertx.undeploy(deployment);
-    return undeployed.onComplete(done -> apiWorkers.close());
+    return undeployed
+        .eventually(
+            () ->
+                vertx.executeBlocking(
+                    () -> {
+                      pulls.close();
+                      return null;
+                    }))
+        .onComplete(done -> apiWorkers.close());
   }
 
   @Override

@@ -89,12 +89,17 @@ public final class BastionClient implements AutoCloseable {
 
   /** Creates a cold sandbox; blocks until it is READY. */
   SandboxLease create() {
+    return create(TEMPLATE);
+  }
+
+  /** Creates a cold sandbox from {@code template}; blocks until it is READY. */
+  SandboxLease create(String template) {
     Sandbox sandbox =
         await(
             call(
                 gateway,
                 SandboxesGrpcClient.Create,
-                CreateSandboxRequest.newBuilder().setTemplate(TEMPLATE).build()));
+                CreateSandboxRequest.newBuilder().setTemplate(template).build()));
     SandboxLease lease = new SandboxLease(this, sandbox.getId());
     if (sandbox.getPhase() != Sandbox.Phase.READY) {
       lease.close();

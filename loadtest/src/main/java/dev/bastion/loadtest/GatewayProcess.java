@@ -38,27 +38,33 @@ final class GatewayProcess implements AutoCloseable {
    */
   static GatewayProcess start(Path repo, Path stateDir, int warm)
       throws IOException, InterruptedException {
+    return start(repo, stateDir, warm, List.of());
+  }
+
+  /** The same, with more {@code serve} options. */
+  static GatewayProcess start(Path repo, Path stateDir, int warm, List<String> serveOptions)
+      throws IOException, InterruptedException {
     int port = freePort();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Path log = stateDir.resolve("gateway.log");
     Files.createDirectories(stateDir);
+    List<String> argv =
+        new java.util.ArrayList<>(
+            List.of(
+                java,
+                "-Dbastion.sandboxd.jar=" + repo.resolve("sandboxd/target/sandboxd.jar"),
+                "-jar",
+                repo.resolve("gateway/target/bastion.jar").toString(),
+                "serve",
+                "--port",
+                Integer.toString(port),
+                "--state-dir",
+                stateDir.toString(),
+                "--warm",
+                Integer.toString(warm)));
+    argv.addAll(serveOptions);
     Process process =
-        new ProcessBuilder(
-                List.of(
-                    java,
-                    "-Dbastion.sandboxd.jar=" + repo.resolve("sandboxd/target/sandboxd.jar"),
-                    "-jar",
-                    repo.resolve("gateway/target/bastion.jar").toString(),
-                    "serve",
-                    "--port",
-                    Integer.toString(port),
-                    "--state-dir",
-                    stateDir.toString(),
-                    "--warm",
-                    Integer.toString(warm)))
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
-            .start();
+        new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long begin = System.nanoTime();
     try {
       awaitReady(process, port, log);

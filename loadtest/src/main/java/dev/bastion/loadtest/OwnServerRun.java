@@ -3,6 +3,7 @@ package dev.bastion.loadtest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A benchmark on a server of its own: starts it from the checkout's jars on a fresh state directory
@@ -29,9 +30,23 @@ final class OwnServerRun {
    */
   static int run(String name, Path repo, int warm, Report report, Path out, Body body)
       throws IOException, InterruptedException {
+    return run(name, repo, warm, List.of(), report, out, body);
+  }
+
+  /** The same, with more {@code serve} options. */
+  static int run(
+      String name,
+      Path repo,
+      int warm,
+      List<String> serveOptions,
+      Report report,
+      Path out,
+      Body body)
+      throws IOException, InterruptedException {
     int status = 0;
     Path stateDir = Files.createTempDirectory("bastion-" + name + "-");
-    try (GatewayProcess gateway = GatewayProcess.start(repo.toAbsolutePath(), stateDir, warm);
+    try (GatewayProcess gateway =
+            GatewayProcess.start(repo.toAbsolutePath(), stateDir, warm, serveOptions);
         BastionClient client =
             BastionClient.connect(gateway.port(), GatewayProcess.token(stateDir))) {
       body.run(gateway, client, stateDir);

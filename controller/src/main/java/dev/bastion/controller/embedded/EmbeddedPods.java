@@ -210,7 +210,7 @@ public final class EmbeddedPods implements SandboxPods {
       throw new PodStartException(e.getMessage());
     }
     // Pending while its image is pulled: nothing is reserved or made until it is there.
-    RunnableImage image = images.resolve(spec.image());
+    RunnableImage image = images.resolve(name, spec.image());
     diskBudget.reserve(name, spec.workspaceBytes());
     try {
       prepareDirectories(name, sandbox.getMetadata().getName(), spec, image, tokens.of(sandbox));
@@ -244,6 +244,7 @@ public final class EmbeddedPods implements SandboxPods {
   public void remove(String namespace, String sandboxName) {
     stop(namespace, sandboxName);
     String name = key(namespace, sandboxName);
+    images.forget(name);
     volumes.unmount(layout.workspace(name));
     try {
       FileTrees.delete(layout.dir(name));

@@ -13,9 +13,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -30,16 +34,20 @@ public final class SandboxImages {
   private final Path builtInRoot;
   private final SandboxLayout layout;
   private final ImagePulls pulls;
+  private final Clock clock;
+  // When each sandbox still waiting for its image first asked: Always needs a pull begun since.
+  private final Map<String, Instant> firstAsked = new ConcurrentHashMap<>();
 
   /**
    * @param builtInRoot the built-in Debian root filesystem
    * @param layout where sandboxes' directories are
    * @param pulls where every other image comes from
    */
-  public SandboxImages(Path builtInRoot, SandboxLayout layout, ImagePulls pulls) {
+  public SandboxImages(Path builtInRoot, SandboxLayout layout, ImagePulls pulls, Clock clock) {
     this.builtInRoot = builtInRoot;
     this.layout = layout;
     this.pulls = pulls;
+    this.clock = clock;
   }
 
   /**
@@ -47,18 +55,26 @@ public final class SandboxImages {
    *
    * @throws PodStartException pending while it is pulled, failed when it cannot be had
    */
-  RunnableImage resolve(ImageChoice choice) {
+  RunnableImage resolve(String id, ImageChoice choice) {
     if (choice.reference().isEmpty()) {
       return new RunnableImage(builtInRoot, ProcessDefaults.builtIn(), LocalContainer.IMAGE, "");
     }
+    Instant since = firstAsked.computeIfAbsent(id, key -> clock.instant());
     try {
-      LocalImage image = pulls.require(choice.reference().get(), choice.policy());
+      LocalImage image = pulls.require(choice.reference().get(), choice.policy(), since);
+      firstAsked.remove(id);
       return new RunnableImage(image.rootfs(), image.defaults(), image.pinned(), image.digest());
     } catch (ImagePending e) {
       throw PodStartException.pending(SandboxConditions.IMAGE_PULLING, e.getMessage());
     } catch (ImageFailure e) {
+      firstAsked.remove(id);
       throw PodStartException.failed(SandboxConditions.IMAGE_PULL_FAILED, e.getMessage());
     }
+  }
+
+  /** Forgets a sandbox that went while it waited for its image. */
+  void forget(String id) {
+    firstAsked.remove(id);
   }
 
   /** Records that sandbox {@code id} runs {@code image}. */

@@ -9,9 +9,10 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Stops an image tool by what it writes, not by what it was given: a layer of a few megabytes can
- * unpack to the whole disk. While the tool runs, the store's file system is looked at five times a
- * second; the tool is killed once it has used more than one image may, or once less than the
- * reserve is left for everything else on that disk (workspaces, the store itself).
+ * unpack to the whole disk. Also stops it when the thread that waits for it is interrupted. While
+ * the tool runs, the store's file system is looked at five times a second; the tool is killed once
+ * it has used more than one image may, or once less than the reserve is left for everything else on
+ * that disk (workspaces, the store itself).
  *
  * @param what what the tool makes, e.g. "image r/app:1", for the message when it is stopped
  * @param store a path on the store's file system
@@ -29,6 +30,9 @@ record DiskGuard(String what, Path store, long maxBytes, long reserveBytes) {
    */
   AtomicReference<String> watch(Process process) {
     AtomicReference<String> stopped = new AtomicReference<>();
+    // The thread waiting for the tool: interrupted when the server stops, which must not wait for
+    // a pull that could take minutes.
+    Thread owner = Thread.currentThread();
     FileStore disk;
     long freeAtStart;
     try {
@@ -42,6 +46,11 @@ record DiskGuard(String what, Path store, long maxBytes, long reserveBytes) {
             () -> {
               try {
                 while (!process.waitFor(PERIOD_MILLIS, TimeUnit.MILLISECONDS)) {
+                  if (owner.isInterrupted()) {
+                    stopped.set(what + " was stopped: the server is stopping");
+                    process.destroyForcibly();
+                    return;
+                  }
                   long free = disk.getUsableSpace();
                   String reason = reason(freeAtStart, free);
                   if (reason != null) {

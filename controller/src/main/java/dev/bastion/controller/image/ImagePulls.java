@@ -41,12 +41,14 @@ public final class ImagePulls implements AutoCloseable {
 
   /** One pull of a reference: its progress while it runs, then its outcome. */
   private static final class Pull {
+    final Instant started;
     volatile String progress;
     volatile LocalImage image;
     volatile ImageFailure failure;
     volatile Instant finished;
 
-    Pull(String progress) {
+    Pull(Instant started, String progress) {
+      this.started = started;
       this.progress = progress;
     }
   }
@@ -61,12 +63,15 @@ public final class ImagePulls implements AutoCloseable {
   }
 
   /**
-   * The image a sandbox starting now runs.
+   * The image a sandbox runs. With {@code Always} only a pull that began at {@code since} or later
+   * will do, so a tag moved before the sandbox asked is followed, and sandboxes that ask together
+   * share one pull.
    *
+   * @param since when the sandbox first asked for it
    * @throws ImagePending while it is being pulled
    * @throws ImageFailure when it cannot be had, naming it and why
    */
-  public LocalImage require(ImageReference reference, PullPolicy policy) {
+  public LocalImage require(ImageReference reference, PullPolicy policy, Instant since) {
     if (policy != PullPolicy.ALWAYS) {
       var kept = store.local(reference);
       if (kept.isPresent()) {
@@ -80,10 +85,12 @@ public final class ImagePulls implements AutoCloseable {
                 + " pull or load it first (bastion image pull, bastion image load)");
       }
     }
-    String key = reference.toString();
+    Instant notBefore = policy == PullPolicy.ALWAYS ? since : Instant.MIN;
     Pull pull =
         byReference.compute(
-            key, (k, current) -> current == null || stale(current) ? start(reference) : current);
+            reference.toString(),
+            (key, current) -> usable(current, notBefore) ? current : start(reference));
+    forgetOldPulls();
     if (pull.finished == null) {
       throw new ImagePending(pull.progress);
     }
@@ -93,12 +100,31 @@ public final class ImagePulls implements AutoCloseable {
     return pull.image;
   }
 
-  private boolean stale(Pull pull) {
-    return pull.finished != null && clock.instant().isAfter(pull.finished.plus(REUSE));
+  /**
+   * Whether {@code pull} answers a sandbox that needs a pull begun at {@code notBefore} or later.
+   */
+  private boolean usable(Pull pull, Instant notBefore) {
+    if (pull == null) {
+      return false;
+    }
+    if (pull.finished == null) {
+      // One pull at a time per reference: a newer one is started once this one is done.
+      return true;
+    }
+    boolean fresh = !pull.started.isBefore(notBefore);
+    boolean failedLately =
+        pull.failure != null && !clock.instant().isAfter(pull.finished.plus(REUSE));
+    return fresh && (pull.failure == null || failedLately);
+  }
+
+  /** Keeps what is remembered bounded by the references named lately, whatever tenants name. */
+  private void forgetOldPulls() {
+    Instant horizon = clock.instant().minus(REUSE.multipliedBy(6));
+    byReference.values().removeIf(p -> p.finished != null && p.finished.isBefore(horizon));
   }
 
   private Pull start(ImageReference reference) {
-    Pull pull = new Pull("waiting to pull " + reference);
+    Pull pull = new Pull(clock.instant(), "waiting to pull " + reference);
     pulls.execute(
         () -> {
           try {
@@ -135,8 +161,16 @@ public final class ImagePulls implements AutoCloseable {
     }
   }
 
+  /** Stops the pull under way (its tool is killed) and waits for its thread to end. Blocking. */
   @Override
   public void close() {
     pulls.shutdownNow();
+    try {
+      if (!pulls.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS)) {
+        LOG.warning("a pull did not stop within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
