@@ -7,6 +7,7 @@ import dev.bastion.controller.runtime.FileTrees;
 import dev.bastion.loadtest.bench.LatencyRecorder;
 import dev.bastion.loadtest.images.Commands;
 import dev.bastion.loadtest.images.ImageBuilder;
+import dev.bastion.loadtest.images.ImageTemplates;
 import dev.bastion.loadtest.images.LocalRegistry;
 import dev.bastion.loadtest.images.OwnImageCache;
 import io.vertx.core.json.JsonObject;
@@ -106,8 +107,8 @@ public final class ImageBenchmark {
           (gateway, client, stateDir) -> {
             ResourceHttp resources =
                 new ResourceHttp(gateway.port(), GatewayProcess.token(stateDir));
-            resources.apply(template("custom", image));
-            resources.apply(template("builtin", "bastion/python"));
+            resources.apply(ImageTemplates.of("custom", image, "IfNotPresent"));
+            resources.apply(ImageTemplates.of("builtin", "bastion/python", ""));
             // Pulled once, untimed: what is compared is a create from an image already kept.
             client.create("custom").close();
             report.put("cold_create", coldCreates(client, createsEach));
@@ -206,19 +207,5 @@ public final class ImageBenchmark {
   private static long kib(Path dir) {
     String out = Commands.require(List.of("du", "-sk", "-x", dir.toString()));
     return Long.parseLong(out.strip().split("\\s+")[0]);
-  }
-
-  private static String template(String name, String image) {
-    return """
-        apiVersion: extensions.agents.x-k8s.io/v1beta1
-        kind: SandboxTemplate
-        metadata: {name: %s}
-        spec:
-          podTemplate:
-            spec:
-              containers:
-              - {name: main, image: "%s", imagePullPolicy: IfNotPresent}
-        """
-        .formatted(name, image);
   }
 }

@@ -27,7 +27,7 @@ public final class ImagePulls implements AutoCloseable {
    */
   static final Duration REUSE = Duration.ofSeconds(10);
 
-  private final ImageStore store;
+  private final ImageSource store;
   private final Supplier<Set<String>> digestsInUse;
   private final Clock clock;
   private final ExecutorService pulls =
@@ -56,7 +56,7 @@ public final class ImagePulls implements AutoCloseable {
   /**
    * @param digestsInUse the digests sandboxes run now, kept by the collection after each pull
    */
-  public ImagePulls(ImageStore store, Supplier<Set<String>> digestsInUse, Clock clock) {
+  public ImagePulls(ImageSource store, Supplier<Set<String>> digestsInUse, Clock clock) {
     this.store = store;
     this.digestsInUse = digestsInUse;
     this.clock = clock;

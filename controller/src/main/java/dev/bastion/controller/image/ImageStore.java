@@ -34,7 +34,7 @@ import java.util.stream.Stream;
  * sandbox could use. Writers (this server, {@code bastion image load}) take the store's lock, in
  * this process and across processes. Blocking: call from worker threads.
  */
-public final class ImageStore {
+public final class ImageStore implements ImageSource {
 
   private static final Logger LOG = Logger.getLogger(ImageStore.class.getName());
   private static final long MAX_JSON_BYTES = 4L << 20;
@@ -73,6 +73,7 @@ public final class ImageStore {
   }
 
   /** The image kept for {@code reference}, unpacked; empty when it was never pulled or loaded. */
+  @Override
   public Optional<LocalImage> local(ImageReference reference) {
     return tag(reference.layoutName())
         .filter(tag -> Files.isDirectory(root(tag.digest())))
@@ -85,6 +86,7 @@ public final class ImageStore {
    * @param progress receives one line per step
    * @throws ImageFailure naming the image and why it could not be pulled or run
    */
+  @Override
   public LocalImage pull(ImageReference reference, Consumer<String> progress) {
     access.check(reference);
     progress.accept("pulling " + reference);
@@ -160,6 +162,7 @@ public final class ImageStore {
    * @param inUse the digests sandboxes run
    * @return how many roots were removed
    */
+  @Override
   public int collect(Set<String> inUse) {
     return locked(
         () -> {

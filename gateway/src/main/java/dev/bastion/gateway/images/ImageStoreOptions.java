@@ -1,6 +1,7 @@
 package dev.bastion.gateway.images;
 
 import dev.bastion.controller.image.ImageStore;
+import dev.bastion.gateway.server.RegistryOptions;
 import dev.bastion.gateway.server.ServeCommand;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;

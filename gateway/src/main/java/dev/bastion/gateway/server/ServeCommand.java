@@ -5,7 +5,6 @@ import dev.bastion.controller.image.PullRules;
 import dev.bastion.controller.model.ManifestValidator;
 import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.gateway.auth.MetricsToken;
-import dev.bastion.gateway.images.RegistryOptions;
 import io.fabric8.kubernetes.client.Config;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

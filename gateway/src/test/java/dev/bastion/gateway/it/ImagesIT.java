@@ -13,6 +13,7 @@ import dev.bastion.gateway.server.BastionServer;
 import dev.bastion.gateway.server.ServerConfig;
 import dev.bastion.loadtest.images.Commands;
 import dev.bastion.loadtest.images.ImageBuilder;
+import dev.bastion.loadtest.images.ImageTemplates;
 import dev.bastion.loadtest.images.LocalRegistry;
 import dev.bastion.loadtest.images.OwnImageCache;
 import io.grpc.Channel;
@@ -230,22 +231,7 @@ class ImagesIT {
 
   private static void template(String name, String image, String pullPolicy) throws IOException {
     Path file = Files.createTempFile(dir, "template", ".yaml");
-    Files.writeString(
-        file,
-        """
-        apiVersion: extensions.agents.x-k8s.io/v1beta1
-        kind: SandboxTemplate
-        metadata: {name: %s}
-        spec:
-          podTemplate:
-            spec:
-              containers:
-              - name: main
-                image: "%s"
-        %s
-        """
-            .formatted(
-                name, image, pullPolicy.isEmpty() ? "" : "        imagePullPolicy: " + pullPolicy));
+    Files.writeString(file, ImageTemplates.of(name, image, pullPolicy));
     ServerCli.run(server.port(), OPS, 0, "apply", "-f", file.toString());
   }
 

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.loadtest.ClaimBenchmark;
 import dev.bastion.loadtest.ControlPlaneDosBenchmark;
+import dev.bastion.loadtest.ImageBenchmark;
 import dev.bastion.loadtest.LargeStreamBenchmark;
 import dev.bastion.loadtest.RunOverheadBenchmark;
 import dev.bastion.loadtest.StreamsBenchmark;
 import dev.bastion.loadtest.TerminalBenchmark;
+import dev.bastion.loadtest.images.Commands;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,6 +120,22 @@ class ScenarioSmokeIT {
   }
 
   /** Runs the smoke version; exit status 0 and no error or leaked container in its report. */
+  @Test
+  void anImageIsPulledAndItsSandboxesShareOneRoot() throws Exception {
+    for (String tool : List.of("docker-registry", "skopeo", "umoci")) {
+      SandboxHost.require(
+          Commands.installed(tool), tool + " is not installed; ./bastion test installs it");
+    }
+    JsonObject report = run(ImageBenchmark::run, "images.json");
+    assertThat(report.getJsonObject("first_pull").getJsonObject("bastion").getLong("count"))
+        .isEqualTo(1);
+    assertThat(report.getJsonObject("cold_create").getJsonObject("custom_image").getLong("count"))
+        .isEqualTo(2);
+    JsonObject disk = report.getJsonObject("fleet_disk");
+    // Three sandboxes of one image keep one root: the store does not grow with them.
+    assertThat(disk.getLong("store_kib_after")).isEqualTo(disk.getLong("store_kib_before"));
+  }
+
   private JsonObject run(Benchmark benchmark, String file) throws Exception {
     Path out = dir.resolve(file);
     int status =

@@ -1,7 +1,6 @@
-package dev.bastion.gateway.images;
+package dev.bastion.gateway.server;
 
 import dev.bastion.controller.image.PullRules;
-import dev.bastion.gateway.server.Quantities;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
