@@ -76,6 +76,7 @@ public final class SandboxdServer {
           GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
       new ProcessService(vertx, config, paths).bind(grpc);
       new FileService(vertx, paths, config.maxFileBytes(), config.runAs()).bind(grpc);
+      new ContextService(vertx, config, paths).bind(grpc);
       grpc.addService(HealthService.create(vertx));
       Handler<HttpServerRequest> services = token == null ? grpc : new TokenGate(token, grpc);
       Future<HttpServer> unix = Future.succeededFuture();

@@ -5,9 +5,11 @@ import dev.bastion.controller.runtime.SandboxPaths;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -57,6 +59,7 @@ final class UnpackedRoot {
    */
   void prepare(ProcessDefaults config) throws IOException {
     requireGlibc();
+    neutralizeSpecialFiles();
     for (String mountPoint : MOUNT_POINTS) {
       if (!createDirectories(mountPoint)) {
         throw new ImageFailure(
@@ -68,6 +71,42 @@ final class UnpackedRoot {
       createDirectories(config.workingDir().get());
     }
   }
+
+  /**
+   * Removes device nodes and clears set-user-ID and set-group-ID bits. umoci, running as root,
+   * makes whatever the layers say; a node for the host's disk, mode 0666, would be the disk itself
+   * to a sandbox whose runtime shares the host kernel (crun), and a set-user-ID file is one more
+   * thing a host user could run. Every sandbox gets its own /dev, and its processes run with
+   * no_new_privs, so neither is anything an image needs here.
+   */
+  private void neutralizeSpecialFiles() throws IOException {
+    Files.walkFileTree(
+        root,
+        new SimpleFileVisitor<>() {
+          @Override
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)
+              throws IOException {
+            if (attributes.isSymbolicLink()) {
+              return FileVisitResult.CONTINUE;
+            }
+            int mode = (Integer) Files.getAttribute(file, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+            int type = mode & S_IFMT;
+            if (type == S_IFCHR || type == S_IFBLK) {
+              Files.delete(file);
+            } else if (attributes.isRegularFile() && (mode & SET_ID_BITS) != 0) {
+              // chmod with the permission bits alone clears both.
+              Files.setPosixFilePermissions(
+                  file, Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS));
+            }
+            return FileVisitResult.CONTINUE;
+          }
+        });
+  }
+
+  private static final int S_IFMT = 0170000;
+  private static final int S_IFCHR = 0020000;
+  private static final int S_IFBLK = 0060000;
+  private static final int SET_ID_BITS = 06000;
 
   private void requireGlibc() throws IOException {
     boolean loader = resolve(LOADER).filter(Files::isRegularFile).isPresent();

@@ -21,6 +21,8 @@ public final class PolicyVariables {
   public static final String CWD = "call.cwd";
   public static final String PATH = "call.path";
   public static final String SIZE = "call.size";
+  public static final String CODE = "call.code";
+  public static final String LANGUAGE = "call.language";
   public static final String LABELS = "sandbox.labels";
   public static final String TEMPLATE = "sandbox.template";
   public static final String TENANT = "tenant";
@@ -47,6 +49,8 @@ public final class PolicyVariables {
     values.put(CWD, call.cwd());
     values.put(PATH, call.path());
     values.put(SIZE, call.size());
+    values.put(CODE, call.code());
+    values.put(LANGUAGE, call.language());
     values.put(LABELS, labels);
     values.put(TEMPLATE, template);
     values.put(TENANT, tenant);
@@ -61,6 +65,8 @@ public final class PolicyVariables {
     types.put(CWD, SimpleType.STRING);
     types.put(PATH, SimpleType.STRING);
     types.put(SIZE, SimpleType.INT);
+    types.put(CODE, SimpleType.STRING);
+    types.put(LANGUAGE, SimpleType.STRING);
     types.put(LABELS, STRING_MAP);
     types.put(TEMPLATE, SimpleType.STRING);
     types.put(TENANT, SimpleType.STRING);
@@ -69,6 +75,6 @@ public final class PolicyVariables {
 
   /** The variable names, for messages and docs. */
   public static List<String> names() {
-    return List.of(TOOL, ARGV, ENV, CWD, PATH, SIZE, LABELS, TEMPLATE, TENANT);
+    return List.of(TOOL, ARGV, ENV, CWD, PATH, SIZE, CODE, LANGUAGE, LABELS, TEMPLATE, TENANT);
   }
 }

@@ -17,9 +17,18 @@ import java.util.Map;
  *
  * @param size the bytes the call declares it will move (a Run's stdin, a Read's limit); 0 when it
  *     declares none — streamed bytes are bounded by the limits instead
+ * @param code the cell a code context runs ({@code code.run}); empty for other tools
+ * @param language the language of that cell or context ({@code python}, or a kernelspec name)
  */
 public record ToolCall(
-    String tool, List<String> argv, Map<String, String> env, String cwd, String path, long size) {
+    String tool,
+    List<String> argv,
+    Map<String, String> env,
+    String cwd,
+    String path,
+    long size,
+    String code,
+    String language) {
 
   private static final String WORKSPACE = "/workspace";
 
@@ -30,18 +39,31 @@ public record ToolCall(
 
   /** A call that names only its tool. */
   public static ToolCall of(String tool) {
-    return new ToolCall(tool, List.of(), Map.of(), "", "", 0);
+    return new ToolCall(tool, List.of(), Map.of(), "", "", 0, "", "");
+  }
+
+  /** A cell of code run in a context, or a context made for a language. */
+  public static ToolCall code(String tool, String language, String code) {
+    return new ToolCall(
+        tool,
+        List.of(),
+        Map.of(),
+        "",
+        "",
+        code.length(),
+        code,
+        language.isEmpty() ? "python" : language);
   }
 
   /** A call on one path, as the agent wrote it. */
   public static ToolCall onPath(String tool, String path, long size) {
-    return new ToolCall(tool, List.of(), Map.of(), "", logical(path), size);
+    return new ToolCall(tool, List.of(), Map.of(), "", logical(path), size, "", "");
   }
 
   /** A process start; its working directory is resolved as a path is. */
   public static ToolCall process(
       String tool, List<String> argv, Map<String, String> env, String cwd, long size) {
-    return new ToolCall(tool, argv, env, logical(cwd), "", size);
+    return new ToolCall(tool, argv, env, logical(cwd), "", size, "", "");
   }
 
   /** {@code path} resolved as sandboxd resolves it before looking at the file system. */

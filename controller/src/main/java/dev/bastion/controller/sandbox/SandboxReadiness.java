@@ -11,6 +11,7 @@ import dev.bastion.controller.store.ResourceStore;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -85,8 +86,43 @@ final class SandboxReadiness {
         notWithinTimeout("no sandbox was found for the claim"));
   }
 
-  /** Completes when sandbox {@code name} is READY; fails when it cannot become so. */
+  /**
+   * How long a create waits for its image to be pulled, before the ready timeout starts: as long as
+   * skopeo itself is given.
+   */
+  static final Duration PULL_TIMEOUT = Duration.ofMinutes(30);
+
+  /**
+   * Completes when sandbox {@code name} is READY; fails when it cannot become so. Pulling its image
+   * does not count against the ready timeout: that is for sandboxd to come up.
+   */
   Future<SandboxView> awaitReady(String namespace, String name) {
+    return awaitPulled(namespace, name).compose(pulled -> awaitStarted(namespace, name));
+  }
+
+  /**
+   * Completes once the controller has looked at sandbox {@code name} and is not pulling its image.
+   */
+  private Future<Boolean> awaitPulled(String namespace, String name) {
+    return waiter.await(
+        Sandbox.class,
+        namespace,
+        name,
+        // Until its first pass the controller has said nothing: that is no pull done.
+        found ->
+            found.isEmpty()
+                    || SandboxConditions.isReady(found.get())
+                    || SandboxConditions.readyReason(found.get())
+                        .filter(reason -> !reason.equals(SandboxConditions.IMAGE_PULLING))
+                        .isPresent()
+                ? Optional.of(true)
+                : Optional.empty(),
+        PULL_TIMEOUT,
+        SandboxError.unavailable(
+            "the sandbox's image was not pulled within " + PULL_TIMEOUT.toMinutes() + " minutes"));
+  }
+
+  private Future<SandboxView> awaitStarted(String namespace, String name) {
     return waiter.await(
         Sandbox.class,
         namespace,

@@ -2,6 +2,7 @@ package dev.bastion.controller.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.bastion.controller.runtime.ProcessDefaults;
 import java.io.IOException;
@@ -106,6 +107,29 @@ class UnpackedRootTest {
         .hasMessage(
             "image r/app:1 has no glibc (/lib64/ld-linux-x86-64.so.2 and libc.so.6): sandboxd"
                 + " needs glibc 2.34 or newer, so musl-based images such as Alpine cannot run");
+  }
+
+  @Test
+  void deviceNodesAreRemovedAndSetIdBitsCleared() throws Exception {
+    assumeTrue("root".equals(System.getProperty("user.name")), "mknod needs root");
+    Path disk = root.resolve("usr/disk");
+    Path tool = Files.writeString(root.resolve("usr/bin-tool"), "#!/bin/sh\n");
+    run("mknod", "-m", "0666", disk.toString(), "b", "7", "0");
+    run("mknod", "-m", "0666", root.resolve("usr/null").toString(), "c", "1", "3");
+    run("chmod", "6755", tool.toString());
+
+    prepare();
+
+    assertThat(disk).doesNotExist();
+    assertThat(root.resolve("usr/null")).doesNotExist();
+    assertThat((Integer) Files.getAttribute(tool, "unix:mode") & 07777).isEqualTo(0755);
+    assertThat(root.resolve("usr/lib/x86_64-linux-gnu/libc.so.6")).exists();
+  }
+
+  private static void run(String... argv) throws Exception {
+    assertThat(new ProcessBuilder(argv).inheritIO().start().waitFor())
+        .as(String.join(" ", argv))
+        .isZero();
   }
 
   private static boolean emptyDir(Path dir) throws IOException {

@@ -19,6 +19,9 @@ final class FakePods implements SandboxPods {
   final AtomicInteger starts = new AtomicInteger();
   volatile boolean readyAtOnce = true;
 
+  /** What every start throws instead of starting, while set (an image pulled or refused). */
+  volatile PodStartException startFailure;
+
   /** Pods the scheduler finds no node for (they stay starting). */
   volatile boolean unschedulable;
 
@@ -38,6 +41,9 @@ final class FakePods implements SandboxPods {
   @Override
   public void start(Sandbox sandbox) {
     starts.incrementAndGet();
+    if (startFailure != null) {
+      throw startFailure;
+    }
     pods.put(sandbox.getMetadata().getName(), readyAtOnce ? PodState.READY : PodState.STARTING);
   }
 

@@ -47,6 +47,34 @@ class SandboxReconcilerTest {
   }
 
   @Test
+  void aStartWaitingForItsImageIsPendingWithTheStepAndRetriedSoon() {
+    world.pods.startFailure =
+        PodStartException.pending(SandboxConditions.IMAGE_PULLING, "pulling r/app:1: layer 2");
+    world.apply(SANDBOX.formatted("Retain"));
+    world.settle();
+    assertThat(condition("Ready").getReason()).isEqualTo("ImagePulling");
+    assertThat(condition("Ready").getMessage()).isEqualTo("pulling r/app:1: layer 2");
+    assertThat(SandboxConditions.hasFailed(sandbox())).isFalse();
+    assertThat(world.pods.startFailure.retryAfter()).isLessThan(SandboxReconciler.START_RETRY);
+
+    world.pods.startFailure = null;
+    world.settle();
+    assertThat(condition("Ready").getStatus()).isEqualTo("True");
+  }
+
+  @Test
+  void anImageThatCannotBePulledFailsTheSandboxWithTheReason() {
+    world.pods.startFailure =
+        PodStartException.failed(
+            SandboxConditions.IMAGE_PULL_FAILED, "the registry has no image r/app:1");
+    world.apply(SANDBOX.formatted("Retain"));
+    world.settle();
+    assertThat(condition("Ready").getReason()).isEqualTo("ImagePullFailed");
+    assertThat(condition("Ready").getMessage()).isEqualTo("the registry has no image r/app:1");
+    assertThat(SandboxConditions.hasFailed(sandbox())).isTrue();
+  }
+
+  @Test
   void suspendStopsThePodAndResumeStartsAFreshOne() {
     world.apply(SANDBOX.formatted("Retain"));
     world.settle();

@@ -58,6 +58,16 @@ final class ArgumentSummary {
     if (call.size() > 0) {
       summary.put("size", call.size());
     }
+    if (!call.language().isEmpty()) {
+      summary.put("language", cut(call.language()));
+    }
+    if (!call.code().isEmpty()) {
+      // A cell is code, often with secrets in it: its first line's start, redacted like an
+      // argument.
+      String line = firstLine(window(call.code()));
+      boolean continues = line.length() < call.code().length();
+      summary.put("code", cut(redact(line, continues), call.code().length() - line.length()));
+    }
     return summary;
   }
 
@@ -108,6 +118,11 @@ final class ArgumentSummary {
     return continuesPastWindow
         ? URL_PASSWORD_TO_END.matcher(redacted).replaceAll("$1:" + REDACTED)
         : redacted;
+  }
+
+  private static String firstLine(String code) {
+    int newline = code.indexOf('\n');
+    return newline < 0 ? code : code.substring(0, newline);
   }
 
   private static String window(String arg) {

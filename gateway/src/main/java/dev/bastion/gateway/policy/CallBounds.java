@@ -23,6 +23,9 @@ final class CallBounds {
   /** Under Linux's ARG_MAX for argv and environment together (2 MiB with an 8 MiB stack). */
   static final int MAX_TOTAL_CHARS = 1024 * 1024;
 
+  /** A cell of code: a notebook's largest cells are kilobytes; 1 MiB is far past any. */
+  static final int MAX_CODE_CHARS = 1024 * 1024;
+
   /** Linux's PATH_MAX, and sandboxd's bound. */
   static final int MAX_PATH_CHARS = 4096;
 
@@ -51,6 +54,11 @@ final class CallBounds {
     }
     path("cwd", call.cwd());
     path("path", call.path());
+    if (call.code().length() > MAX_CODE_CHARS) {
+      throw invalid(
+          "code is " + call.code().length() + " characters long, more than " + MAX_CODE_CHARS);
+    }
+    path("language", call.language());
   }
 
   private static int entry(String what, int chars) {

@@ -23,6 +23,7 @@ import dev.bastion.gateway.console.ConsoleApi;
 import dev.bastion.gateway.console.ConsoleAssets;
 import dev.bastion.gateway.console.WebConsole;
 import dev.bastion.gateway.grpc.CallerTenant;
+import dev.bastion.gateway.grpc.ContextsApi;
 import dev.bastion.gateway.grpc.FilesApi;
 import dev.bastion.gateway.grpc.GrpcAdmission;
 import dev.bastion.gateway.grpc.ProcessesApi;
@@ -283,6 +284,7 @@ public final class BastionServer {
     server.addService(new SandboxesApi(sandboxes, callers));
     server.addService(new ProcessesApi(forwarder));
     server.addService(new FilesApi(forwarder));
+    server.addService(new ContextsApi(forwarder));
     server.addService(HealthService.create(vertx));
     server.addService(ReflectionService.v1());
     return server;

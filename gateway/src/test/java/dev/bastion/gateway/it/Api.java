@@ -75,6 +75,13 @@ final class Api implements AutoCloseable {
           MethodDescriptor.MethodType.UNARY,
           DeleteSandboxRequest.getDefaultInstance(),
           DeleteSandboxResponse.getDefaultInstance());
+  static final MethodDescriptor<dev.bastion.api.v1.RunCodeRequest, dev.bastion.api.v1.CodeEvent>
+      RUN_CODE =
+          method(
+              "bastion.v1.Contexts/RunCode",
+              MethodDescriptor.MethodType.SERVER_STREAMING,
+              dev.bastion.api.v1.RunCodeRequest.getDefaultInstance(),
+              dev.bastion.api.v1.CodeEvent.getDefaultInstance());
   static final MethodDescriptor<RunRequest, RunResult> RUN =
       method(
           "bastion.v1.Processes/Run",

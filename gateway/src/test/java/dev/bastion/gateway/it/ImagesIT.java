@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.Sandbox;
 import dev.bastion.controller.embedded.SandboxCeilings;
+import dev.bastion.controller.image.ImageReference;
+import dev.bastion.controller.image.ImageStore;
+import dev.bastion.controller.image.LocalImage;
 import dev.bastion.controller.image.PullRules;
 import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.gateway.Main;
@@ -21,8 +24,10 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -49,6 +54,8 @@ class ImagesIT {
   static BastionServer server;
   static Api api;
   static Path cache;
+  // Allowed, and nothing listens there: a registry that is down.
+  static String down;
 
   @BeforeAll
   static void start() throws Exception {
@@ -59,6 +66,7 @@ class ImagesIT {
     }
     registry = LocalRegistry.open(dir.resolve("registry"));
     locked = LocalRegistry.withPassword(dir.resolve("locked"), "ci", "secret-1");
+    down = "127.0.0.1:" + SandboxHost.freePort();
     cache = OwnImageCache.create(dir.resolve("cache"), SandboxHost.CACHE_DIR);
     Path tokens = Files.writeString(dir.resolve("tokens"), OPS + " ops admin\n");
     ServerConfig config =
@@ -78,7 +86,7 @@ class ImagesIT {
             null,
             new PullRules(
                 Set.of(),
-                Set.of(registry.address(), locked.address()),
+                Set.of(registry.address(), locked.address(), down),
                 Optional.empty(),
                 MAX_IMAGE_BYTES));
     server = BastionServer.start(config, System.out::println);
@@ -160,6 +168,34 @@ class ImagesIT {
     template("private", locked.address() + "/test/private:v1", "");
     assertPrecondition(
         "private", "refused to give image " + locked.address() + "/test/private:v1 (unauthorized)");
+
+    template("down", down + "/test/any:v1", "");
+    assertPrecondition(
+        "down", "cannot reach the registry " + down + " to pull image " + down + "/test/any:v1");
+  }
+
+  @Test
+  void credentialsInADockerAuthFileOpenThePrivateRegistry() throws Exception {
+    ImageBuilder.builder(Files.createDirectories(dir.resolve("authorized")))
+        .credentials("ci", "secret-1")
+        .file("/private.txt", "for ci only\n")
+        .pushTo(locked, "test/authorized:v1");
+    String auth =
+        Base64.getEncoder().encodeToString("ci:secret-1".getBytes(StandardCharsets.UTF_8));
+    Path authFile =
+        Files.writeString(
+            dir.resolve("auth.json"),
+            "{\"auths\": {\"" + locked.address() + "\": {\"auth\": \"" + auth + "\"}}}");
+    ImageStore store =
+        new ImageStore(
+            dir.resolve("authorized-store"),
+            new PullRules(
+                Set.of(), Set.of(locked.address()), Optional.of(authFile), MAX_IMAGE_BYTES));
+
+    LocalImage image =
+        store.pull(ImageReference.parse(locked.address() + "/test/authorized:v1"), line -> {});
+
+    assertThat(image.rootfs().resolve("private.txt")).hasContent("for ci only");
   }
 
   @Test

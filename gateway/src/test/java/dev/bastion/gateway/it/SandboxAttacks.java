@@ -218,13 +218,25 @@ final class SandboxAttacks {
               expect('chmod /usr', attempt(lambda: os.chmod('/usr', 0o777)), 'EPERM', 'EROFS')
               root = [l.split()[3] for l in open('/proc/mounts') if l.split()[1] == '/'][0]
               expect('/ mounted ro', root.split(',')[0], 'ro')
+              # sandboxd's runtime, which every process's setpriv and setsid come from.
+              expect('write sandboxd\'s setpriv',
+                     attempt(lambda: write('/opt/bastion/bin/setpriv', b'x', 'r+b')),
+                     'EACCES', 'EROFS')
+              expect('add to sandboxd\'s runtime',
+                     attempt(lambda: write('/opt/bastion/bin/x')), 'EACCES', 'EROFS')
+              runtime = [l.split()[3] for l in open('/proc/mounts') if l.split()[1] == '/opt/bastion']
+              expect('/opt/bastion mounted ro', runtime[0].split(',')[0] if runtime else 'absent',
+                     'ro')
               """,
               List.of(
                   "write /var/tmp (mode 1777)",
                   "write /usr/bin",
                   "write /",
                   "chmod /usr",
-                  "/ mounted ro")),
+                  "/ mounted ro",
+                  "write sandboxd's setpriv",
+                  "add to sandboxd's runtime",
+                  "/opt/bastion mounted ro")),
           new Attack(
               "/proc/1/root",
               """
@@ -479,10 +491,12 @@ final class SandboxAttacks {
               mine = os.getpid()
               others = [read('/proc/%s/cmdline' % p).split(b'\\0')[0] for p in os.listdir('/proc')
                         if p.isdigit() and int(p) != mine]
-              known = {b'/usr/bin/tini', b'java', b'/usr/bin/setsid', b'python3'}
+              known = {b'/opt/bastion/bin/tini', b'/opt/bastion/java/bin/java',
+                       b'/opt/bastion/bin/setsid', b'python3'}
               expect('only the sandbox\\'s own processes',
                      sorted(set(others) - known) or 'none other', 'none other')
-              expect('pid 1 is tini', read('/proc/1/cmdline').split(b'\\0')[0], b'/usr/bin/tini')
+              expect('pid 1 is tini', read('/proc/1/cmdline').split(b'\\0')[0],
+                     b'/opt/bastion/bin/tini')
               """,
               List.of("only the sandbox's own processes", "pid 1 is tini")),
           new Attack(

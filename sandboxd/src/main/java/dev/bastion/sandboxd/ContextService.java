@@ -1,0 +1,305 @@
+package dev.bastion.sandboxd;
+
+import dev.bastion.api.v1.CodeContext;
+import dev.bastion.api.v1.CodeEvent;
+import dev.bastion.api.v1.ContextRequest;
+import dev.bastion.api.v1.ContextsGrpcService;
+import dev.bastion.api.v1.CreateContextRequest;
+import dev.bastion.api.v1.DeleteContextResponse;
+import dev.bastion.api.v1.ListContextsResponse;
+import dev.bastion.api.v1.RunCodeRequest;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerRequest;
+import io.vertx.grpc.server.StatusException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code service Contexts}: code that runs where the previous cell left off, one Jupyter kernel per
+ * context. The contexts are kept on one Vert.x context of their own, so they need no locks.
+ */
+final class ContextService {
+
+  /** The most contexts one sandbox holds: each is a kernel process and its memory. */
+  static final int MAX_CONTEXTS = 8;
+
+  private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+  private final Vertx vertx;
+  private final SandboxdConfig config;
+  private final WorkspacePaths paths;
+  private final Context home;
+  private final Map<String, KernelContext> contexts = new LinkedHashMap<>();
+  private final Map<String, String> defaults = new HashMap<>();
+  private final SecureRandom random = new SecureRandom();
+
+  ContextService(Vertx vertx, SandboxdConfig config, WorkspacePaths paths) {
+    this.vertx = vertx;
+    this.config = config;
+    this.paths = paths;
+    this.home = vertx.getOrCreateContext();
+  }
+
+  void bind(GrpcServer server) {
+    server.callHandler(
+        ContextsGrpcService.Create,
+        request ->
+            request
+                .last()
+                .compose(this::create)
+                .map(context -> context.describe(""))
+                .onComplete(result -> GrpcErrors.reply(request.response(), result)));
+    server.callHandler(ContextsGrpcService.RunCode, this::runCode);
+    server.callHandler(
+        ContextsGrpcService.Interrupt,
+        request ->
+            request
+                .last()
+                .compose(
+                    r ->
+                        onHome(
+                            () -> {
+                              KernelContext context = find(r.getContextId());
+                              context.interrupt();
+                              return context.describe(r.getSandboxId());
+                            }))
+                .onComplete(result -> GrpcErrors.reply(request.response(), result)));
+    server.callHandler(
+        ContextsGrpcService.Restart,
+        request ->
+            request
+                .last()
+                .compose(this::restart)
+                .onComplete(result -> GrpcErrors.reply(request.response(), result)));
+    server.callHandler(
+        ContextsGrpcService.Delete,
+        request ->
+            request
+                .last()
+                .compose(r -> onHome(() -> remove(find(r.getContextId()))))
+                .compose(this::close)
+                .map(closed -> DeleteContextResponse.getDefaultInstance())
+                .onComplete(result -> GrpcErrors.reply(request.response(), result)));
+    server.callHandler(
+        ContextsGrpcService.List,
+        request ->
+            request
+                .last()
+                .compose(
+                    r ->
+                        onHome(
+                            () -> {
+                              ListContextsResponse.Builder list = ListContextsResponse.newBuilder();
+                              contexts
+                                  .values()
+                                  .forEach(c -> list.addContexts(c.describe(r.getSandboxId())));
+                              return list.build();
+                            }))
+                .onComplete(result -> GrpcErrors.reply(request.response(), result)));
+  }
+
+  private Future<KernelContext> create(CreateContextRequest request) {
+    String language = request.getLanguage().isEmpty() ? "python" : request.getLanguage();
+    return kernelSpec(request.getEnvMap(), request.getCwd()).compose(spec -> start(language, spec));
+  }
+
+  /** A kernel's environment and working directory, checked as a process's are. */
+  private Future<LaunchSpec> kernelSpec(Map<String, String> env, String cwd) {
+    try {
+      return Future.succeededFuture(
+          LaunchSpec.of(List.of("kernel"), env, cwd, 0, Optional.empty(), config));
+    } catch (StatusException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
+  /** Starts a kernel for a new context, registered on the home context once it answers. */
+  private Future<KernelContext> start(String language, LaunchSpec spec) {
+    return onHome(
+            () -> {
+              if (contexts.size() >= MAX_CONTEXTS) {
+                throw new StatusException(
+                    GrpcStatus.RESOURCE_EXHAUSTED,
+                    "a sandbox holds at most " + MAX_CONTEXTS + " contexts: delete one first");
+              }
+              KernelContext context =
+                  new KernelContext(
+                      newId(),
+                      language,
+                      spec.cwd().isEmpty() ? config.workspace().toString() : spec.cwd(),
+                      home);
+              contexts.put(context.id(), context);
+              return context;
+            })
+        .compose(
+            context ->
+                vertx
+                    .executeBlocking(
+                        () -> {
+                          context.start(spec, paths, config.runAs(), config.processDefaults());
+                          return context;
+                        },
+                        false)
+                    .compose(
+                        started ->
+                            started
+                                .answered()
+                                .timeout(
+                                    KernelContext.START_TIMEOUT.toSeconds(),
+                                    java.util.concurrent.TimeUnit.SECONDS))
+                    .map(answered -> context)
+                    .recover(
+                        failed ->
+                            onHome(() -> remove(context))
+                                .compose(this::close)
+                                .compose(closed -> Future.failedFuture(failed))));
+  }
+
+  private void runCode(GrpcServerRequest<RunCodeRequest, CodeEvent> request) {
+    request
+        .last()
+        .compose(run -> contextFor(run).map(context -> Map.entry(run, context)))
+        .onComplete(
+            found -> {
+              if (found.failed()) {
+                GrpcErrors.fail(request.response(), found.cause());
+                return;
+              }
+              RunCodeRequest run = found.result().getKey();
+              KernelContext context = found.result().getValue();
+              long timeout =
+                  run.getTimeoutSeconds() == 0
+                      ? config.defaultTimeoutSeconds()
+                      : Math.min(run.getTimeoutSeconds(), config.maxTimeoutSeconds());
+              home.runOnContext(
+                  v -> {
+                    try {
+                      CellRun cell =
+                          context.run(
+                              run.getCode(),
+                              Duration.ofSeconds(timeout),
+                              config.runOutputCap(),
+                              event -> {
+                                request.response().write(event);
+                                if (event.hasDone()) {
+                                  request.response().end();
+                                }
+                              });
+                      GrpcErrors.whenClientGone(
+                          request,
+                          () ->
+                              home.runOnContext(
+                                  x -> {
+                                    if (!cell.finished()) {
+                                      context.interrupt();
+                                    }
+                                  }));
+                    } catch (StatusException e) {
+                      GrpcErrors.fail(request.response(), e);
+                    }
+                  });
+            });
+  }
+
+  /** The context a RunCode names, or the sandbox's default one for its language. */
+  private Future<KernelContext> contextFor(RunCodeRequest run) {
+    if (!run.getContextId().isEmpty()) {
+      return onHome(() -> find(run.getContextId()));
+    }
+    String language = run.getLanguage().isEmpty() ? "python" : run.getLanguage();
+    return onHome(() -> Optional.ofNullable(defaults.get(language)).map(contexts::get))
+        .compose(
+            existing -> {
+              if (existing.isPresent()) {
+                return Future.succeededFuture(existing.get());
+              }
+              return kernelSpec(Map.of(), "")
+                  .compose(spec -> start(language, spec))
+                  .compose(
+                      made ->
+                          onHome(
+                              () -> {
+                                defaults.putIfAbsent(language, made.id());
+                                return contexts.get(defaults.get(language));
+                              }));
+            });
+  }
+
+  private Future<CodeContext> restart(ContextRequest request) {
+    return onHome(() -> find(request.getContextId()))
+        .compose(
+            old -> {
+              return onHome(() -> remove(old))
+                  .compose(this::close)
+                  .compose(closed -> kernelSpec(Map.of(), ""))
+                  .compose(spec -> start(old.language(), spec))
+                  .compose(
+                      fresh ->
+                          onHome(
+                              () -> {
+                                defaults.replaceAll(
+                                    (language, id) -> id.equals(old.id()) ? fresh.id() : id);
+                                return fresh.describe(request.getSandboxId());
+                              }));
+            });
+  }
+
+  private KernelContext find(String id) throws StatusException {
+    KernelContext context = contexts.get(id);
+    if (context == null) {
+      throw GrpcErrors.notFound("no context " + id + " in this sandbox");
+    }
+    return context;
+  }
+
+  private KernelContext remove(KernelContext context) {
+    contexts.remove(context.id());
+    defaults.values().remove(context.id());
+    return context;
+  }
+
+  private Future<Void> close(KernelContext context) {
+    return vertx.executeBlocking(
+        () -> {
+          context.close();
+          return null;
+        },
+        false);
+  }
+
+  private String newId() {
+    StringBuilder id = new StringBuilder("ctx-");
+    for (int i = 0; i < 12; i++) {
+      id.append(ID_ALPHABET.charAt(random.nextInt(ID_ALPHABET.length())));
+    }
+    return id.toString();
+  }
+
+  /** Work that reads or changes the contexts, and may refuse with a status. */
+  private interface HomeWork<T> {
+    T run() throws StatusException;
+  }
+
+  /** Runs {@code work} on the contexts' own Vert.x context. */
+  private <T> Future<T> onHome(HomeWork<T> work) {
+    io.vertx.core.Promise<T> promise = io.vertx.core.Promise.promise();
+    home.runOnContext(
+        v -> {
+          try {
+            promise.complete(work.run());
+          } catch (StatusException e) {
+            promise.fail(e);
+          }
+        });
+    return promise.future();
+  }
+}
