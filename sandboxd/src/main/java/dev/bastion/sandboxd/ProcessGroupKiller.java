@@ -1,14 +1,15 @@
 package dev.bastion.sandboxd;
 
-import java.io.IOException;
+import com.sun.jna.LastErrorException;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Signals a process group. Every process sandboxd starts leads its own group (it runs under {@code
- * setsid}), so its pid is the group id. Java cannot signal a group, so this asks dash's builtin
- * {@code kill}, which accepts a negative pid. Blocking: call off the event loop.
+ * setsid}), so its pid is the group id. Java cannot signal a group, so this calls libc's {@code
+ * kill} with the negated pid (through JNA): no shell, so an image without one is signalled too.
+ * Call off the event loop: JNA loads its native library on first use.
  */
 final class ProcessGroupKiller {
 
@@ -22,28 +23,19 @@ final class ProcessGroupKiller {
    * all the group will ever have held before that moment.
    */
   void signal(ProcessHandle leader, int signal) {
-    String group = "-" + leader.pid();
-    String alone = Long.toString(leader.pid());
+    int pid = (int) leader.pid();
     try {
-      new ProcessBuilder(
-              "/bin/sh",
-              "-c",
-              "kill -s "
-                  + signal
-                  + " -- "
-                  + group
-                  + " 2>/dev/null || kill -s "
-                  + signal
-                  + " "
-                  + alone)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-          .redirectError(ProcessBuilder.Redirect.DISCARD)
-          .start()
-          .waitFor();
-    } catch (IOException e) {
-      LOG.log(Level.WARNING, "could not run kill for process group " + leader.pid(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+      Libc.C.kill(-pid, signal);
+    } catch (LastErrorException noGroup) {
+      if (noGroup.getErrorCode() != Libc.ESRCH) {
+        LOG.log(Level.WARNING, "could not signal process group " + pid, noGroup);
+        return;
+      }
+      try {
+        Libc.C.kill(pid, signal);
+      } catch (LastErrorException gone) {
+        // The leader has ended too: nothing is left to signal.
+      }
     }
   }
 

@@ -14,10 +14,12 @@ import dev.bastion.sandboxd.GrpcTestClient.Outcome;
 import io.vertx.grpc.common.GrpcStatus;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,11 +65,25 @@ class ContextsIT {
     }
   }
 
-  private static CodeContext create() throws Exception {
-    return client
-        .call(
-            ContextsGrpcClient.Create, CreateContextRequest.newBuilder().setSandboxId("s").build())
-        .single();
+  // Each test's contexts go after it: a sandbox holds only ContextService.MAX_CONTEXTS.
+  private final List<String> made = new ArrayList<>();
+
+  @AfterEach
+  void deleteContexts() throws Exception {
+    for (String id : made) {
+      client.call(ContextsGrpcClient.Delete, ContextRequest.newBuilder().setContextId(id).build());
+    }
+  }
+
+  private CodeContext create() throws Exception {
+    CodeContext context =
+        client
+            .call(
+                ContextsGrpcClient.Create,
+                CreateContextRequest.newBuilder().setSandboxId("s").build())
+            .single();
+    made.add(context.getId());
+    return context;
   }
 
   private static List<CodeEvent> run(String context, String code, long timeoutSeconds)
@@ -182,6 +198,7 @@ class ContextsIT {
                 ContextsGrpcClient.Restart,
                 ContextRequest.newBuilder().setSandboxId("s").setContextId(one).build())
             .single();
+    made.add(restarted.getId());
     List<CodeEvent> fresh = run(restarted.getId(), "v", 30);
     assertThat(
             fresh.stream()
@@ -237,5 +254,33 @@ class ContextsIT {
     Outcome<CodeEvent> get =
         client.call(ContextsGrpcClient.RunCode, RunCodeRequest.newBuilder().setCode("d").build());
     assertThat(mainResult(get.messages())).isEqualTo("'default'");
+  }
+
+  @Test
+  void outputPastTheCapIsDroppedAndSaidSo() throws Exception {
+    List<CodeEvent> events = run(create().getId(), "print('x' * (2 << 20))\nprint('after')", 60);
+    assertThat(events.getLast().getDone().getTruncated()).isTrue();
+    assertThat(stdout(events).length()).isLessThanOrEqualTo(1 << 20);
+  }
+
+  @Test
+  void aSandboxHoldsAtMostEightContexts() throws Exception {
+    while (true) {
+      Outcome<CodeContext> created =
+          client.call(ContextsGrpcClient.Create, CreateContextRequest.newBuilder().build());
+      if (created.status() != GrpcStatus.OK) {
+        assertThat(created.status()).isEqualTo(GrpcStatus.RESOURCE_EXHAUSTED);
+        assertThat(created.message()).contains("at most " + ContextService.MAX_CONTEXTS);
+        break;
+      }
+      made.add(created.single().getId());
+      assertThat(made).hasSizeLessThanOrEqualTo(ContextService.MAX_CONTEXTS);
+    }
+    assertThat(
+            client
+                .call(ContextsGrpcClient.List, ListContextsRequest.getDefaultInstance())
+                .single()
+                .getContextsCount())
+        .isEqualTo(ContextService.MAX_CONTEXTS);
   }
 }

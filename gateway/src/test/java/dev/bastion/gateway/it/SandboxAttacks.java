@@ -219,10 +219,10 @@ final class SandboxAttacks {
               root = [l.split()[3] for l in open('/proc/mounts') if l.split()[1] == '/'][0]
               expect('/ mounted ro', root.split(',')[0], 'ro')
               # sandboxd's runtime, which every process's setpriv and setsid come from.
-              expect('write sandboxd\'s setpriv',
+              expect("write sandboxd's setpriv",
                      attempt(lambda: write('/opt/bastion/bin/setpriv', b'x', 'r+b')),
                      'EACCES', 'EROFS')
-              expect('add to sandboxd\'s runtime',
+              expect("add to sandboxd's runtime",
                      attempt(lambda: write('/opt/bastion/bin/x')), 'EACCES', 'EROFS')
               runtime = [l.split()[3] for l in open('/proc/mounts') if l.split()[1] == '/opt/bastion']
               expect('/opt/bastion mounted ro', runtime[0].split(',')[0] if runtime else 'absent',
