@@ -50,61 +50,39 @@ final class ContextService {
   }
 
   void bind(GrpcServer server) {
-    server.callHandler(
+    GrpcErrors.unary(
+        server,
         ContextsGrpcService.Create,
-        request ->
-            request
-                .last()
-                .compose(this::create)
-                .map(context -> context.describe(""))
-                .onComplete(result -> GrpcErrors.reply(request.response(), result)));
+        r -> create(r).map(context -> context.describe(r.getSandboxId())));
     server.callHandler(ContextsGrpcService.RunCode, this::runCode);
-    server.callHandler(
+    GrpcErrors.unary(
+        server,
         ContextsGrpcService.Interrupt,
-        request ->
-            request
-                .last()
-                .compose(
-                    r ->
-                        onHome(
-                            () -> {
-                              KernelContext context = find(r.getContextId());
-                              context.interrupt();
-                              return context.describe(r.getSandboxId());
-                            }))
-                .onComplete(result -> GrpcErrors.reply(request.response(), result)));
-    server.callHandler(
-        ContextsGrpcService.Restart,
-        request ->
-            request
-                .last()
-                .compose(this::restart)
-                .onComplete(result -> GrpcErrors.reply(request.response(), result)));
-    server.callHandler(
+        r ->
+            onHome(
+                () -> {
+                  KernelContext context = find(r.getContextId());
+                  context.interrupt();
+                  return context.describe(r.getSandboxId());
+                }));
+    GrpcErrors.unary(server, ContextsGrpcService.Restart, this::restart);
+    GrpcErrors.unary(
+        server,
         ContextsGrpcService.Delete,
-        request ->
-            request
-                .last()
-                .compose(r -> onHome(() -> remove(find(r.getContextId()))))
+        r ->
+            onHome(() -> remove(find(r.getContextId())))
                 .compose(this::close)
-                .map(closed -> DeleteContextResponse.getDefaultInstance())
-                .onComplete(result -> GrpcErrors.reply(request.response(), result)));
-    server.callHandler(
+                .map(closed -> DeleteContextResponse.getDefaultInstance()));
+    GrpcErrors.unary(
+        server,
         ContextsGrpcService.List,
-        request ->
-            request
-                .last()
-                .compose(
-                    r ->
-                        onHome(
-                            () -> {
-                              ListContextsResponse.Builder list = ListContextsResponse.newBuilder();
-                              contexts
-                                  .values()
-                                  .forEach(c -> list.addContexts(c.describe(r.getSandboxId())));
-                              return list.build();
-                            }))
-                .onComplete(result -> GrpcErrors.reply(request.response(), result)));
+        r ->
+            onHome(
+                () -> {
+                  ListContextsResponse.Builder list = ListContextsResponse.newBuilder();
+                  contexts.values().forEach(c -> list.addContexts(c.describe(r.getSandboxId())));
+                  return list.build();
+                }));
   }
 
   private Future<KernelContext> create(CreateContextRequest request) {

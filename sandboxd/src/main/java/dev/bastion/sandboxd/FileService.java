@@ -82,13 +82,8 @@ final class FileService {
       GrpcServer server,
       io.vertx.grpc.common.ServiceMethod<Req, Resp> method,
       FileOperation<Req, Resp> operation) {
-    server.callHandler(
-        method,
-        request ->
-            request
-                .last()
-                .compose(message -> vertx.executeBlocking(() -> operation.apply(message), false))
-                .onComplete(result -> GrpcErrors.reply(request.response(), result)));
+    GrpcErrors.unary(
+        server, method, message -> vertx.executeBlocking(() -> operation.apply(message), false));
   }
 
   private void read(GrpcServerRequest<ReadFileRequest, FileChunk> request) {

@@ -2,7 +2,10 @@ package dev.bastion.sandboxd;
 
 import dev.bastion.api.grpc.StatusMessages;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
 import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
+import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerRequest;
 import io.vertx.grpc.server.GrpcServerResponse;
 import io.vertx.grpc.server.StatusException;
@@ -12,6 +15,7 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,6 +46,18 @@ final class GrpcErrors {
   static void whenClientGone(GrpcServerRequest<?, ?> request, Runnable action) {
     request.errorHandler(error -> action.run());
     request.exceptionHandler(failure -> action.run());
+  }
+
+  /**
+   * Serves {@code method}, whose one request {@code handle} answers: its value ends the call, its
+   * failure ends it with that failure's status.
+   */
+  static <Req, Resp> void unary(
+      GrpcServer server, ServiceMethod<Req, Resp> method, Function<Req, Future<Resp>> handle) {
+    server.callHandler(
+        method,
+        request ->
+            request.last().compose(handle).onComplete(result -> reply(request.response(), result)));
   }
 
   /** Ends a unary call with the result's value, or with the failure's status. */

@@ -48,20 +48,13 @@ final class ProcessService {
         ProcessesGrpcService.Exec, request -> new ExecSession(this, request).start());
     server.callHandler(ProcessesGrpcService.Run, this::run);
     server.callHandler(ProcessesGrpcService.Connect, this::connect);
-    server.callHandler(
+    GrpcErrors.unary(
+        server,
         ProcessesGrpcService.List,
-        request ->
-            request
-                .last()
-                .map(r -> ListProcessesResponse.newBuilder().addAllProcesses(table.list()).build())
-                .onComplete(result -> GrpcErrors.reply(request.response(), result)));
-    server.callHandler(
-        ProcessesGrpcService.Signal,
-        request ->
-            request
-                .last()
-                .compose(this::signal)
-                .onComplete(result -> GrpcErrors.reply(request.response(), result)));
+        r ->
+            Future.succeededFuture(
+                ListProcessesResponse.newBuilder().addAllProcesses(table.list()).build()));
+    GrpcErrors.unary(server, ProcessesGrpcService.Signal, this::signal);
   }
 
   /** Validates a start request against this server's limits and defaults. */

@@ -82,6 +82,7 @@ class ContextsIT {
                 ContextsGrpcClient.Create,
                 CreateContextRequest.newBuilder().setSandboxId("s").build())
             .single();
+    assertThat(context.getSandboxId()).isEqualTo("s");
     made.add(context.getId());
     return context;
   }
