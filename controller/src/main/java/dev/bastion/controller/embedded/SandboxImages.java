@@ -37,6 +37,9 @@ public final class SandboxImages {
   private final Clock clock;
   // When each sandbox still waiting for its image first asked: Always needs a pull begun since.
   private final Map<String, Instant> firstAsked = new ConcurrentHashMap<>();
+  // What each sandbox runs, as its status names it: every pass over a ready sandbox asks, so the
+  // file is read once per sandbox (after a restart) rather than on every pass.
+  private final Map<String, Optional<String>> names = new ConcurrentHashMap<>();
 
   /**
    * @param builtInRoot the built-in Debian root filesystem
@@ -72,9 +75,10 @@ public final class SandboxImages {
     }
   }
 
-  /** Forgets a sandbox that went while it waited for its image. */
+  /** Forgets a sandbox that went, perhaps while it waited for its image. */
   void forget(String id) {
     firstAsked.remove(id);
+    names.remove(id);
   }
 
   /** Records that sandbox {@code id} runs {@code image}. */
@@ -83,11 +87,12 @@ public final class SandboxImages {
         layout.dir(id).resolve(IMAGE_FILE),
         image.name() + "\n" + image.digest() + "\n",
         StandardCharsets.UTF_8);
+    names.put(id, Optional.of(image.name()));
   }
 
   /** The image sandbox {@code id} runs, as its status shows it. */
   Optional<String> nameOf(String id) {
-    return line(layout.dir(id), 0);
+    return names.computeIfAbsent(id, key -> line(layout.dir(key), 0));
   }
 
   /** The digests that the sandboxes' directories in {@code layout} say they run. */

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -43,6 +44,8 @@ public final class ImageStore implements ImageSource {
   private final Path dir;
   private final PullRules access;
   private final ReentrantLock writers = new ReentrantLock();
+  // A digest's configuration never changes: parsed once, not on every sandbox start.
+  private final Map<String, ProcessDefaults> defaultsByDigest = new ConcurrentHashMap<>();
 
   /**
    * @param dir the store's directory, e.g. ~/.cache/bastion/images
@@ -213,7 +216,7 @@ public final class ImageStore implements ImageSource {
       writeTag(reference, digest);
       return image(reference, digest);
     }
-    ProcessDefaults defaults = ImageConfig.parse(reference.toString(), configOf(reference, digest));
+    ProcessDefaults defaults = defaults(reference, digest);
     Path partial = root.resolveSibling(root.getFileName() + PARTIAL);
     FileTrees.delete(partial);
     Files.createDirectories(roots());
@@ -231,7 +234,7 @@ public final class ImageStore implements ImageSource {
               line -> {});
       if (!result.ok()) {
         String cause =
-            result.output().contains("no space left")
+            PullErrors.diskFull(result.output())
                 ? "the image store's disk is full"
                 : "umoci failed";
         LOG.info("umoci could not unpack " + reference + ": " + result.output());
@@ -248,15 +251,21 @@ public final class ImageStore implements ImageSource {
   }
 
   private LocalImage image(ImageReference reference, String digest) {
-    try {
-      return new LocalImage(
-          reference,
-          digest,
-          root(digest).resolve("rootfs"),
-          ImageConfig.parse(reference.toString(), configOf(reference, digest)));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the configuration of " + reference, e);
-    }
+    return new LocalImage(
+        reference, digest, root(digest).resolve("rootfs"), defaults(reference, digest));
+  }
+
+  /** The Env, WorkingDir and User of manifest {@code digest}. */
+  private ProcessDefaults defaults(ImageReference reference, String digest) {
+    return defaultsByDigest.computeIfAbsent(
+        digest,
+        key -> {
+          try {
+            return ImageConfig.parse(reference.toString(), configOf(reference, key));
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the configuration of " + reference, e);
+          }
+        });
   }
 
   /** The image configuration of manifest {@code digest}, from the layout's blobs. */
@@ -352,7 +361,7 @@ public final class ImageStore implements ImageSource {
       }
     } catch (IOException e) {
       String cause =
-          String.valueOf(e.getMessage()).contains("No space left")
+          PullErrors.diskFull(String.valueOf(e.getMessage()))
               ? "its disk is full"
               : e.getClass().getSimpleName();
       throw new ImageFailure("the image store cannot be written: " + cause);

@@ -39,7 +39,7 @@ final class PullErrors {
               + image.host()
               + " to allow it");
     }
-    if (output.contains("no space left on device")) {
+    if (diskFull(output)) {
       return new ImageFailure("the image store's disk is full while pulling " + name);
     }
     if (containsAny(
@@ -54,6 +54,11 @@ final class PullErrors {
       return new ImageFailure("cannot reach the registry " + image.host() + " to pull " + name);
     }
     return new ImageFailure("could not pull " + name + " (skopeo exit " + result.exitCode() + ")");
+  }
+
+  /** Whether {@code text} (a tool's output, an exception's message) says ENOSPC's words. */
+  static boolean diskFull(String text) {
+    return text.toLowerCase(Locale.ROOT).contains("no space left");
   }
 
   private static boolean containsAny(String text, String... needles) {
