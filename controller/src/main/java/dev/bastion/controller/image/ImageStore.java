@@ -1,6 +1,7 @@
 package dev.bastion.controller.image;
 
 import dev.bastion.controller.runtime.FileTrees;
+import dev.bastion.controller.runtime.HostCommand;
 import dev.bastion.controller.runtime.ProcessDefaults;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -121,10 +123,7 @@ public final class ImageStore implements ImageSource {
         progress,
         failed ->
             new ImageFailure(
-                "could not load "
-                    + archive.file().getFileName()
-                    + ": "
-                    + failed.lastLines().getLast()));
+                "could not load " + archive.file().getFileName() + ": " + failed.lastLine()));
   }
 
   /**
@@ -186,10 +185,14 @@ public final class ImageStore implements ImageSource {
             }
           }
           if (Files.isDirectory(layout())) {
-            ImageTool.require(
-                List.of("umoci", "gc", "--layout", layout().toString()),
-                guard("collecting unused images"),
-                "umoci could not collect unused blobs");
+            // gc only deletes, so it needs no disk guard: the host's plain command runner will do.
+            HostCommand.Result gc =
+                HostCommand.run(
+                    List.of("umoci", "gc", "--layout", layout().toString()),
+                    Duration.ofMinutes(10));
+            if (!gc.ok()) {
+              throw new ImageFailure("umoci could not collect unused blobs: " + gc.lastLine());
+            }
           }
           return removed;
         });

@@ -28,6 +28,11 @@ final class ImageTool {
     String output() {
       return String.join("\n", lastLines);
     }
+
+    /** The tool's last line, or how it ended when it printed nothing. */
+    String lastLine() {
+      return lastLines.isEmpty() ? "exit " + exitCode : lastLines.getLast();
+    }
   }
 
   private ImageTool() {}
@@ -76,16 +81,5 @@ final class ImageTool {
       Thread.currentThread().interrupt();
       throw new ImageFailure("interrupted while " + argv.get(0) + " ran");
     }
-  }
-
-  /** Runs {@code argv} and fails with {@code what} and the tool's last line unless it succeeds. */
-  static Result require(List<String> argv, DiskGuard guard, String what) {
-    Result result = run(argv, guard, line -> {});
-    if (!result.ok()) {
-      String last =
-          result.lastLines().isEmpty() ? "exit " + result.exitCode() : result.lastLines().getLast();
-      throw new ImageFailure(what + ": " + last);
-    }
-    return result;
   }
 }
