@@ -86,7 +86,7 @@ final class ContextService {
   }
 
   private Future<KernelContext> create(CreateContextRequest request) {
-    String language = request.getLanguage().isEmpty() ? "python" : request.getLanguage();
+    String language = KernelSpecs.language(request.getLanguage());
     return kernelSpec(request.getEnvMap(), request.getCwd()).compose(spec -> start(language, spec));
   }
 
@@ -193,7 +193,7 @@ final class ContextService {
     if (!run.getContextId().isEmpty()) {
       return onHome(() -> find(run.getContextId()));
     }
-    String language = run.getLanguage().isEmpty() ? "python" : run.getLanguage();
+    String language = KernelSpecs.language(run.getLanguage());
     return onHome(() -> Optional.ofNullable(defaults.get(language)).map(contexts::get))
         .compose(
             existing -> {

@@ -28,9 +28,14 @@ final class KernelSpecs {
 
   private KernelSpecs() {}
 
+  /** The language a request names; none means Python. */
+  static String language(String requested) {
+    return requested.isEmpty() ? "python" : requested;
+  }
+
   /** The kernelspec name {@code language} stands for. */
   static String name(String language) {
-    return language.isEmpty() || language.equals("python") ? "python3" : language;
+    return language(language).equals("python") ? "python3" : language;
   }
 
   /**
