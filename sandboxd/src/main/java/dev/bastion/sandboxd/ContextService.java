@@ -87,10 +87,14 @@ final class ContextService {
 
   private Future<KernelContext> create(CreateContextRequest request) {
     String language = KernelSpecs.language(request.getLanguage());
-    return kernelSpec(request.getEnvMap(), request.getCwd()).compose(spec -> start(language, spec));
+    return kernelSpec(request.getEnvMap(), request.getCwd())
+        .compose(spec -> start(newId(), language, spec));
   }
 
-  /** A kernel's environment and working directory, checked as a process's are. */
+  /**
+   * A kernel's environment and working directory, checked as a process's are (the argv stands in
+   * for the kernelspec's, which sandboxd chooses).
+   */
   private Future<LaunchSpec> kernelSpec(Map<String, String> env, String cwd) {
     try {
       return Future.succeededFuture(
@@ -100,8 +104,11 @@ final class ContextService {
     }
   }
 
-  /** Starts a kernel for a new context, registered on the home context once it answers. */
-  private Future<KernelContext> start(String language, LaunchSpec spec) {
+  /**
+   * Starts a kernel for the context {@code id} (a new one, or one being restarted), registered on
+   * the home context once it answers.
+   */
+  private Future<KernelContext> start(String id, String language, LaunchSpec spec) {
     return onHome(
             () -> {
               if (contexts.size() >= MAX_CONTEXTS) {
@@ -111,8 +118,9 @@ final class ContextService {
               }
               KernelContext context =
                   new KernelContext(
-                      newId(),
+                      id,
                       language,
+                      spec,
                       spec.cwd().isEmpty() ? config.workspace().toString() : spec.cwd(),
                       home);
               contexts.put(context.id(), context);
@@ -123,7 +131,7 @@ final class ContextService {
                 vertx
                     .executeBlocking(
                         () -> {
-                          context.start(spec, paths, config.runAs(), config.processDefaults());
+                          context.start(paths, config.runAs(), config.processDefaults());
                           return context;
                         },
                         false)
@@ -201,34 +209,35 @@ final class ContextService {
                 return Future.succeededFuture(existing.get());
               }
               return kernelSpec(Map.of(), "")
-                  .compose(spec -> start(language, spec))
+                  .compose(spec -> start(newId(), language, spec))
                   .compose(
                       made ->
                           onHome(
                               () -> {
+                                // Two first calls may each have made one; the first to get
+                                // here is the default. One whose default is being restarted
+                                // gets the context it made.
                                 defaults.putIfAbsent(language, made.id());
-                                return contexts.get(defaults.get(language));
+                                return contexts.getOrDefault(defaults.get(language), made);
                               }));
             });
   }
 
+  /**
+   * Replaces a context's kernel with a fresh one under the same id, language, environment and
+   * working directory; a default context stays the default. A kernel that cannot be started again
+   * leaves no context behind.
+   */
   private Future<CodeContext> restart(ContextRequest request) {
-    return onHome(() -> find(request.getContextId()))
-        .compose(
-            old -> {
-              return onHome(() -> remove(old))
-                  .compose(this::close)
-                  .compose(closed -> kernelSpec(Map.of(), ""))
-                  .compose(spec -> start(old.language(), spec))
-                  .compose(
-                      fresh ->
-                          onHome(
-                              () -> {
-                                defaults.replaceAll(
-                                    (language, id) -> id.equals(old.id()) ? fresh.id() : id);
-                                return fresh.describe(request.getSandboxId());
-                              }));
-            });
+    return onHome(
+            () -> {
+              KernelContext old = find(request.getContextId());
+              contexts.remove(old.id());
+              return old;
+            })
+        .compose(old -> close(old).map(closed -> old))
+        .compose(old -> start(old.id(), old.language(), old.spec()))
+        .map(fresh -> fresh.describe(request.getSandboxId()));
   }
 
   private KernelContext find(String id) throws StatusException {

@@ -37,6 +37,7 @@ final class KernelContext implements KernelClient.Listener {
 
   private final String id;
   private final String language;
+  private final LaunchSpec spec;
   private final String cwd;
   private final Instant createdAt = Instant.now();
   private final Context context;
@@ -50,9 +51,14 @@ final class KernelContext implements KernelClient.Listener {
   private CellRun running;
   private volatile String death;
 
-  KernelContext(String id, String language, String cwd, Context context) {
+  /**
+   * @param spec the kernel's environment and working directory (its argv is the kernelspec's)
+   * @param cwd the working directory as clients are told it
+   */
+  KernelContext(String id, String language, LaunchSpec spec, String cwd, Context context) {
     this.id = id;
     this.language = language;
+    this.spec = spec;
     this.cwd = cwd;
     this.context = context;
   }
@@ -63,6 +69,11 @@ final class KernelContext implements KernelClient.Listener {
 
   String language() {
     return language;
+  }
+
+  /** What the context was made with, for a restart to make the same one afresh. */
+  LaunchSpec spec() {
+    return spec;
   }
 
   boolean alive() {
@@ -84,7 +95,7 @@ final class KernelContext implements KernelClient.Listener {
    * Starts the kernel and connects to it. Blocking: call off the event loop; {@link #answered()}
    * completes once it answers.
    */
-  void start(LaunchSpec spec, WorkspacePaths paths, AgentUser user, ProcessDefaults defaults)
+  void start(WorkspacePaths paths, AgentUser user, ProcessDefaults defaults)
       throws StatusException {
     try {
       ConnectionInfo info = ConnectionInfo.fresh();

@@ -34,6 +34,7 @@ class ContextsIT {
   @TempDir static Path temp;
   static SandboxdServer server;
   static GrpcTestClient client;
+  static Path workspace;
 
   @BeforeAll
   static void startServer() throws Exception {
@@ -42,7 +43,7 @@ class ContextsIT {
       throw new AssertionError("CI must install python3-ipykernel (./bastion test does)");
     }
     assumeTrue(kernel, "SKIPPED: python3-ipykernel is not installed; ./bastion test installs it");
-    Path workspace = Files.createDirectory(temp.resolve("workspace"));
+    workspace = Files.createDirectory(temp.resolve("workspace"));
     Path socket = temp.resolve("run/sandboxd.sock");
     server =
         LocalSandboxd.start(
@@ -185,6 +186,39 @@ class ContextsIT {
   }
 
   @Test
+  void restartGivesAFreshKernelWithTheSameIdEnvironmentAndDirectory() throws Exception {
+    Files.createDirectories(workspace.resolve("project"));
+    CodeContext made =
+        client
+            .call(
+                ContextsGrpcClient.Create,
+                CreateContextRequest.newBuilder()
+                    .setSandboxId("s")
+                    .setCwd("project")
+                    .putEnv("STAGE", "test")
+                    .build())
+            .single();
+    this.made.add(made.getId());
+    run(made.getId(), "v = 1", 30);
+
+    CodeContext restarted =
+        client
+            .call(
+                ContextsGrpcClient.Restart,
+                ContextRequest.newBuilder().setSandboxId("s").setContextId(made.getId()).build())
+            .single();
+    assertThat(restarted.getId()).isEqualTo(made.getId());
+    assertThat(restarted.getCwd()).isEqualTo(made.getCwd()).isEqualTo("project");
+    assertThat(restarted.getAlive()).isTrue();
+    List<CodeEvent> fresh =
+        run(made.getId(), "import os\nprint(os.getcwd(), os.environ['STAGE'])\nv", 30);
+    assertThat(stdout(fresh)).isEqualTo(workspace.resolve("project") + " test\n");
+    assertThat(fresh.stream().filter(CodeEvent::hasError).findFirst().orElseThrow())
+        .extracting(e -> e.getError().getName())
+        .isEqualTo("NameError");
+  }
+
+  @Test
   void restartGivesAFreshKernelAndContextsAreIndependent() throws Exception {
     String one = create().getId();
     String two = create().getId();
@@ -199,7 +233,6 @@ class ContextsIT {
                 ContextsGrpcClient.Restart,
                 ContextRequest.newBuilder().setSandboxId("s").setContextId(one).build())
             .single();
-    made.add(restarted.getId());
     List<CodeEvent> fresh = run(restarted.getId(), "v", 30);
     assertThat(
             fresh.stream()
