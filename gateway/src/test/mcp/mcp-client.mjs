@@ -24,7 +24,13 @@ async function call(client, name, args) {
   const result = await client.callTool({ name, arguments: args });
   return {
     isError: result.isError === true,
-    text: result.content.map((part) => part.text).join("\n"),
+    text: result.content
+      .filter((part) => part.type === "text")
+      .map((part) => part.text)
+      .join("\n"),
+    images: result.content
+      .filter((part) => part.type === "image")
+      .map((part) => ({ mimeType: part.mimeType, data: part.data })),
     structured: result.structuredContent ?? null,
   };
 }
@@ -52,6 +58,36 @@ try {
     sandbox_id: id,
     language: "python",
     code: "print(6*7)",
+  });
+  // Python keeps its state from call to call, in the sandbox's default context.
+  report.setState = await call(client, "run_code", { sandbox_id: id, code: "x = 41" });
+  report.getState = await call(client, "run_code", { sandbox_id: id, code: "x + 1" });
+  report.figure = await call(client, "run_code", {
+    sandbox_id: id,
+    code: "import matplotlib.pyplot as plt\nplt.plot([1, 2, 3])\nplt.show()",
+  });
+  report.table = await call(client, "run_code", {
+    sandbox_id: id,
+    code: "import pandas as pd\npd.DataFrame({'animal': ['cat', 'dog'], 'legs': [4, 4]})",
+  });
+  report.error = await call(client, "run_code", { sandbox_id: id, code: "1/0" });
+  report.context = await call(client, "create_context", { sandbox_id: id, env: { MODE: "own" } });
+  const own = report.context.structured.context_id;
+  report.inOwn = await call(client, "run_code", {
+    sandbox_id: id,
+    context_id: own,
+    code: "import os\nx = 'own'\nprint(os.environ['MODE'])",
+  });
+  report.defaultKept = await call(client, "run_code", { sandbox_id: id, code: "x" });
+  report.restart = await call(client, "restart_context", {
+    sandbox_id: id,
+    context_id: report.getState.structured.context_id,
+  });
+  report.afterRestart = await call(client, "run_code", { sandbox_id: id, code: "x" });
+  report.ownKept = await call(client, "run_code", { sandbox_id: id, context_id: own, code: "x" });
+  report.foreignContext = await call(client, "restart_context", {
+    sandbox_id: other,
+    context_id: own,
   });
   report.bash = await call(client, "run_code", {
     sandbox_id: id,

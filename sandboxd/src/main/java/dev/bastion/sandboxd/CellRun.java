@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 final class CellRun {
 
   private final String msgId;
+  private final String contextId;
   private final Consumer<CodeEvent> events;
   private final long startedNanos = System.nanoTime();
   private long bytesLeft;
@@ -29,7 +30,8 @@ final class CellRun {
   private long executionCount;
   private boolean timedOut;
 
-  CellRun(String msgId, long maxBytes, Consumer<CodeEvent> events) {
+  CellRun(String contextId, String msgId, long maxBytes, Consumer<CodeEvent> events) {
+    this.contextId = contextId;
     this.msgId = msgId;
     this.bytesLeft = maxBytes;
     this.events = events;
@@ -73,6 +75,15 @@ final class CellRun {
                 .setValue(content.getString("evalue", ""));
         for (Object line : content.getJsonArray("traceback", new JsonArray())) {
           error.addTraceback(String.valueOf(line));
+        }
+        // The name always comes back; a value and traceback past the cap do not (raise
+        // Exception('x' * 10**9) is one line of code).
+        long size = error.getValue().length();
+        for (String line : error.getTracebackList()) {
+          size += line.length();
+        }
+        if (!admit(size)) {
+          error.setValue("").clearTraceback();
         }
         events.accept(CodeEvent.newBuilder().setError(error).build());
       }
@@ -136,6 +147,7 @@ final class CellRun {
         CodeEvent.newBuilder()
             .setDone(
                 Done.newBuilder()
+                    .setContextId(contextId)
                     .setExecutionCount(executionCount)
                     .setDurationMs((System.nanoTime() - startedNanos) / 1_000_000)
                     .setTimedOut(timedOut)

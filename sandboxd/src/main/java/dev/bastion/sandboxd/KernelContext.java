@@ -187,7 +187,7 @@ final class KernelContext implements KernelClient.Listener {
                 .put("user_expressions", new JsonObject())
                 .put("allow_stdin", false)
                 .put("stop_on_error", true));
-    CellRun cell = new CellRun(request.msgId(), maxBytes, events);
+    CellRun cell = new CellRun(id, request.msgId(), maxBytes, events);
     running = cell;
     client.send(Channel.SHELL, request);
     context

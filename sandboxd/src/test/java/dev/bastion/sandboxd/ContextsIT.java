@@ -288,6 +288,29 @@ class ContextsIT {
     Outcome<CodeEvent> get =
         client.call(ContextsGrpcClient.RunCode, RunCodeRequest.newBuilder().setCode("d").build());
     assertThat(mainResult(get.messages())).isEqualTo("'default'");
+    String used = get.messages().getLast().getDone().getContextId();
+    made.add(used);
+    assertThat(used).isEqualTo(set.messages().getLast().getDone().getContextId());
+    assertThat(
+            client
+                .call(ContextsGrpcClient.List, ListContextsRequest.getDefaultInstance())
+                .single()
+                .getContextsList())
+        .extracting(CodeContext::getId)
+        .contains(used);
+  }
+
+  @Test
+  void anExceptionPastTheCapKeepsItsNameAndDropsItsText() throws Exception {
+    List<CodeEvent> events = run(create().getId(), "raise ValueError('x' * (2 << 20))", 60);
+    assertThat(events.stream().filter(CodeEvent::hasError).findFirst().orElseThrow().getError())
+        .satisfies(
+            error -> {
+              assertThat(error.getName()).isEqualTo("ValueError");
+              assertThat(error.getValue()).isEmpty();
+              assertThat(error.getTracebackList()).isEmpty();
+            });
+    assertThat(events.getLast().getDone().getTruncated()).isTrue();
   }
 
   @Test

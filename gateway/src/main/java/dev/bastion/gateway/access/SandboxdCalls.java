@@ -1,11 +1,16 @@
 package dev.bastion.gateway.access;
 
 import com.google.protobuf.ByteString;
+import dev.bastion.api.v1.CodeContext;
+import dev.bastion.api.v1.CodeEvent;
+import dev.bastion.api.v1.ContextRequest;
+import dev.bastion.api.v1.CreateContextRequest;
 import dev.bastion.api.v1.FileChunk;
 import dev.bastion.api.v1.FileInfo;
 import dev.bastion.api.v1.ListFilesRequest;
 import dev.bastion.api.v1.ListFilesResponse;
 import dev.bastion.api.v1.ReadFileRequest;
+import dev.bastion.api.v1.RunCodeRequest;
 import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.WriteFileHeader;
@@ -16,10 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Processes and Files calls into a caller's sandbox that the gateway makes on an agent's behalf
- * (the MCP tools), each decided as the tool the caller names and otherwise taking the same route as
- * the gRPC method it resembles: same owner check, policy, limits and audit. Call these on an event
- * loop; each future fails with a {@link io.vertx.grpc.server.StatusException} or a {@link
+ * Processes, Files and Contexts calls into a caller's sandbox that the gateway makes on an agent's
+ * behalf (the MCP tools), each decided as the tool the caller names and otherwise taking the same
+ * route as the gRPC method it resembles: same owner check, policy, limits and audit. Call these on
+ * an event loop; each future fails with a {@link io.vertx.grpc.server.StatusException} or a {@link
  * dev.bastion.controller.sandbox.SandboxError}.
  */
 public final class SandboxdCalls {
@@ -93,6 +98,37 @@ public final class SandboxdCalls {
             FileRoutes.list(tool),
             List.of(request),
             AnswerBound.unary(UNBOUNDED_ANSWER_BYTES))
+        .map(SandboxdCalls::single);
+  }
+
+  /**
+   * Runs a cell as {@code Contexts.RunCode} does and collects its events, {@code done} last.
+   *
+   * @param defaultTimeoutSeconds the timeout when the request asks for none (lowered to a policy's
+   *     maxExecSeconds)
+   */
+  public Future<List<CodeEvent>> runCode(
+      Tenant tenant, String tool, RunCodeRequest request, long defaultTimeoutSeconds) {
+    return CollectedCall.make(
+        access,
+        tenant,
+        ContextRoutes.runCode(tool, defaultTimeoutSeconds),
+        List.of(request),
+        AnswerBound.stream(UNBOUNDED_ANSWER_BYTES));
+  }
+
+  /** Makes a code context as {@code Contexts.Create} does. */
+  public Future<CodeContext> createContext(
+      Tenant tenant, String tool, CreateContextRequest request) {
+    return CollectedCall.make(
+            access, tenant, ContextRoutes.create(tool), List.of(request), AnswerBound.unary(0))
+        .map(SandboxdCalls::single);
+  }
+
+  /** Restarts a code context as {@code Contexts.Restart} does. */
+  public Future<CodeContext> restartContext(Tenant tenant, String tool, ContextRequest request) {
+    return CollectedCall.make(
+            access, tenant, ContextRoutes.restart(tool), List.of(request), AnswerBound.unary(0))
         .map(SandboxdCalls::single);
   }
 

@@ -15,9 +15,9 @@ import reactor.core.publisher.Mono;
  * tenant. Every call ends as a tool result, never as a failed request, so a refusal reaches the
  * model as a message it can act on.
  *
- * @param call runs on the request's event loop and must not block it
+ * @param answers runs on the request's event loop and must not block it
  */
-record BastionTool(McpSchema.Tool tool, Call call) {
+record BastionTool(McpSchema.Tool tool, AnswerCall answers) {
 
   /** What a call of the tool does. */
   @FunctionalInterface
@@ -26,6 +26,21 @@ record BastionTool(McpSchema.Tool tool, Call call) {
      * @return the structured result; a failed future or an exception is the tool's error
      */
     Future<Map<String, Object>> apply(Tenant tenant, ToolArguments arguments);
+  }
+
+  /** What a call of a tool whose results may hold images does. */
+  @FunctionalInterface
+  interface AnswerCall {
+    /**
+     * @return the result; a failed future or an exception is the tool's error
+     */
+    Future<ToolAnswer> apply(Tenant tenant, ToolArguments arguments);
+  }
+
+  /** A tool whose result is structured content only. */
+  static BastionTool structured(McpSchema.Tool tool, Call call) {
+    return new BastionTool(
+        tool, (tenant, arguments) -> call.apply(tenant, arguments).map(ToolAnswer::of));
   }
 
   /**
@@ -63,10 +78,10 @@ record BastionTool(McpSchema.Tool tool, Call call) {
 
   private Future<McpSchema.CallToolResult> invoke(
       McpTransportContext context, McpSchema.CallToolRequest request) {
-    Future<Map<String, Object>> result;
+    Future<ToolAnswer> result;
     try {
       Tenant tenant = (Tenant) context.get(McpHttpTransport.TENANT);
-      result = call.apply(tenant, new ToolArguments(request.arguments()));
+      result = answers.apply(tenant, new ToolArguments(request.arguments()));
     } catch (RuntimeException e) {
       result = Future.failedFuture(e);
     }

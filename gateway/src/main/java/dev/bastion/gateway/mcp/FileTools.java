@@ -61,7 +61,7 @@ final class FileTools {
             "path",
             "content",
             "truncated");
-    return new BastionTool(
+    return BastionTool.structured(
         BastionTool.describe(
             json,
             "read_file",
@@ -112,7 +112,7 @@ final class FileTools {
                 .put("size", Schemas.type("integer")),
             "path",
             "size");
-    return new BastionTool(
+    return BastionTool.structured(
         BastionTool.describe(
             json,
             "write_file",
@@ -170,7 +170,7 @@ final class FileTools {
     JsonObject output =
         Schemas.output(
             new JsonObject().put("entries", Schemas.type("array").put("items", entry)), "entries");
-    return new BastionTool(
+    return BastionTool.structured(
         BastionTool.describe(
             json,
             "list_files",

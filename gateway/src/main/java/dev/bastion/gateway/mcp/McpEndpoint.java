@@ -11,15 +11,17 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Bastion's MCP server: the SDK's stateless server with Bastion's eight tools, served through
- * {@link McpHttpTransport} at {@code /mcp}.
+ * Bastion's MCP server: the SDK's stateless server with Bastion's tools, served through {@link
+ * McpHttpTransport} at {@code /mcp}.
  */
 public final class McpEndpoint {
 
   private static final String INSTRUCTIONS =
       "Run code in isolated sandboxes: create_sandbox (template or warm_pool \"python\") returns a"
           + " sandbox id; run_code, run_command, read_file, write_file and list_files act in it;"
-          + " delete_sandbox when done. Files live in /workspace.";
+          + " delete_sandbox when done. Files live in /workspace. Python run_code keeps its"
+          + " variables from call to call (create_context for a separate one, restart_context to"
+          + " start over).";
 
   private McpEndpoint() {}
 
@@ -41,9 +43,11 @@ public final class McpEndpoint {
   /** Every tool the server offers. */
   static List<BastionTool> tools(
       GatedSandboxes sandboxes, SandboxdCalls calls, McpJsonMapper json) {
+    ProcessTools processes = new ProcessTools(calls, json);
     return Stream.of(
             new SandboxTools(sandboxes, json).tools(),
-            new ProcessTools(calls, json).tools(),
+            new CodeTools(calls, processes, json).tools(),
+            processes.tools(),
             new FileTools(calls, json).tools())
         .flatMap(List::stream)
         .toList();

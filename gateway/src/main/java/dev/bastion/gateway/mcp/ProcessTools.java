@@ -2,24 +2,21 @@ package dev.bastion.gateway.mcp;
 
 import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.RunResult;
-import dev.bastion.controller.sandbox.SandboxError;
 import dev.bastion.gateway.access.SandboxdCalls;
 import dev.bastion.gateway.auth.Tenant;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The tools that run processes: {@code run_code} (a python or bash snippet) and {@code run_command}
- * (an argv). Both are a {@code Processes.Run} underneath, so policies see their argv, environment
- * and working directory as they see a Run's, under the tool's own name.
+ * The tool that runs a process, {@code run_command} (an argv), and the process runs other tools
+ * make (a bash {@code run_code}). Each is a {@code Processes.Run} underneath, so policies see its
+ * argv, environment and working directory as they see a Run's, under the tool's own name.
  */
 final class ProcessTools {
 
@@ -46,9 +43,6 @@ final class ProcessTools {
   private static final int MAX_ARGS = 1024;
   private static final int MAX_ENV = 256;
 
-  private static final Map<String, List<String>> INTERPRETERS =
-      Map.of("python", List.of("python3", "-c"), "bash", List.of("bash", "-c"));
-
   private final SandboxdCalls calls;
   private final McpJsonMapper json;
 
@@ -58,57 +52,7 @@ final class ProcessTools {
   }
 
   List<BastionTool> tools() {
-    return List.of(runCode(), runCommand());
-  }
-
-  private BastionTool runCode() {
-    JsonObject input =
-        Schemas.input(
-            new JsonObject()
-                .put("sandbox_id", Schemas.sandboxId())
-                .put(
-                    "language",
-                    Schemas.type("string")
-                        .put(
-                            "enum", new JsonArray(INTERPRETERS.keySet().stream().sorted().toList()))
-                        .put("description", "python runs python3 -c CODE, bash runs bash -c CODE"))
-                .put(
-                    "code",
-                    Schemas.string(
-                        "The program. A longer one can be written with write_file and run with"
-                            + " run_command.",
-                        1,
-                        MAX_CODE_CHARS))
-                .put("timeout_seconds", timeout()),
-            "sandbox_id",
-            "language",
-            "code");
-    return new BastionTool(
-        BastionTool.describe(
-            json,
-            "run_code",
-            "Run code",
-            "Runs a Python or bash snippet in a sandbox, in /workspace, and returns its exit code,"
-                + " stdout and stderr when it ends.",
-            input,
-            result(),
-            new McpSchema.ToolAnnotations(null, false, true, false, false, null)),
-        (tenant, arguments) -> {
-          String language = arguments.string("language");
-          List<String> interpreter = INTERPRETERS.get(language);
-          if (interpreter == null) {
-            throw SandboxError.invalid("language must be one of " + INTERPRETERS.keySet());
-          }
-          List<String> argv = new ArrayList<>(interpreter);
-          argv.add(arguments.string("code"));
-          return run(
-              tenant,
-              "run_code",
-              RunRequest.newBuilder()
-                  .setSandboxId(arguments.string("sandbox_id"))
-                  .addAllArgv(argv)
-                  .setTimeoutSeconds(arguments.integer("timeout_seconds", 0)));
-        });
+    return List.of(runCommand());
   }
 
   private BastionTool runCommand() {
@@ -142,7 +86,7 @@ final class ProcessTools {
                 .put("timeout_seconds", timeout()),
             "sandbox_id",
             "argv");
-    return new BastionTool(
+    return BastionTool.structured(
         BastionTool.describe(
             json,
             "run_command",
@@ -164,7 +108,8 @@ final class ProcessTools {
                     .setTimeoutSeconds(arguments.integer("timeout_seconds", 0))));
   }
 
-  private Future<Map<String, Object>> run(Tenant tenant, String tool, RunRequest.Builder request) {
+  /** Runs a process as the tool {@code tool}, with the caps every MCP call has. */
+  Future<Map<String, Object>> run(Tenant tenant, String tool, RunRequest.Builder request) {
     return calls
         .run(
             tenant,
@@ -174,7 +119,7 @@ final class ProcessTools {
         .map(ProcessTools::summary);
   }
 
-  private static JsonObject timeout() {
+  static JsonObject timeout() {
     return Schemas.integer(
         "Seconds after which the process and its children are killed (timed_out is then true);"
             + " default "

@@ -76,7 +76,7 @@ final class SandboxTools {
                             + " server's (an hour)",
                         1,
                         MAX_LIFETIME_SECONDS)));
-    return new BastionTool(
+    return BastionTool.structured(
         BastionTool.describe(
             json,
             "create_sandbox",
@@ -117,7 +117,7 @@ final class SandboxTools {
             new JsonObject()
                 .put("sandboxes", new JsonObject().put("type", "array").put("items", sandbox())),
             "sandboxes");
-    return new BastionTool(
+    return BastionTool.structured(
         BastionTool.describe(
             json,
             "list_sandboxes",
@@ -145,7 +145,7 @@ final class SandboxTools {
                 .put("deleted", Schemas.type("boolean")),
             "sandbox_id",
             "deleted");
-    return new BastionTool(
+    return BastionTool.structured(
         BastionTool.describe(
             json,
             "delete_sandbox",

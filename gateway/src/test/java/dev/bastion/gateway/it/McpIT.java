@@ -6,11 +6,15 @@ import dev.bastion.gateway.server.BastionServer;
 import io.grpc.Channel;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,7 +41,7 @@ class McpIT {
         tenants: [alice]
         rules:
         - name: no-sockets
-          when: call.tool == "run_code" && call.argv.exists(a, a.contains("socket"))
+          when: call.tool == "run_code" && call.code.contains("socket")
           action: Deny
           message: sockets are not allowed
         - name: no-secrets
@@ -97,15 +101,17 @@ class McpIT {
   }
 
   @Test
-  void theEightToolsAreListed() {
+  void theElevenToolsAreListed() {
     assertThat(report.getJsonObject("server").getString("name")).isEqualTo("bastion");
     assertThat(report.getJsonArray("tools").getList())
         .containsExactly(
+            "create_context",
             "create_sandbox",
             "delete_sandbox",
             "list_files",
             "list_sandboxes",
             "read_file",
+            "restart_context",
             "run_code",
             "run_command",
             "write_file");
@@ -124,11 +130,68 @@ class McpIT {
   void runCodeAnswersFortyTwo() {
     JsonObject run = succeeded("run");
     assertThat(run.getString("stdout")).isEqualTo("42\n");
-    assertThat(run.getInteger("exit_code")).isZero();
+    assertThat(run.getJsonObject("error")).isNull();
+    assertThat(run.getLong("execution_count")).isPositive();
     assertThat(run.getBoolean("timed_out")).isFalse();
     JsonObject bash = succeeded("bash");
     assertThat(bash.getString("stderr")).isEqualTo("42\n");
     assertThat(bash.getInteger("exit_code")).isEqualTo(3);
+  }
+
+  @Test
+  void pythonKeepsItsStateFromCallToCall() {
+    assertThat(succeeded("setState").getJsonArray("results")).isEmpty();
+    JsonObject get = succeeded("getState");
+    assertThat(get.getJsonArray("results").getJsonObject(0).getString("text")).isEqualTo("42");
+    assertThat(get.getJsonArray("results").getJsonObject(0).getBoolean("main")).isTrue();
+    assertThat(get.getString("context_id")).startsWith("ctx-");
+    assertThat(get.getString("context_id"))
+        .isEqualTo(succeeded("setState").getString("context_id"));
+  }
+
+  @Test
+  void aFigureIsAnImageAndATableIsText() throws Exception {
+    JsonArray images = report.getJsonObject("figure").getJsonArray("images");
+    assertThat(images).as(report.getJsonObject("figure").encode()).hasSize(1);
+    assertThat(images.getJsonObject(0).getString("mimeType")).isEqualTo("image/png");
+    BufferedImage png =
+        ImageIO.read(
+            new ByteArrayInputStream(
+                Base64.getDecoder().decode(images.getJsonObject(0).getString("data"))));
+    assertThat(png.getWidth()).isPositive();
+    assertThat(succeeded("figure").getJsonArray("results").getJsonObject(0).getBoolean("image"))
+        .isTrue();
+
+    JsonObject table = succeeded("table").getJsonArray("results").getJsonObject(0);
+    assertThat(table.getString("text")).contains("animal").contains("cat").contains("dog");
+    assertThat(table.getJsonArray("mime_types").getList()).contains("text/html");
+    assertThat(report.getJsonObject("table").getJsonArray("images")).isEmpty();
+  }
+
+  @Test
+  void anExceptionComesBackWithItsTracebackWithoutColours() {
+    JsonObject error = succeeded("error").getJsonObject("error");
+    assertThat(error.getString("name")).isEqualTo("ZeroDivisionError");
+    assertThat(error.getString("traceback"))
+        .contains("ZeroDivisionError")
+        .doesNotContain("\u001B[");
+  }
+
+  @Test
+  void aContextOfItsOwnIsSeparateAndARestartClearsOnlyTheOneRestarted() {
+    JsonObject own = succeeded("context");
+    assertThat(own.getString("context_id"))
+        .isNotEqualTo(succeeded("getState").getString("context_id"));
+    assertThat(succeeded("inOwn").getString("stdout")).isEqualTo("own\n");
+    assertThat(succeeded("defaultKept").getJsonArray("results").getJsonObject(0).getString("text"))
+        .isEqualTo("41");
+    assertThat(succeeded("restart").getString("context_id"))
+        .isEqualTo(succeeded("getState").getString("context_id"));
+    assertThat(succeeded("afterRestart").getJsonObject("error").getString("name"))
+        .isEqualTo("NameError");
+    assertThat(succeeded("ownKept").getJsonArray("results").getJsonObject(0).getString("text"))
+        .isEqualTo("'own'");
+    assertThat(failed("foreignContext")).startsWith("NOT_FOUND");
   }
 
   @Test
@@ -179,8 +242,7 @@ class McpIT {
             line -> line.contains("\"tool\":\"run_code\"") && line.contains("\"deny\""));
     assertThat(audited.getString("tenant")).isEqualTo("alice");
     assertThat(audited.getString("rule")).isEqualTo("agents/no-sockets");
-    assertThat(audited.getJsonObject("args").getJsonArray("argv").getList())
-        .containsExactly("python3", "-c", "import socket");
+    assertThat(audited.getJsonObject("args").getString("code")).isEqualTo("import socket");
   }
 
   @Test

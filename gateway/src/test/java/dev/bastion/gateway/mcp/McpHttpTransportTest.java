@@ -213,7 +213,8 @@ class McpHttpTransportTest {
 
   private static McpStatelessServerFeatures.AsyncToolSpecification tool(
       McpJsonMapper json, String name, JsonObject input, JsonObject output, BastionTool.Call call) {
-    return new BastionTool(BastionTool.describe(json, name, name, name, input, output, null), call)
+    return BastionTool.structured(
+            BastionTool.describe(json, name, name, name, input, output, null), call)
         .specification();
   }
 

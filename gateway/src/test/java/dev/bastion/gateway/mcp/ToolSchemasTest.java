@@ -27,13 +27,15 @@ class ToolSchemasTest {
   private static final JsonSchemaValidator VALIDATOR = McpJsonDefaults.getSchemaValidator();
 
   @Test
-  void theEightToolsAreOffered() {
+  void theElevenToolsAreOffered() {
     assertThat(TOOLS.keySet())
         .containsExactlyInAnyOrder(
             "create_sandbox",
             "list_sandboxes",
             "delete_sandbox",
             "run_code",
+            "create_context",
+            "restart_context",
             "run_command",
             "read_file",
             "write_file",
@@ -76,6 +78,18 @@ class ToolSchemasTest {
     assertInvalid("run_code", with(call, "shell", true));
     assertInvalid("run_code", with(call, "sandbox_id", ""));
     assertInvalid("run_code", Map.of("sandbox_id", "sbx-1", "language", "python"));
+    assertValid("run_code", Map.of("sandbox_id", "sbx-1", "code", "x"));
+    assertValid("run_code", with(call, "context_id", "ctx-abc"));
+    assertInvalid("run_code", with(call, "context_id", "c".repeat(65)));
+  }
+
+  @Test
+  void contextsTakeASandboxAndRestartNamesTheContext() {
+    assertValid("create_context", Map.of("sandbox_id", "sbx-1", "env", Map.of("A", "b")));
+    assertInvalid("create_context", Map.of("sandbox_id", "sbx-1", "env", Map.of("A=B", "c")));
+    assertInvalid("create_context", Map.of("sandbox_id", "sbx-1", "language", "ruby"));
+    assertValid("restart_context", Map.of("sandbox_id", "sbx-1", "context_id", "ctx-1"));
+    assertInvalid("restart_context", Map.of("sandbox_id", "sbx-1"));
   }
 
   @Test
