@@ -82,6 +82,18 @@ final class Api implements AutoCloseable {
               MethodDescriptor.MethodType.SERVER_STREAMING,
               dev.bastion.api.v1.RunCodeRequest.getDefaultInstance(),
               dev.bastion.api.v1.CodeEvent.getDefaultInstance());
+  static final MethodDescriptor<dev.bastion.api.v1.ContextRequest, dev.bastion.api.v1.CodeContext>
+      INTERRUPT_CONTEXT = contextCall("Interrupt");
+  static final MethodDescriptor<
+          dev.bastion.api.v1.CreateContextRequest, dev.bastion.api.v1.CodeContext>
+      CREATE_CONTEXT =
+          method(
+              "bastion.v1.Contexts/Create",
+              MethodDescriptor.MethodType.UNARY,
+              dev.bastion.api.v1.CreateContextRequest.getDefaultInstance(),
+              dev.bastion.api.v1.CodeContext.getDefaultInstance());
+  static final MethodDescriptor<dev.bastion.api.v1.ContextRequest, dev.bastion.api.v1.CodeContext>
+      RESTART_CONTEXT = contextCall("Restart");
   static final MethodDescriptor<RunRequest, RunResult> RUN =
       method(
           "bastion.v1.Processes/Run",
@@ -230,6 +242,15 @@ final class Api implements AutoCloseable {
   @Override
   public void close() throws InterruptedException {
     channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+  }
+
+  private static MethodDescriptor<dev.bastion.api.v1.ContextRequest, dev.bastion.api.v1.CodeContext>
+      contextCall(String name) {
+    return method(
+        "bastion.v1.Contexts/" + name,
+        MethodDescriptor.MethodType.UNARY,
+        dev.bastion.api.v1.ContextRequest.getDefaultInstance(),
+        dev.bastion.api.v1.CodeContext.getDefaultInstance());
   }
 
   private static <Req extends Message, Resp extends Message> MethodDescriptor<Req, Resp> method(
