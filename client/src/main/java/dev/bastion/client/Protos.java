@@ -29,6 +29,17 @@ final class Protos {
         sandbox.getMessage());
   }
 
+  static ContextInfo context(dev.bastion.api.v1.CodeContext context) {
+    Instant created;
+    try {
+      created = context.getCreatedAt().isEmpty() ? null : Instant.parse(context.getCreatedAt());
+    } catch (java.time.format.DateTimeParseException e) {
+      created = null;
+    }
+    return new ContextInfo(
+        context.getId(), context.getLanguage(), context.getCwd(), created, context.getAlive());
+  }
+
   static FileInfo file(dev.bastion.api.v1.FileInfo file) {
     return new FileInfo(
         file.getPath(),

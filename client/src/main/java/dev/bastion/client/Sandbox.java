@@ -1,5 +1,7 @@
 package dev.bastion.client;
 
+import dev.bastion.api.v1.CodeEvent;
+import dev.bastion.api.v1.ContextsGrpcClient;
 import dev.bastion.api.v1.DeleteSandboxRequest;
 import dev.bastion.api.v1.GetSandboxRequest;
 import dev.bastion.api.v1.ProcessesGrpcClient;
@@ -7,20 +9,23 @@ import dev.bastion.api.v1.ResumeSandboxRequest;
 import dev.bastion.api.v1.SandboxesGrpcClient;
 import dev.bastion.api.v1.SuspendSandboxRequest;
 import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * One of your sandboxes: run commands in it, stream processes, use its files, suspend, resume and
- * delete it. Closing it deletes it, so {@code try (Sandbox s = ...)} leaves nothing behind.
- * Thread-safe.
+ * One of your sandboxes: run commands in it, stream processes, run code where the previous cell
+ * left off, use its files, suspend, resume and delete it. Closing it deletes it, so {@code try
+ * (Sandbox s = ...)} leaves nothing behind. Thread-safe.
  */
 public final class Sandbox implements AutoCloseable {
 
   private final Transport transport;
   private final String id;
   private final SandboxFiles files;
+  private final SandboxContexts contexts;
   private final AtomicBoolean deleted = new AtomicBoolean();
   private volatile SandboxInfo info;
 
@@ -29,6 +34,7 @@ public final class Sandbox implements AutoCloseable {
     this.id = info.id();
     this.info = info;
     this.files = new SandboxFiles(transport, id);
+    this.contexts = new SandboxContexts(transport, id);
   }
 
   public String id() {
@@ -72,6 +78,30 @@ public final class Sandbox implements AutoCloseable {
   /** {@link #exec(ExecOptions)} without waiting; the stage completes once the process runs. */
   public CompletionStage<ExecHandle> execAsync(ExecOptions options) {
     return Handoff.async(starting(options), transport.executor());
+  }
+
+  /**
+   * Runs a Python cell in the sandbox's default context, where the previous cell left off, and
+   * returns what it did once it ends; an exception it raised is {@link Execution#error()}, not a
+   * thrown one.
+   */
+  public Execution runCode(String code) {
+    return runCode(CodeOptions.code(code));
+  }
+
+  /** Runs a cell where {@code options} say and returns what it did once it ends. */
+  public Execution runCode(CodeOptions options) {
+    return Handoff.await("Sandbox.runCode", () -> runningCode(options));
+  }
+
+  /** {@link #runCode(CodeOptions)} without waiting; the stage completes on the SDK's executor. */
+  public CompletionStage<Execution> runCodeAsync(CodeOptions options) {
+    return Handoff.async(runningCode(options), transport.executor());
+  }
+
+  /** The sandbox's code contexts. */
+  public SandboxContexts contexts() {
+    return contexts;
   }
 
   /** The files of the sandbox's {@code /workspace}. */
@@ -129,6 +159,13 @@ public final class Sandbox implements AutoCloseable {
 
   private Future<RunResult> running(RunOptions options) {
     return transport.unary(ProcessesGrpcClient.Run, options.toRequest(id)).map(RunResult::new);
+  }
+
+  private Future<Execution> runningCode(CodeOptions options) {
+    List<CodeEvent> events = new ArrayList<>();
+    return transport
+        .download(ContextsGrpcClient.RunCode, options.toRequest(id), events::add)
+        .map(done -> Execution.of(events));
   }
 
   private Future<ExecHandle> starting(ExecOptions options) {

@@ -8,7 +8,9 @@
  * ({@link dev.bastion.client.Sandbox#run(dev.bastion.client.RunOptions) run}) or streams them
  * ({@link dev.bastion.client.Sandbox#exec(dev.bastion.client.ExecOptions) exec}, with standard
  * input, signals, callbacks or a {@link java.util.concurrent.Flow.Publisher}), reads and writes its
- * {@link dev.bastion.client.Sandbox#files() files}, and is suspended, resumed and deleted.
+ * {@link dev.bastion.client.Sandbox#files() files}, runs Python cells where the previous one left
+ * off ({@link dev.bastion.client.Sandbox#runCode(String) runCode}, in {@link
+ * dev.bastion.client.Sandbox#contexts() contexts}), and is suspended, resumed and deleted.
  *
  * {@snippet lang=java :
  * try (Bastion bastion = Bastion.connect(url, token);
@@ -23,6 +25,9 @@
  *     process.closeStdin();
  *     out.println("exit " + process.waitFor().exitCode()); // exit 0
  *   }
+ *
+ *   sandbox.runCode("total = sum(range(10))"); // a Python cell; the next one sees total
+ *   out.println(sandbox.runCode("total * 2").mainResult().orElseThrow().text()); // 90
  * } // closing the sandbox deletes it
  * }
  *

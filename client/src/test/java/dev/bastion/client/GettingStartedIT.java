@@ -36,7 +36,7 @@ class GettingStartedIT {
     GettingStarted.run(
         server.url(), EmbeddedBastion.BOB, new PrintStream(printed, true, StandardCharsets.UTF_8));
     assertThat(printed.toString(StandardCharsets.UTF_8))
-        .isEqualTo("42\nhello from stdin\nexit 0\n");
+        .isEqualTo("42\nhello from stdin\nexit 0\n90\n");
     assertThat(bob.sandboxes().list()).hasSize(before);
   }
 }

@@ -33,6 +33,9 @@ public final class GettingStarted {
         process.closeStdin();
         out.println("exit " + process.waitFor().exitCode()); // exit 0
       }
+
+      sandbox.runCode("total = sum(range(10))"); // a Python cell; the next one sees total
+      out.println(sandbox.runCode("total * 2").mainResult().orElseThrow().text()); // 90
     } // closing the sandbox deletes it
     // @end
   }
