@@ -52,6 +52,32 @@ try {
     { timeout: 30_000 },
   );
   report.terminal = await rowsText();
+
+  // The code panel: cells that keep their state, a figure drawn inline, a table, an error.
+  const cells = page.locator('#cells .cell');
+  const runCell = async (code) => {
+    const before = await cells.count();
+    await page.locator('#cell-code').fill(code);
+    await page.locator('#cell-code').press('Shift+Enter');
+    // Every earlier cell has ended, so the one at this index among ended cells is the new one.
+    const cell = page.locator('#cells .cell:not(.running)').nth(before);
+    await cell.waitFor({ timeout: 120_000 });
+    return cell;
+  };
+  await runCell('x = 6 * 7');
+  report.cell_answer = await (await runCell('print(x)')).locator('pre.stdout').innerText();
+  const figure = (await runCell('import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.show()')).locator('img');
+  await figure.waitFor();
+  // The browser decoded the PNG: a broken image has no natural size.
+  report.figure_width = await figure.evaluate(async (img) => {
+    await img.decode();
+    return img.naturalWidth;
+  });
+  const table = await runCell("import pandas as pd\npd.DataFrame({'answer': [x]})");
+  report.table_cells = await table.frameLocator('iframe').locator('td').allInnerTexts();
+  report.table_frame_sandbox = await table.locator('iframe').getAttribute('sandbox');
+  report.error_text = await (await runCell('1/0')).locator('pre.error').innerText();
+  report.contexts = await page.locator('#context option').count();
   report.audit_rows = await page.locator('#audit tbody tr').count();
   await page.screenshot({ path: screenshot, fullPage: true });
   report.screenshot = screenshot;

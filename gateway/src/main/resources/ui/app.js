@@ -12,6 +12,7 @@ const state = {
   token: sessionStorage.getItem(TOKEN_KEY),
   selected: null, // the sandbox whose details are open
   terminal: null, // { term, fit, socket, observer } while a terminal is open
+  running: false, // whether a cell of the code panel is running
 };
 
 // ---- talking to the server -------------------------------------------------------------
@@ -191,7 +192,8 @@ function sandboxRow(sandbox) {
 // ---- one sandbox: files, audit, terminal -----------------------------------------------
 
 function openDetails(sandbox, { terminal = false } = {}) {
-  if (state.selected?.id !== sandbox.id) {
+  const sameSandbox = state.selected?.id === sandbox.id;
+  if (!sameSandbox) {
     closeTerminal();
   }
   state.selected = sandbox;
@@ -200,7 +202,9 @@ function openDetails(sandbox, { terminal = false } = {}) {
   }
   $('#details-id').textContent = sandbox.id;
   $('#details').hidden = false;
-  attempt('Loading files and audit decisions', () => Promise.all([refreshFiles(), refreshAudit()]));
+  if (!sameSandbox) $('#cells').replaceChildren();
+  attempt('Loading files, contexts and audit decisions', () =>
+    Promise.all([refreshFiles(), refreshAudit(), refreshContexts()]));
   if (terminal) {
     openTerminal(sandbox.id);
   } else {
@@ -279,6 +283,131 @@ async function refreshAudit() {
     return row;
   });
   $('#audit tbody').replaceChildren(...rows);
+}
+
+// ---- the code panel --------------------------------------------------------------------
+
+// Cells run in a code context (a Jupyter kernel in the sandbox). The panel makes a context of its
+// own on the first run unless the person picks one the sandbox already has (an agent's, say), so
+// Interrupt always knows which kernel to stop.
+const NEW_CONTEXT = '';
+// IPython colours its tracebacks for a terminal; a page shows them plain.
+const TERMINAL_COLOURS = /\u001b\[[0-9;]*m/g;
+// Figures the page draws as images; any other type (SVG included) is shown as its text.
+const IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/gif'];
+
+const contextPath = (id, context, rest = '') =>
+  sandboxPath(id, `/contexts/${encodeURIComponent(context)}${rest}`);
+
+async function refreshContexts(select = $('#context').value) {
+  const { contexts } = await api('GET', sandboxPath(state.selected.id, '/contexts'));
+  const options = contexts.map((context) => {
+    const option = document.createElement('option');
+    option.value = context.id;
+    option.textContent = `${context.id} (${context.language}${context.alive ? '' : ', kernel died: restart it'})`;
+    return option;
+  });
+  const fresh = document.createElement('option');
+  fresh.value = NEW_CONTEXT;
+  fresh.textContent = 'new Python context (made on the first run)';
+  $('#context').replaceChildren(...options, fresh);
+  $('#context').value = contexts.some((c) => c.id === select) ? select : (contexts[0]?.id ?? NEW_CONTEXT);
+  showContextState();
+}
+
+function showContextState() {
+  const chosen = $('#context').value !== NEW_CONTEXT;
+  $('#restart').disabled = !chosen || state.running;
+  $('#interrupt').disabled = !chosen || !state.running;
+  $('#run-cell').disabled = state.running;
+  $('#context-state').textContent = state.running ? 'running…' : '';
+}
+
+async function chosenContext(id) {
+  if ($('#context').value !== NEW_CONTEXT) return $('#context').value;
+  const context = await api('POST', sandboxPath(id, '/contexts'), { json: { language: 'python' } });
+  await refreshContexts(context.id);
+  return context.id;
+}
+
+function pre(text, className) {
+  const block = document.createElement('pre');
+  block.textContent = text;
+  if (className) block.className = className;
+  return block;
+}
+
+// One result as the richest type the page can show safely: an image, HTML in a frame that runs
+// no script (the sandbox wrote it: it must never run as this page, which holds the token), or text.
+function resultElement(data) {
+  const image = IMAGE_TYPES.find((type) => type in data);
+  if (image) {
+    const img = document.createElement('img');
+    img.alt = data['text/plain'] ?? 'figure';
+    img.src = `data:${image};base64,${data[image].replace(/[^A-Za-z0-9+/=]/g, '')}`;
+    return img;
+  }
+  if ('text/html' in data) {
+    const frame = document.createElement('iframe');
+    // No allow-scripts: nothing in it runs. allow-same-origin only lets this page measure it.
+    frame.setAttribute('sandbox', 'allow-same-origin');
+    frame.setAttribute('referrerpolicy', 'no-referrer');
+    frame.title = 'HTML result';
+    frame.srcdoc = data['text/html'];
+    frame.addEventListener('load', () => {
+      const height = (frame.contentDocument?.body?.scrollHeight ?? 130) + 20;
+      frame.style.height = `${Math.min(height, 600)}px`;
+    });
+    return frame;
+  }
+  return pre(data['text/plain'] ?? Object.keys(data).join(', '));
+}
+
+function drawCell(box, answer) {
+  const outputs = [];
+  for (const event of answer.events) {
+    if ('stdout' in event) outputs.push(pre(event.stdout, 'stdout'));
+    else if ('stderr' in event) outputs.push(pre(event.stderr, 'stderr'));
+    else if ('result' in event) outputs.push(resultElement(event.result.data));
+    else if ('error' in event) {
+      const traceback = event.error.traceback.join('\n').replace(TERMINAL_COLOURS, '');
+      outputs.push(pre(traceback || `${event.error.name}: ${event.error.value}`, 'error'));
+      box.classList.add('failed');
+    }
+  }
+  const notes = [];
+  if (answer.timed_out) notes.push('timed out: the cell was interrupted');
+  if (answer.truncated) notes.push('output past the cap was dropped');
+  notes.push(`${answer.duration_ms} ms`);
+  box.querySelector('.prompt').textContent = `In [${answer.execution_count}] · ${notes.join(' · ')}`;
+  box.append(...outputs);
+}
+
+async function runCell() {
+  const code = $('#cell-code').value;
+  if (!code.trim() || state.running) return;
+  const id = state.selected.id;
+  const box = document.createElement('div');
+  box.className = 'cell running';
+  box.append(pre('In [ ]', 'prompt'), pre(code, 'input'));
+  $('#cells').append(box);
+  state.running = true;
+  showContextState();
+  try {
+    const context = await chosenContext(id);
+    showContextState();
+    const answer = await api('POST', sandboxPath(id, '/code'), { json: { code, context_id: context } });
+    drawCell(box, answer);
+    $('#cell-code').value = '';
+  } catch (error) {
+    box.classList.add('failed');
+    box.append(pre(error.message, 'error'));
+  } finally {
+    box.classList.remove('running');
+    state.running = false;
+    if (state.selected?.id === id) await refreshContexts().catch(() => {});
+    $('#cell-code').focus();
+  }
 }
 
 // ---- the terminal ----------------------------------------------------------------------
@@ -382,6 +511,34 @@ $('#upload').addEventListener('submit', (event) => {
   event.preventDefault();
   const file = $('#upload-file').files[0];
   if (file) attempt(`Uploading ${file.name}`, () => upload(file));
+});
+$('#cell-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  runCell();
+});
+$('#cell-code').addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && event.shiftKey) {
+    event.preventDefault();
+    runCell();
+  }
+});
+$('#context').addEventListener('change', showContextState);
+$('#new-context').addEventListener('click', () => {
+  $('#context').value = NEW_CONTEXT;
+  showContextState();
+  $('#cell-code').focus();
+});
+$('#interrupt').addEventListener('click', () =>
+  attempt('Interrupting the cell', () =>
+    api('POST', contextPath(state.selected.id, $('#context').value, '/interrupt'))));
+$('#restart').addEventListener('click', () => {
+  const context = $('#context').value;
+  if (!confirm(`Restart context ${context}? Its variables are lost.`)) return;
+  attempt(`Restarting ${context}`, async () => {
+    await api('POST', contextPath(state.selected.id, context, '/restart'));
+    $('#cells').append(pre(`— context ${context} restarted: its state is gone —`, 'prompt'));
+    await refreshContexts(context);
+  });
 });
 // Esc closes the innermost panel, except inside the terminal, where it belongs to the program
 // running there (vi, less...).

@@ -1,12 +1,16 @@
 package dev.bastion.gateway.access;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
 import dev.bastion.api.v1.CodeContext;
 import dev.bastion.api.v1.CodeEvent;
 import dev.bastion.api.v1.ContextRequest;
 import dev.bastion.api.v1.CreateContextRequest;
+import dev.bastion.api.v1.DeleteContextResponse;
 import dev.bastion.api.v1.FileChunk;
 import dev.bastion.api.v1.FileInfo;
+import dev.bastion.api.v1.ListContextsRequest;
+import dev.bastion.api.v1.ListContextsResponse;
 import dev.bastion.api.v1.ListFilesRequest;
 import dev.bastion.api.v1.ListFilesResponse;
 import dev.bastion.api.v1.ReadFileRequest;
@@ -22,10 +26,10 @@ import java.util.List;
 
 /**
  * Processes, Files and Contexts calls into a caller's sandbox that the gateway makes on an agent's
- * behalf (the MCP tools), each decided as the tool the caller names and otherwise taking the same
- * route as the gRPC method it resembles: same owner check, policy, limits and audit. Call these on
- * an event loop; each future fails with a {@link io.vertx.grpc.server.StatusException} or a {@link
- * dev.bastion.controller.sandbox.SandboxError}.
+ * behalf (the MCP tools, the console), each decided as the tool the caller names and otherwise
+ * taking the same route as the gRPC method it resembles: same owner check, policy, limits and
+ * audit. Call these on an event loop; each future fails with a {@link
+ * io.vertx.grpc.server.StatusException} or a {@link dev.bastion.controller.sandbox.SandboxError}.
  */
 public final class SandboxdCalls {
 
@@ -92,13 +96,7 @@ public final class SandboxdCalls {
 
   /** Lists a directory as {@code Files.List} does. */
   public Future<ListFilesResponse> list(Tenant tenant, String tool, ListFilesRequest request) {
-    return CollectedCall.make(
-            access,
-            tenant,
-            FileRoutes.list(tool),
-            List.of(request),
-            AnswerBound.unary(UNBOUNDED_ANSWER_BYTES))
-        .map(SandboxdCalls::single);
+    return unary(tenant, FileRoutes.list(tool), request, UNBOUNDED_ANSWER_BYTES);
   }
 
   /**
@@ -120,15 +118,33 @@ public final class SandboxdCalls {
   /** Makes a code context as {@code Contexts.Create} does. */
   public Future<CodeContext> createContext(
       Tenant tenant, String tool, CreateContextRequest request) {
-    return CollectedCall.make(
-            access, tenant, ContextRoutes.create(tool), List.of(request), AnswerBound.unary(0))
-        .map(SandboxdCalls::single);
+    return unary(tenant, ContextRoutes.create(tool), request, 0);
   }
 
   /** Restarts a code context as {@code Contexts.Restart} does. */
   public Future<CodeContext> restartContext(Tenant tenant, String tool, ContextRequest request) {
+    return unary(tenant, ContextRoutes.restart(tool), request, 0);
+  }
+
+  /** Interrupts a context's running cell as {@code Contexts.Interrupt} does. */
+  public Future<CodeContext> interruptContext(Tenant tenant, ContextRequest request) {
+    return unary(tenant, ContextRoutes.interrupt(), request, 0);
+  }
+
+  /** Deletes a code context as {@code Contexts.Delete} does. */
+  public Future<DeleteContextResponse> deleteContext(Tenant tenant, ContextRequest request) {
+    return unary(tenant, ContextRoutes.delete(), request, 0);
+  }
+
+  /** Lists a sandbox's code contexts as {@code Contexts.List} does. */
+  public Future<ListContextsResponse> listContexts(Tenant tenant, ListContextsRequest request) {
+    return unary(tenant, ContextRoutes.list(), request, UNBOUNDED_ANSWER_BYTES);
+  }
+
+  private <Req, Resp extends MessageLite> Future<Resp> unary(
+      Tenant tenant, Route<Req, Resp> route, Req request, long answerBytes) {
     return CollectedCall.make(
-            access, tenant, ContextRoutes.restart(tool), List.of(request), AnswerBound.unary(0))
+            access, tenant, route, List.of(request), AnswerBound.unary(answerBytes))
         .map(SandboxdCalls::single);
   }
 

@@ -36,11 +36,12 @@ import java.util.regex.Pattern;
 
 /**
  * The JSON API the web console (and curl) uses for a caller's sandboxes: list, create, suspend,
- * resume and delete them, move files in and out, and read the audit log's recent decisions about
- * one. Every call is the caller's (a bearer token in {@code Authorization}; no cookies, so no
- * cross-site requests can ride on a session) and is decided by policy under the gRPC method's tool
- * name, through the same {@link GatedSandboxes} and sandboxd routes: another tenant's sandbox is
- * NOT_FOUND on every route. Errors are {@link JsonReplies}'.
+ * resume and delete them, move files in and out, read the audit log's recent decisions about one,
+ * and run code in its contexts ({@link ConsoleContexts}). Every call is the caller's (a bearer
+ * token in {@code Authorization}; no cookies, so no cross-site requests can ride on a session) and
+ * is decided by policy under the gRPC method's tool name, through the same {@link GatedSandboxes}
+ * and sandboxd routes: another tenant's sandbox is NOT_FOUND on every route. Errors are {@link
+ * JsonReplies}'.
  */
 public final class ConsoleApi {
 
@@ -62,6 +63,7 @@ public final class ConsoleApi {
   private final GatedSandboxes sandboxes;
   private final SandboxdCalls calls;
   private final FileStreams files;
+  private final ConsoleContexts contexts;
   private final AuditTail audit;
   private final Clock clock;
 
@@ -79,13 +81,14 @@ public final class ConsoleApi {
     this.sandboxes = sandboxes;
     this.calls = calls;
     this.files = files;
+    this.contexts = new ConsoleContexts(calls);
     this.audit = new AuditTail(auditLog);
     this.clock = clock;
   }
 
   /** Whether {@code path} is one of this API's routes. */
   public static boolean handles(String path) {
-    return ROUTE.matcher(path).matches();
+    return ROUTE.matcher(path).matches() || ConsoleContexts.handles(path);
   }
 
   public void handle(HttpServerRequest request) {
@@ -96,6 +99,14 @@ public final class ConsoleApi {
     Optional<Tenant> tenant = authenticator.authenticate(request.getHeader("authorization"));
     if (tenant.isEmpty()) {
       refuse(request, () -> JsonReplies.unauthenticated(request));
+      return;
+    }
+    if (ConsoleContexts.handles(request.path())) {
+      try {
+        contexts.handle(request, tenant.get());
+      } catch (RuntimeException e) {
+        refuse(request, () -> JsonReplies.failure(request, e));
+      }
       return;
     }
     Matcher route = ROUTE.matcher(request.path());
@@ -348,7 +359,7 @@ public final class ConsoleApi {
    * read and dropped, so the caller gets the answer rather than a reset connection; past that the
    * connection is closed.
    */
-  private static void refuse(HttpServerRequest request, Runnable answer) {
+  static void refuse(HttpServerRequest request, Runnable answer) {
     answer.run();
     boolean hasBody = request.method() == HttpMethod.PUT || request.method() == HttpMethod.POST;
     if (!hasBody || request.isEnded() || request.version() == HttpVersion.HTTP_2) {

@@ -46,6 +46,10 @@ class ConsoleApiIT {
           when: call.tool in ["files.write", "files.read"] && call.path.startsWith("/workspace/secrets")
           action: Deny
           message: secrets are off limits
+        - name: no-shell-from-cells
+          when: call.tool == "code.run" && call.code.contains("os.system")
+          action: Deny
+          message: cells may not start shells
         limits: {maxFileBytes: %d}
       """
           .formatted(MAX_FILE_BYTES);
@@ -121,9 +125,16 @@ class ConsoleApiIT {
             new String[] {"PUT", box + "/files?path=/workspace/a.txt"},
             new String[] {"GET", box + "/files/list?path=/workspace"},
             new String[] {"GET", box + "/audit"},
+            new String[] {"GET", box + "/contexts"},
+            new String[] {"POST", box + "/contexts", "{}"},
+            new String[] {"POST", box + "/code", "{\"code\":\"1+1\"}"},
+            new String[] {"POST", box + "/contexts/c1/interrupt"},
+            new String[] {"POST", box + "/contexts/c1/restart"},
+            new String[] {"DELETE", box + "/contexts/c1"},
             new String[] {"DELETE", box});
     for (String[] route : routes) {
-      Reply reply = send(ALICE, route[0], route[1], route[0].equals("PUT") ? "stolen" : null);
+      String body = route.length > 2 ? route[2] : route[0].equals("PUT") ? "stolen" : null;
+      Reply reply = send(ALICE, route[0], route[1], body);
       assertThat(reply.status()).as("%s %s: %s", route[0], route[1], reply.body()).isEqualTo(404);
       assertThat(reply.json().getString("code")).isEqualTo("NOT_FOUND");
     }
@@ -135,6 +146,82 @@ class ConsoleApiIT {
             .getString("message");
     assertThat(theirs.replace(bobBox, "sbx-nosuchsandbox")).isEqualTo(none);
     assertThat(send(BOB, "GET", box, null).json().getString("phase")).isEqualTo("READY");
+  }
+
+  @Test
+  void cellsRunInAContextThatKeepsTheirStateAndComeBackAsThePanelDrawsThem() throws Exception {
+    String box = "/v1/sandboxes/" + aliceBox;
+    JsonObject context = send(ALICE, "POST", box + "/contexts", "{}").json();
+    assertThat(context.getString("language")).isEqualTo("python");
+    assertThat(context.getBoolean("alive")).isTrue();
+    String id = context.getString("id");
+    String first =
+        "{\"context_id\":\"" + id + "\",\"code\":\"import pandas as pd\\nx = 6*7\\nprint('hi')\"}";
+    assertThat(send(ALICE, "POST", box + "/code", first).json().getJsonArray("events"))
+        .containsExactly(new JsonObject().put("stdout", "hi\n"));
+
+    JsonObject table =
+        send(
+                ALICE,
+                "POST",
+                box + "/code",
+                "{\"context_id\":\"" + id + "\",\"code\":\"pd.DataFrame({'x': [x]})\"}")
+            .json();
+    assertThat(table.getString("context_id")).isEqualTo(id);
+    assertThat(table.getLong("execution_count")).isEqualTo(2);
+    JsonObject result = table.getJsonArray("events").getJsonObject(0).getJsonObject("result");
+    assertThat(result.getBoolean("main")).isTrue();
+    assertThat(result.getJsonObject("data").getString("text/html"))
+        .contains("<table")
+        .contains("42");
+
+    JsonObject error =
+        send(ALICE, "POST", box + "/code", "{\"context_id\":\"" + id + "\",\"code\":\"1/0\"}")
+            .json()
+            .getJsonArray("events")
+            .getJsonObject(0)
+            .getJsonObject("error");
+    assertThat(error.getString("name")).isEqualTo("ZeroDivisionError");
+    assertThat(String.join("\n", error.getJsonArray("traceback").getList()))
+        .contains("division by zero");
+
+    JsonArray listed = send(ALICE, "GET", box + "/contexts", null).json().getJsonArray("contexts");
+    assertThat(listed.stream().map(c -> ((JsonObject) c).getString("id"))).contains(id);
+    assertThat(send(ALICE, "POST", box + "/contexts/" + id + "/interrupt", null).status())
+        .isEqualTo(200);
+    assertThat(send(ALICE, "POST", box + "/contexts/" + id + "/restart", null).status())
+        .isEqualTo(200);
+    JsonObject forgotten =
+        send(ALICE, "POST", box + "/code", "{\"context_id\":\"" + id + "\",\"code\":\"x\"}").json();
+    assertThat(
+            forgotten
+                .getJsonArray("events")
+                .getJsonObject(0)
+                .getJsonObject("error")
+                .getString("name"))
+        .isEqualTo("NameError");
+    assertThat(send(ALICE, "DELETE", box + "/contexts/" + id, null).json().getBoolean("deleted"))
+        .isTrue();
+    assertThat(send(ALICE, "POST", box + "/contexts/" + id + "/interrupt", null).status())
+        .isEqualTo(404);
+  }
+
+  @Test
+  void aCellIsCheckedBoundedAndDecidedByPolicy() throws Exception {
+    String code = "/v1/sandboxes/" + aliceBox + "/code";
+    Reply denied = send(ALICE, "POST", code, "{\"code\":\"import os\\nos.system('sh')\"}");
+    assertThat(denied.status()).as(denied.body()).isEqualTo(403);
+    assertThat(denied.json().getString("message"))
+        .contains("denied by rule \"no-shell-from-cells\"")
+        .contains("cells may not start shells");
+    assertThat(send(ALICE, "POST", code, "not json").status()).isEqualTo(400);
+    assertThat(send(ALICE, "POST", code, "{}").json().getString("message"))
+        .contains("code is required");
+    Reply huge = send(ALICE, "POST", code, "{\"code\":\"" + "1".repeat(3 * 1024 * 1024) + "\"}");
+    assertThat(huge.status()).isEqualTo(413);
+    Reply tooLong = send(ALICE, "POST", code, "{\"code\":\"" + "1".repeat(1024 * 1024 + 1) + "\"}");
+    assertThat(tooLong.status()).isEqualTo(400);
+    assertThat(tooLong.json().getString("message")).contains("more than 1048576");
   }
 
   @Test

@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The web console end to end in a real browser: headless Chromium (the system's, Debian package
  * {@code chromium}) driven by playwright-core from {@code src/test/browser}, against a real server
  * with gVisor sandboxes. It signs in, creates a sandbox, opens a terminal, runs python3 there and
- * sees the answer; the screenshot it takes is kept as a build artifact in {@code
- * target/console-e2e.png}.
+ * sees the answer, then runs cells in the code panel (state kept, a figure, a table, an error); the
+ * screenshot it takes is kept as a build artifact in {@code target/console-e2e.png}.
  */
 class ConsoleBrowserIT {
 
@@ -61,7 +61,7 @@ class ConsoleBrowserIT {
   }
 
   @Test
-  void aPersonSignsInOpensATerminalAndRunsPython() throws Exception {
+  void aPersonSignsInOpensATerminalRunsPythonAndRunsCells() throws Exception {
     Files.createDirectories(SCREENSHOT.getParent());
     Files.deleteIfExists(SCREENSHOT);
     JsonObject report =
@@ -75,11 +75,21 @@ class ConsoleBrowserIT {
                 CHROMIUM.toString(),
                 "SCREENSHOT",
                 SCREENSHOT.toString()));
+    assertThat(report.getString("failure")).as(report.encodePrettily()).isNull();
     assertThat(report.getBoolean("signed_in")).isTrue();
     assertThat(report.getString("phase")).isEqualTo("READY");
     assertThat(report.getString("terminal"))
         .contains("python3 -c \"print(6*7)\"")
         .containsPattern("(?m)^42\\s*$");
+    // The code panel: state carried from cell to cell, a figure the browser decoded, a table in
+    // a frame that runs no script, and the traceback of an error.
+    assertThat(report.getString("cell_answer").strip()).isEqualTo("42");
+    assertThat(report.getInteger("figure_width")).isGreaterThan(100);
+    assertThat(report.getJsonArray("table_cells").getList()).contains("42");
+    assertThat(report.getString("table_frame_sandbox")).isEqualTo("allow-same-origin");
+    assertThat(report.getString("error_text"))
+        .contains("ZeroDivisionError")
+        .doesNotContain("\u001b");
     // The console runs under its Content-Security-Policy without a single violation or error.
     assertThat(report.getJsonArray("console_errors")).isEmpty();
     assertThat(SCREENSHOT).isNotEmptyFile();
