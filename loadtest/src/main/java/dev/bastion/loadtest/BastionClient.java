@@ -1,10 +1,16 @@
 package dev.bastion.loadtest;
 
+import dev.bastion.api.v1.CodeContext;
+import dev.bastion.api.v1.ContextRequest;
+import dev.bastion.api.v1.ContextsGrpcClient;
+import dev.bastion.api.v1.CreateContextRequest;
 import dev.bastion.api.v1.CreateSandboxRequest;
+import dev.bastion.api.v1.DeleteContextResponse;
 import dev.bastion.api.v1.DeleteSandboxRequest;
 import dev.bastion.api.v1.ExecRequest;
 import dev.bastion.api.v1.ExecStart;
 import dev.bastion.api.v1.ProcessesGrpcClient;
+import dev.bastion.api.v1.RunCodeRequest;
 import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.Sandbox;
@@ -197,6 +203,67 @@ public final class BastionClient implements AutoCloseable {
                         new LargeStreamBenchmark.StreamResult(received.get(), exitCode.get()));
                   });
               return done.future();
+            });
+  }
+
+  /** Makes a Python code context in the sandbox; completes once its kernel answers. */
+  Future<CodeContext> createContext(Endpoint endpoint, String sandboxId) {
+    return call(
+        endpoint,
+        ContextsGrpcClient.Create,
+        CreateContextRequest.newBuilder().setSandboxId(sandboxId).build());
+  }
+
+  Future<DeleteContextResponse> deleteContext(
+      Endpoint endpoint, String sandboxId, String contextId) {
+    return call(
+        endpoint,
+        ContextsGrpcClient.Delete,
+        ContextRequest.newBuilder().setSandboxId(sandboxId).setContextId(contextId).build());
+  }
+
+  /**
+   * Runs {@code code} in the context and completes with the {@link System#nanoTime()} at which its
+   * first result (the value of its last expression) arrived; fails when the cell raised or ended
+   * without a result, so a broken context is never timed.
+   */
+  Future<Long> firstResult(Endpoint endpoint, String sandboxId, String contextId, String code) {
+    RunCodeRequest run =
+        RunCodeRequest.newBuilder()
+            .setSandboxId(sandboxId)
+            .setContextId(contextId)
+            .setCode(code)
+            .build();
+    return client
+        .request(endpoint.address(), ContextsGrpcClient.RunCode)
+        .compose(
+            request -> {
+              if (endpoint.token() != null) {
+                request.headers().set("authorization", "Bearer " + endpoint.token());
+              }
+              return request.send(run);
+            })
+        .compose(
+            response -> {
+              Promise<Long> first = Promise.promise();
+              response.handler(
+                  event -> {
+                    if (event.hasResult()) {
+                      first.tryComplete(System.nanoTime());
+                    } else if (event.hasError()) {
+                      first.tryFail(code + " raised " + event.getError().getName());
+                    }
+                  });
+              response.exceptionHandler(first::tryFail);
+              response.endHandler(
+                  ended ->
+                      first.tryFail(
+                          code
+                              + " ended with "
+                              + response.status()
+                              + " and no result via "
+                              + endpoint.name()));
+              return first.future();
             });
   }
 

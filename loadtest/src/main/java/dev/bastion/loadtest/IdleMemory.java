@@ -25,18 +25,20 @@ final class IdleMemory {
     try (SandboxLease lease = client.create()) {
       // Let start-up garbage (sandboxd's JVM, first connections) settle before reading RSS.
       Thread.sleep(idle.toMillis());
-      long total = 0;
       for (String program : SANDBOX_PROGRAMS) {
-        long kib = rssOf(program, lease.id());
-        result.put(program + "_kib", kib);
-        total += kib;
+        result.put(program + "_kib", rssOf(program, lease.id()));
       }
-      result.put("idle_sandbox_kib", total).put("idle_seconds", idle.toSeconds());
+      result.put("idle_sandbox_kib", sandboxKiB(lease.id())).put("idle_seconds", idle.toSeconds());
       if (gatewayPid != null) {
         result.put("gateway_kib", ProcessMemory.rssKiB(gatewayPid));
       }
     }
     return result;
+  }
+
+  /** What the sandbox holds on the host now: its runsc-sandbox and runsc-gofer RSS together. */
+  static long sandboxKiB(String sandboxId) {
+    return SANDBOX_PROGRAMS.stream().mapToLong(program -> rssOf(program, sandboxId)).sum();
   }
 
   private static long rssOf(String program, String sandboxId) {

@@ -8,7 +8,9 @@ import dev.bastion.api.v1.CodeEvent;
 import dev.bastion.api.v1.ContextRequest;
 import dev.bastion.api.v1.CreateContextRequest;
 import dev.bastion.api.v1.ExecutionError;
+import dev.bastion.api.v1.GetSandboxRequest;
 import dev.bastion.api.v1.RunCodeRequest;
+import dev.bastion.api.v1.Sandbox;
 import dev.bastion.gateway.server.BastionServer;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -211,6 +213,37 @@ class ContextsGatewayIT {
     assertThat(restarted.getId()).isEqualTo(context);
     assertThat(restarted.getAlive()).isTrue();
     assertThat(error(run(alice, inOwn.setCode("v").build())).getName()).isEqualTo("NameError");
+  }
+
+  /**
+   * A kernel is a process of the sandbox, so its memory is the sandbox's: a cell that allocates
+   * past the template's limit ends the call and leaves the sandbox FAILED for out of memory, as a
+   * Run would, and never the host or the gateway.
+   */
+  @Test
+  void aKernelsMemoryCountsAgainstTheSandboxsLimit() {
+    Channel alice = api.as(ALICE);
+    String victim = Api.create(alice, "python").getId();
+    List<CodeEvent> events = new ArrayList<>();
+    try {
+      ClientCalls.blockingServerStreamingCall(
+              alice,
+              Api.RUN_CODE,
+              Api.deadline(120),
+              RunCodeRequest.newBuilder()
+                  .setSandboxId(victim)
+                  .setCode("x = bytearray(2 * 1024 * 1024 * 1024)")
+                  .build())
+          .forEachRemaining(events::add);
+      assertThat(error(events).getName()).as(events.toString()).isEqualTo("KernelDied");
+    } catch (StatusRuntimeException e) {
+      assertThat(e.getStatus().getCode()).isIn(Status.Code.UNAVAILABLE, Status.Code.ABORTED);
+    }
+    Sandbox sandbox =
+        Api.call(alice, Api.GET, GetSandboxRequest.newBuilder().setSandboxId(victim).build());
+    assertThat(sandbox.getPhase()).isEqualTo(Sandbox.Phase.FAILED);
+    assertThat(sandbox.getMessage()).startsWith("out of memory");
+    assertThat(main(run(alice, aliceBox, "1+1"))).as("other sandboxes are unharmed").isEqualTo("2");
   }
 
   @Test

@@ -28,12 +28,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Random and mutated protobuf requests to every RPC of Sandboxes, Processes and Files (the method
- * list comes from the generated service descriptors): valid messages with fields mutated, random
- * messages, truncated and bit-flipped encodings, random bytes of random lengths, length prefixes
- * that lie, extra messages on one-request calls; then raw gRPC frames whose flag and length prefix
- * are random. Every call must end with a status the server sent, in bounded time, never UNKNOWN,
- * INTERNAL only without details, never a reset stream; the gateway must stay healthy.
+ * Random and mutated protobuf requests to every RPC of Sandboxes, Processes, Files and Contexts
+ * (the method list comes from the generated service descriptors): valid messages with fields
+ * mutated, random messages, truncated and bit-flipped encodings, random bytes of random lengths,
+ * length prefixes that lie, extra messages on one-request calls; then raw gRPC frames whose flag
+ * and length prefix are random. Every call must end with a status the server sent, in bounded time,
+ * never UNKNOWN, INTERNAL only without details, never a reset stream; the gateway must stay
+ * healthy.
  *
  * <p>The seed is printed; {@code -Dfuzz.seed=N} replays a run and {@code -Dfuzz.calls=N} changes
  * the calls per RPC. The fuzzing tenant's ToolPolicy keeps it from deleting, suspending or resuming
@@ -46,6 +47,14 @@ class FuzzIT {
   static final String OPS = "fuzz-ops-token-0123456789";
   static final long DEFAULT_SEED = 20261127L;
   static final Duration DEADLINE = Duration.ofSeconds(15);
+
+  /**
+   * A valid Contexts.Create starts a Jupyter kernel, about 4 s of CPU under gVisor here
+   * (docs/BENCHMARKS.md); eight fuzzed ones at once on two cores take longer than {@link #DEADLINE}
+   * by design, so that method gets the kernel start timeout sandboxd itself allows, and more.
+   */
+  static final Duration KERNEL_START_DEADLINE = Duration.ofSeconds(75);
+
   static final int RAW_FRAMES_PER_RPC = 20;
 
   static final String POLICY =
@@ -60,6 +69,28 @@ class FuzzIT {
           when: call.tool in ["sandboxes.delete", "sandboxes.suspend", "sandboxes.resume"]
           action: Deny
         limits: {maxSandboxes: 2, maxExecSeconds: 5}
+      """;
+
+  /**
+   * The target's template: the default python one with room for the eight kernels a sandbox may
+   * hold. Each costs ~58 MiB of the sandbox's memory (docs/BENCHMARKS.md), so eight fuzzed
+   * Contexts.Create calls that succeed take a 512Mi sandbox past its limit, as they should, and
+   * would leave nothing to fuzz the rest of Contexts against.
+   */
+  static final String TEMPLATE =
+      """
+      apiVersion: extensions.agents.x-k8s.io/v1beta1
+      kind: SandboxTemplate
+      metadata: {name: fuzz-python}
+      spec:
+        podTemplate:
+          spec:
+            runtimeClassName: gvisor
+            containers:
+            - name: main
+              image: bastion/python
+              resources:
+                limits: {cpu: "1", memory: 1536Mi}
       """;
 
   @TempDir static Path dir;
@@ -81,9 +112,9 @@ class FuzzIT {
     raw = new RawGrpc(server.port());
     fuzzer = api.as(FUZZER);
     Path policy = dir.resolve("policy.yaml");
-    Files.writeString(policy, POLICY);
+    Files.writeString(policy, POLICY + "---\n" + TEMPLATE);
     ServerCli.run(server.port(), OPS, 0, "apply", "-f", policy.toString());
-    target = Api.create(fuzzer, "python").getId();
+    target = Api.create(fuzzer, "fuzz-python").getId();
   }
 
   @AfterAll
@@ -124,15 +155,19 @@ class FuzzIT {
         // Cases come from the seed in order, so a run replays whatever order the calls finish in.
         List<ProtoFuzzer.Case> batch =
             IntStream.range(0, calls).mapToObj(i -> cases.next(method, target)).toList();
+        Duration deadline =
+            method.getFullName().equals("bastion.v1.Contexts.Create")
+                ? KERNEL_START_DEADLINE
+                : DEADLINE;
         List<Future<ByteCalls.Outcome>> outcomes = new ArrayList<>();
         for (ProtoFuzzer.Case fuzzed : batch) {
           outcomes.add(
-              callers.submit(() -> ByteCalls.call(fuzzer, method, fuzzed.messages(), DEADLINE)));
+              callers.submit(() -> ByteCalls.call(fuzzer, method, fuzzed.messages(), deadline)));
         }
         Map<String, Integer> codes = new TreeMap<>();
         for (int i = 0; i < batch.size(); i++) {
           ByteCalls.Outcome outcome =
-              outcomes.get(i).get(2 * DEADLINE.toSeconds(), TimeUnit.SECONDS);
+              outcomes.get(i).get(2 * deadline.toSeconds(), TimeUnit.SECONDS);
           codes.merge(outcome.status().getCode().toString(), 1, Integer::sum);
           String problem = problem(outcome);
           if (problem != null) {

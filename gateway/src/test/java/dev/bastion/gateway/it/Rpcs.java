@@ -5,6 +5,7 @@ import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
 import com.google.protobuf.DynamicMessage;
+import dev.bastion.api.v1.ContextsGrpcService;
 import dev.bastion.api.v1.FilesGrpcService;
 import dev.bastion.api.v1.ProcessesGrpcService;
 import dev.bastion.api.v1.SandboxesGrpcService;
@@ -20,11 +21,12 @@ final class Rpcs {
       List.of(
           SandboxesGrpcService.SERVICE_DESCRIPTOR,
           ProcessesGrpcService.SERVICE_DESCRIPTOR,
-          FilesGrpcService.SERVICE_DESCRIPTOR);
+          FilesGrpcService.SERVICE_DESCRIPTOR,
+          ContextsGrpcService.SERVICE_DESCRIPTOR);
 
   private Rpcs() {}
 
-  /** Every method of the three services. */
+  /** Every method of the four services. */
   static List<MethodDescriptor> all() {
     return SERVICES.stream().flatMap(s -> s.getMethods().stream()).toList();
   }
@@ -53,7 +55,7 @@ final class Rpcs {
   /**
    * A first request for {@code method} on {@code sandboxId} that gets past validation: the sandbox
    * id where the message (or the message in its first oneof, like Exec's start or Write's header)
-   * takes one, argv {@code true}, a workspace path, signal 15 to pid 1.
+   * takes one, argv {@code true}, a workspace path, signal 15 to pid 1, the cell {@code 1+1}.
    */
   static DynamicMessage requestFor(MethodDescriptor method, String sandboxId) {
     Descriptor type = method.getInputType();
@@ -95,6 +97,7 @@ final class Rpcs {
         case "destination" -> message.setField(field, "/workspace/probe-moved.txt");
         case "pid" -> message.setField(field, 1);
         case "signal" -> message.setField(field, 15);
+        case "code" -> message.setField(field, "1+1");
         default -> {}
       }
     }

@@ -3,6 +3,7 @@ package dev.bastion.gateway.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.bastion.loadtest.ClaimBenchmark;
+import dev.bastion.loadtest.CodeContextBenchmark;
 import dev.bastion.loadtest.ControlPlaneDosBenchmark;
 import dev.bastion.loadtest.ImageBenchmark;
 import dev.bastion.loadtest.LargeStreamBenchmark;
@@ -46,6 +47,20 @@ class ScenarioSmokeIT {
       assertThat(round.getJsonObject("gateway").getDouble("rps")).isPositive();
       assertThat(round.getJsonObject("direct").getDouble("rps")).isPositive();
     }
+  }
+
+  @Test
+  void aCellIsTimedThroughTheGatewayAndDirectlyAndContextsAreMeasured() throws Exception {
+    JsonObject report = run(CodeContextBenchmark::run, "code-contexts.json");
+    JsonObject round =
+        report.getJsonObject("cell_round_trip").getJsonArray("rounds").getJsonObject(0);
+    assertThat(round.getJsonObject("gateway").getDouble("rps")).isPositive();
+    assertThat(round.getJsonObject("direct").getDouble("rps")).isPositive();
+    assertThat(report.getJsonObject("create_to_first_result").getDouble("median_first_result_ms"))
+        .isGreaterThan(
+            report.getJsonObject("create_to_first_result").getDouble("median_create_ms"));
+    assertThat(report.getJsonObject("idle_context_memory").getLong("kib_per_idle_context"))
+        .isPositive();
   }
 
   @Test

@@ -2,13 +2,14 @@ package dev.bastion.loadtest.bench;
 
 import com.google.protobuf.Descriptors.MethodDescriptor;
 import com.google.protobuf.Descriptors.ServiceDescriptor;
+import dev.bastion.api.v1.ContextsGrpcService;
 import dev.bastion.api.v1.FilesGrpcService;
 import dev.bastion.api.v1.ProcessesGrpcService;
 import dev.bastion.api.v1.SandboxesGrpcService;
 import java.util.List;
 
 /**
- * The RPCs the driver can call: every method of the three Bastion services, found through the
+ * The RPCs the driver can call: every method of the four Bastion services, found through the
  * generated descriptors (no server reflection needed).
  */
 final class MethodCatalog {
@@ -17,7 +18,8 @@ final class MethodCatalog {
       List.of(
           SandboxesGrpcService.SERVICE_DESCRIPTOR,
           ProcessesGrpcService.SERVICE_DESCRIPTOR,
-          FilesGrpcService.SERVICE_DESCRIPTOR);
+          FilesGrpcService.SERVICE_DESCRIPTOR,
+          ContextsGrpcService.SERVICE_DESCRIPTOR);
 
   private MethodCatalog() {}
 

@@ -26,13 +26,14 @@ class MethodCatalogTest {
   }
 
   @Test
-  void listsEveryRpcOfTheThreeServices() {
+  void listsEveryRpcOfTheFourServices() {
     assertThat(MethodCatalog.names())
-        .hasSize(19)
+        .hasSize(25)
         .contains(
             "bastion.v1.Sandboxes/Create",
             "bastion.v1.Processes/Connect",
-            "bastion.v1.Files/MakeDir");
+            "bastion.v1.Files/MakeDir",
+            "bastion.v1.Contexts/RunCode");
   }
 
   private static String kind(String name) {
