@@ -23,6 +23,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.client.GrpcClientResponse;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.common.ServiceMethod;
 import java.nio.file.Path;
@@ -234,15 +235,7 @@ public final class BastionClient implements AutoCloseable {
             .setContextId(contextId)
             .setCode(code)
             .build();
-    return client
-        .request(endpoint.address(), ContextsGrpcClient.RunCode)
-        .compose(
-            request -> {
-              if (endpoint.token() != null) {
-                request.headers().set("authorization", "Bearer " + endpoint.token());
-              }
-              return request.send(run);
-            })
+    return send(endpoint, ContextsGrpcClient.RunCode, run)
         .compose(
             response -> {
               Promise<Long> first = Promise.promise();
@@ -269,15 +262,7 @@ public final class BastionClient implements AutoCloseable {
 
   private <Req, Resp> Future<Resp> call(
       Endpoint endpoint, ServiceMethod<Resp, Req> method, Req message) {
-    return client
-        .request(endpoint.address(), method)
-        .compose(
-            request -> {
-              if (endpoint.token() != null) {
-                request.headers().set("authorization", "Bearer " + endpoint.token());
-              }
-              return request.send(message);
-            })
+    return send(endpoint, method, message)
         // last() fails on any status but OK; say which call and path failed.
         .compose(response -> response.last())
         .recover(
@@ -290,6 +275,20 @@ public final class BastionClient implements AutoCloseable {
                             + ": "
                             + failure.getMessage(),
                         failure)));
+  }
+
+  /** Sends the one request of {@code method} on {@code endpoint}, with its token if it has one. */
+  private <Req, Resp> Future<GrpcClientResponse<Req, Resp>> send(
+      Endpoint endpoint, ServiceMethod<Resp, Req> method, Req message) {
+    return client
+        .request(endpoint.address(), method)
+        .compose(
+            request -> {
+              if (endpoint.token() != null) {
+                request.headers().set("authorization", "Bearer " + endpoint.token());
+              }
+              return request.send(message);
+            });
   }
 
   /** Blocks the benchmark's main thread; a create takes seconds, so the bound is generous. */
