@@ -4,15 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The user that every process sandboxd starts runs as and that owns every file it creates, given
  * with {@code --run-as UID:GID}. In a sandbox sandboxd runs as another uid, so the agent's code
- * cannot signal, trace or read it; handing processes and files over takes the few capabilities the
- * sandbox's bundle grants sandboxd alone (docs/SECURITY.md says why each). Without {@code --run-as}
- * ({@link #SANDBOXD_ITSELF}) processes and files stay sandboxd's own.
+ * cannot signal, trace or read it; handing processes ({@link ThreadIdentity}) and files over takes
+ * the few capabilities the sandbox's bundle grants sandboxd alone (docs/SECURITY.md says why each).
+ * Without {@code --run-as} ({@link #SANDBOXD_ITSELF}) processes and files stay sandboxd's own.
  *
  * @param uid the user id, or -1 for sandboxd's own
  * @param gid the group id (the user's only group), or -1 for sandboxd's own
@@ -43,30 +41,6 @@ record AgentUser(int uid, int gid) {
     }
     throw new IllegalArgumentException(
         flag + " must be UID:GID of an unprivileged user, got " + value);
-  }
-
-  /**
-   * The command that becomes this user before it executes {@code command}: util-linux {@code
-   * setpriv} sets the real, effective and saved ids, drops supplementary groups, empties the
-   * inheritable and bounding capability sets (emptying the inheritable set empties the ambient one,
-   * so {@code command} starts with no capabilities at all) and sets no_new_privs, so nothing it
-   * runs can gain any.
-   */
-  List<String> wrap(Path setpriv, List<String> command) {
-    if (uid < 0) {
-      return command;
-    }
-    Stream<String> becomeUser =
-        Stream.of(
-            setpriv.toString(),
-            "--reuid=" + uid,
-            "--regid=" + gid,
-            "--clear-groups",
-            "--inh-caps=-all",
-            "--bounding-set=-all",
-            "--no-new-privs",
-            "--");
-    return Stream.concat(becomeUser, command.stream()).toList();
   }
 
   /**

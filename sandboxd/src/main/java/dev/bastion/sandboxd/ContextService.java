@@ -41,11 +41,13 @@ final class ContextService {
   private final Map<String, KernelContext> contexts = new LinkedHashMap<>();
   private final Map<String, String> defaults = new HashMap<>();
   private final SecureRandom random = new SecureRandom();
+  private final Spawner spawner;
 
-  ContextService(Vertx vertx, SandboxdConfig config, WorkspacePaths paths) {
+  ContextService(Vertx vertx, SandboxdConfig config, WorkspacePaths paths, Spawner spawner) {
     this.vertx = vertx;
     this.config = config;
     this.paths = paths;
+    this.spawner = spawner;
     this.home = vertx.getOrCreateContext();
   }
 
@@ -128,13 +130,15 @@ final class ContextService {
             })
         .compose(
             context ->
-                vertx
-                    .executeBlocking(
-                        () -> {
-                          context.start(paths, config.runAs(), config.processDefaults());
-                          return context;
-                        },
-                        false)
+                Future.fromCompletionStage(
+                        spawner.submit(
+                            launcher -> {
+                              context.start(
+                                  paths, config.runAs(), config.processDefaults(), launcher);
+                              return context;
+                            }),
+                        home)
+                    .recover(ProcessService::asStatus)
                     .compose(
                         started ->
                             started

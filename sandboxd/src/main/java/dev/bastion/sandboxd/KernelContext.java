@@ -43,8 +43,7 @@ final class KernelContext implements KernelClient.Listener {
   private final Context context;
   private final String session = UUID.randomUUID().toString();
   private final Promise<Void> answered = Promise.promise();
-  private final ProcessGroupKiller killer = new ProcessGroupKiller();
-  private Process process;
+  private Child process;
   private KernelClient client;
   private Path connectionDir;
   private final java.util.Set<String> infoRequests = new java.util.HashSet<>();
@@ -95,8 +94,9 @@ final class KernelContext implements KernelClient.Listener {
    * Starts the kernel and connects to it. Blocking: call off the event loop; {@link #answered()}
    * completes once it answers.
    */
-  void start(WorkspacePaths paths, AgentUser user, ProcessDefaults defaults)
-      throws StatusException {
+  void start(
+      WorkspacePaths paths, AgentUser user, ProcessDefaults defaults, Spawner.Launcher launcher)
+      throws StatusException, SpawnFailure {
     try {
       ConnectionInfo info = ConnectionInfo.fresh();
       // A directory of its own, made where no one can have put a link first; the kernel's user
@@ -122,19 +122,13 @@ final class KernelContext implements KernelClient.Listener {
               spec.cwd(),
               0,
               java.util.Optional.empty());
-      process =
-          kernel
-              .toProcessBuilder(paths, user, defaults)
-              .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
+      process = launcher.start(kernel.toChild(paths, defaults), Stdio.DISCARD);
       client = KernelClient.connect(info, this, id);
     } catch (IOException e) {
       LOG.warning("could not start the kernel of context " + id + ": " + e);
       throw new StatusException(GrpcStatus.INTERNAL, "could not start the kernel");
     }
-    process.onExit().thenAccept(ended -> context.runOnContext(v -> died(ended.exitValue())));
+    process.onExit().thenAccept(exitCode -> context.runOnContext(v -> died(exitCode)));
     context.runOnContext(v -> askForInfo());
   }
 
@@ -206,12 +200,12 @@ final class KernelContext implements KernelClient.Listener {
   /** Stops the running cell with SIGINT to the kernel's process group; state is kept. */
   void interrupt() {
     if (process != null && alive()) {
-      ProcessHandle kernel = process.toHandle();
+      Child kernel = process;
       context
           .owner()
           .executeBlocking(
               () -> {
-                killer.signal(kernel, SIGINT);
+                kernel.signalGroup(SIGINT);
                 return null;
               },
               false);
@@ -248,7 +242,7 @@ final class KernelContext implements KernelClient.Listener {
       client.close();
     }
     if (process != null) {
-      killer.kill(process.toHandle());
+      process.killTree();
     }
     if (connectionDir != null) {
       try {

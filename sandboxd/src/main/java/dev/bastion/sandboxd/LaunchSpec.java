@@ -4,14 +4,14 @@ import io.vertx.grpc.server.StatusException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * A validated request to start a process (from Exec or Run) and how to turn it into a {@link
- * ProcessBuilder}.
+ * ChildSpec}.
  *
  * @param argv the command and its arguments
  * @param env variables that override the clean default environment
@@ -29,11 +29,6 @@ record LaunchSpec(
   static final int MAX_ARGS = 1024;
   static final int MAX_ENV_ENTRIES = 1024;
   static final int MAX_TOTAL_BYTES = 256 * 1024;
-
-  // Stands in for a command that is not on PATH, so the client sees what a shell would show
-  // (exit 127, "<name>: command not found") through the normal event stream.
-  private static final String NOT_FOUND_SCRIPT =
-      "printf '%s: command not found\\n' \"$1\" >&2; exit 127";
 
   /** Validates the request's fields against sandboxd's limits. */
   static LaunchSpec of(
@@ -91,14 +86,12 @@ record LaunchSpec(
   }
 
   /**
-   * Builds the process: a clean environment, the confined working directory, and {@code setsid} so
-   * the process leads its own group and can be killed with everything it spawned. On a terminal,
-   * {@code setsid --ctty} also makes its stdin (the terminal, redirected by the caller) the new
-   * session's controlling terminal, so job control and ^C work. The process becomes {@code user}
-   * before anything of the client's runs. Touches the filesystem: call off the event loop.
+   * What to execute: a clean environment (the image's and the request's variables over a small
+   * default), the confined working directory, and the program found on the child's PATH as execvp
+   * would find it; a command that is not there becomes the stand-in that says so (exit 127,
+   * "<name>: command not found"). Touches the filesystem: call off the event loop.
    */
-  ProcessBuilder toProcessBuilder(WorkspacePaths paths, AgentUser user, ProcessDefaults defaults)
-      throws StatusException {
+  ChildSpec toChild(WorkspacePaths paths, ProcessDefaults defaults) throws StatusException {
     Path dir =
         cwd.isEmpty()
             ? defaults.cwd().orElse(paths.hostRoot())
@@ -106,38 +99,36 @@ record LaunchSpec(
     if (!Files.isDirectory(dir)) {
       throw GrpcErrors.invalid("cwd " + cwd + " is not an existing directory");
     }
-    ProcessBuilder builder = new ProcessBuilder().directory(dir.toFile());
-    Map<String, String> environment = builder.environment();
-    environment.clear();
+    Map<String, String> environment = new LinkedHashMap<>();
     environment.put("PATH", "/usr/local/bin:/usr/bin:/bin");
     environment.put("HOME", paths.hostRoot().toString());
     environment.put("LANG", "C.UTF-8");
     environment.put("TERM", terminal.isPresent() ? "xterm-256color" : "dumb");
     environment.putAll(defaults.env());
     environment.putAll(env);
+    List<String> entries =
+        environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
 
-    List<String> command = new ArrayList<>(List.of(defaults.setsid().toString()));
-    if (terminal.isPresent()) {
-      command.add("--ctty");
-    }
-    command.add("--");
     String program = argv.get(0);
-    if (program.contains("/") || onPath(program, environment.getOrDefault("PATH", ""), dir)) {
-      command.addAll(argv);
-    } else {
-      command.addAll(List.of("/bin/sh", "-c", NOT_FOUND_SCRIPT, "sh", program));
+    if (program.contains("/")) {
+      return new ChildSpec(program, argv, entries, dir.toString());
     }
-    return builder.command(user.wrap(defaults.setpriv(), command));
+    return onPath(program, environment.getOrDefault("PATH", ""), dir)
+        .map(found -> new ChildSpec(found.toString(), argv, entries, dir.toString()))
+        .orElseGet(
+            () ->
+                new ChildSpec(program, argv, entries, dir.toString())
+                    .failure("command not found", 127));
   }
 
-  /** Mirrors execvp's search, which setsid performs with the child's PATH. */
-  private static boolean onPath(String program, String path, Path cwd) {
+  /** Mirrors execvp's search of the child's PATH. */
+  private static Optional<Path> onPath(String program, String path, Path cwd) {
     for (String entry : path.split(":", -1)) {
       Path candidate = (entry.isEmpty() ? cwd : cwd.resolve(entry)).resolve(program);
       if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return true;
+        return Optional.of(candidate);
       }
     }
-    return false;
+    return Optional.empty();
   }
 }

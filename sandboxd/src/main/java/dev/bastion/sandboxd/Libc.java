@@ -7,10 +7,9 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Structure;
 
 /**
- * The few libc calls a pseudo-terminal and signalling a process group need, bound through JNA (the
- * sandbox's Java 21 has no foreign-function API). Constants are Linux's, the same on x86-64 and
- * arm64. Loaded on first use, so a sandboxd that never opens a terminal never unpacks JNA's native
- * library.
+ * The few libc calls a pseudo-terminal needs, bound through JNA (the sandbox's Java 21 has no
+ * foreign-function API). Constants are Linux's, the same on x86-64 and arm64. Loaded on first use,
+ * so a sandboxd that never opens a terminal never unpacks JNA's native library.
  */
 interface Libc extends Library {
 
@@ -24,7 +23,6 @@ interface Libc extends Library {
   int EINTR = 4;
   int EIO = 5;
   int EAGAIN = 11;
-  int ESRCH = 3;
   long TIOCSWINSZ = 0x5414;
   short POLLIN = 0x1;
   short POLLOUT = 0x4;
@@ -62,9 +60,6 @@ interface Libc extends Library {
   NativeLong write(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
 
   int close(int fd) throws LastErrorException;
-
-  /** A negative pid signals that process group. */
-  int kill(int pid, int signal) throws LastErrorException;
 
   /** struct pollfd. */
   @Structure.FieldOrder({"fd", "events", "revents"})

@@ -40,7 +40,7 @@ final class ManagedProcess {
   private static final ExecutorService BLOCKING =
       Executors.newCachedThreadPool(Thread.ofPlatform().name("process-io-", 0).daemon().factory());
 
-  private final Process process;
+  private final Child process;
   private final ProcessIo io;
   private final String tag;
   private final List<String> argv;
@@ -48,7 +48,6 @@ final class ManagedProcess {
   private final Context context;
   private final OutputCap cap;
   private final ReplayBuffer replay;
-  private final ProcessGroupKiller killer;
   private final OutputGate gate = new OutputGate(CHUNKS_IN_FLIGHT);
   private final Promise<Exited> exit = Promise.promise();
   private final List<ProcessListener> watchers = new ArrayList<>();
@@ -57,13 +56,12 @@ final class ManagedProcess {
   private long timeoutTimer = -1;
 
   ManagedProcess(
-      Process process,
+      Child process,
       ProcessIo io,
       String tag,
       List<String> argv,
       OutputCap cap,
       ReplayBuffer replay,
-      ProcessGroupKiller killer,
       Context context) {
     this.process = process;
     this.io = io;
@@ -71,12 +69,11 @@ final class ManagedProcess {
     this.argv = argv;
     this.cap = cap;
     this.replay = replay;
-    this.killer = killer;
     this.context = context;
   }
 
   int pid() {
-    return (int) process.pid();
+    return process.pid();
   }
 
   String tag() {
@@ -109,13 +106,12 @@ final class ManagedProcess {
       BLOCKING.execute(() -> pump(output, done));
     }
     Promise<Integer> reaped = Promise.promise();
-    // onExit waits for the child, so it never lingers as a zombie.
     process
         .onExit()
-        .thenRun(
-            () -> {
+        .thenAccept(
+            exitCode -> {
               io.processExited();
-              context.runOnContext(v -> reaped.complete(process.exitValue()));
+              context.runOnContext(v -> reaped.complete(exitCode));
             });
     timeoutTimer =
         context
@@ -156,7 +152,7 @@ final class ManagedProcess {
   /** Kills the process and its whole group. */
   void kill() {
     if (running()) {
-      BLOCKING.execute(() -> killer.kill(process.toHandle()));
+      BLOCKING.execute(process::killTree);
     }
   }
 
@@ -165,7 +161,7 @@ final class ManagedProcess {
     if (signal < 1 || signal > MAX_SIGNAL || !running()) {
       return Future.succeededFuture();
     }
-    return offLoop(() -> killer.signal(process.toHandle(), signal));
+    return offLoop(() -> process.signalGroup(signal));
   }
 
   /**
@@ -243,7 +239,7 @@ final class ManagedProcess {
   private void finish(int exitCode) {
     context.owner().cancelTimer(timeoutTimer);
     BLOCKING.execute(io::close);
-    // Java reports a death by signal as 128 + signal, like a shell; an exit(130) looks the same.
+    // A death by signal counts as 128 + signal, as in a shell; an exit(130) looks the same.
     int signal = exitCode > 128 && exitCode <= 128 + MAX_SIGNAL ? exitCode - 128 : 0;
     Exited exited =
         Exited.newBuilder()

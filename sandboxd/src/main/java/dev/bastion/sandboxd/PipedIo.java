@@ -6,34 +6,35 @@ import java.io.OutputStream;
 import java.util.List;
 
 /**
- * A process's stdin, stdout and stderr as pipes, which the JDK opens and closes. A resize is
- * ignored: a process without a terminal has no window size.
+ * A process's stdin, stdout and stderr as pipes, which {@link Spawner} opened. A resize is ignored:
+ * a process without a terminal has no window size.
  */
 final class PipedIo implements ProcessIo {
 
-  private final Process process;
+  private final OutputStream stdin;
+  private final List<Output> outputs;
 
-  PipedIo(Process process) {
-    this.process = process;
+  PipedIo(Child process) {
+    this.stdin = process.stdin().orElseThrow();
+    this.outputs =
+        List.of(
+            new Output(process.outputs().get(0), OutputKind.STDOUT),
+            new Output(process.outputs().get(1), OutputKind.STDERR));
   }
 
   @Override
   public List<Output> outputs() {
-    return List.of(
-        new Output(process.getInputStream(), OutputKind.STDOUT),
-        new Output(process.getErrorStream(), OutputKind.STDERR));
+    return outputs;
   }
 
   @Override
   public void write(ByteString data) throws IOException {
-    OutputStream stdin = process.getOutputStream();
     data.writeTo(stdin);
-    stdin.flush();
   }
 
   @Override
   public void endInput() throws IOException {
-    process.getOutputStream().close();
+    stdin.close();
   }
 
   @Override
@@ -46,7 +47,7 @@ final class PipedIo implements ProcessIo {
   public void close() {
     // The readers closed stdout and stderr at EOF; stdin may still be open.
     try {
-      process.getOutputStream().close();
+      stdin.close();
     } catch (IOException e) {
       // Already closed or broken: nothing is left to release.
     }

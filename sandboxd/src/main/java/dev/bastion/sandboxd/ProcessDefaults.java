@@ -9,20 +9,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What every process starts with unless its request says otherwise, and the tools that start it.
- * The image a sandbox runs supplies the environment and the working directory (its {@code Env} and
- * {@code WorkingDir}); the tools come from wherever the host mounted sandboxd's runtime, so an
- * image needs none of them.
+ * What every process starts with unless its request says otherwise. The image a sandbox runs
+ * supplies the environment and the working directory (its {@code Env} and {@code WorkingDir}).
  *
- * @param tools the directory holding util-linux's {@code setsid} and {@code setpriv}
  * @param env the image's environment, in its order; a request's variables override it
  * @param cwd the working directory of a request that names none; empty means the workspace
  */
-record ProcessDefaults(Path tools, Map<String, String> env, Optional<Path> cwd) {
+record ProcessDefaults(Map<String, String> env, Optional<Path> cwd) {
 
-  /** The tools of the image itself and no image defaults: a Debian root with util-linux. */
-  static final ProcessDefaults NONE =
-      new ProcessDefaults(Path.of("/usr/bin"), Map.of(), Optional.empty());
+  /** No image defaults. */
+  static final ProcessDefaults NONE = new ProcessDefaults(Map.of(), Optional.empty());
 
   /** The most an environment file may hold: an image's Env is a few hundred bytes. */
   static final int MAX_ENV_FILE_BYTES = LaunchSpec.MAX_TOTAL_BYTES;
@@ -31,20 +27,8 @@ record ProcessDefaults(Path tools, Map<String, String> env, Optional<Path> cwd) 
     env = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(env));
   }
 
-  Path setsid() {
-    return tools.resolve("setsid");
-  }
-
-  Path setpriv() {
-    return tools.resolve("setpriv");
-  }
-
-  ProcessDefaults withTools(Path dir) {
-    return new ProcessDefaults(dir, env, cwd);
-  }
-
   ProcessDefaults withCwd(Path dir) {
-    return new ProcessDefaults(tools, env, Optional.of(dir));
+    return new ProcessDefaults(env, Optional.of(dir));
   }
 
   /**
@@ -78,6 +62,6 @@ record ProcessDefaults(Path tools, Map<String, String> env, Optional<Path> cwd) 
       }
       variables.put(entry.substring(0, equals), entry.substring(equals + 1));
     }
-    return new ProcessDefaults(tools, variables, cwd);
+    return new ProcessDefaults(variables, cwd);
   }
 }

@@ -34,13 +34,14 @@ final class ProcessService {
   private final Vertx vertx;
   private final SandboxdConfig config;
   private final WorkspacePaths paths;
+  private final Spawner spawner;
   private final ProcessTable table = new ProcessTable();
-  private final ProcessGroupKiller killer = new ProcessGroupKiller();
 
-  ProcessService(Vertx vertx, SandboxdConfig config, WorkspacePaths paths) {
+  ProcessService(Vertx vertx, SandboxdConfig config, WorkspacePaths paths, Spawner spawner) {
     this.vertx = vertx;
     this.config = config;
     this.paths = paths;
+    this.spawner = spawner;
   }
 
   void bind(GrpcServer server) {
@@ -69,8 +70,8 @@ final class ProcessService {
   }
 
   /**
-   * Starts a process (spawning off the event loop), registers it and hands its events to {@code
-   * owner}, beginning with {@code started}.
+   * Starts a process (on a spawner thread), registers it and hands its events to {@code owner},
+   * beginning with {@code started}.
    */
   Future<ManagedProcess> launch(
       LaunchSpec spec, String tag, OutputCap cap, ProcessListener owner, boolean keepStdinOpen) {
@@ -80,8 +81,8 @@ final class ProcessService {
       return Future.failedFuture(e);
     }
     Context context = vertx.getOrCreateContext();
-    return vertx
-        .executeBlocking(() -> spawn(spec), false)
+    return Future.fromCompletionStage(spawner.submit(launcher -> spawn(spec, launcher)), context)
+        .recover(ProcessService::asStatus)
         .map(
             spawned -> {
               ManagedProcess managed =
@@ -92,7 +93,6 @@ final class ProcessService {
                       spec.argv(),
                       cap,
                       new ReplayBuffer(config.replayBufferBytes()),
-                      killer,
                       context);
               table.add(managed);
               managed.start(owner, spec.timeoutSeconds(), keepStdinOpen);
@@ -102,12 +102,13 @@ final class ProcessService {
   }
 
   /** A started child and its standard streams. */
-  private record Spawned(Process process, ProcessIo io) {}
+  private record Spawned(Child process, ProcessIo io) {}
 
-  private Spawned spawn(LaunchSpec spec) throws StatusException {
-    ProcessBuilder builder = spec.toProcessBuilder(paths, config.runAs(), config.processDefaults());
+  private Spawned spawn(LaunchSpec spec, Spawner.Launcher launcher)
+      throws StatusException, SpawnFailure {
+    ChildSpec child = spec.toChild(paths, config.processDefaults());
     if (spec.terminal().isEmpty()) {
-      Process process = start(builder, spec);
+      Child process = launcher.start(child, Stdio.PIPES);
       return new Spawned(process, new PipedIo(process));
     }
     PseudoTerminal terminal;
@@ -117,34 +118,37 @@ final class ProcessService {
       LOG.log(Level.WARNING, "could not open a pseudo-terminal", e);
       throw new StatusException(GrpcStatus.INTERNAL, "could not open a pseudo-terminal");
     }
-    // The JVM opens the slave for the child without O_NOCTTY; that cannot make it sandboxd's own
-    // controlling terminal because sandboxd never leads a session (tini and the test runners start
-    // it inside theirs).
-    builder
-        .redirectInput(terminal.slaveDevice())
-        .redirectOutput(terminal.slaveDevice())
-        .redirectErrorStream(true);
     try {
-      // The process may open its terminal again by name (ttyname), as on any login.
+      // The process opens its terminal as its own user, and may open it again by name (ttyname),
+      // as on any login.
       config.runAs().own(terminal.slaveDevice().toPath());
-      return new Spawned(start(builder, spec), terminal);
+      return new Spawned(
+          launcher.start(child, Stdio.terminal(terminal.slaveDevice().getPath())), terminal);
     } catch (IOException e) {
       terminal.close();
       LOG.log(Level.WARNING, "could not hand the pseudo-terminal to the process's user", e);
       throw new StatusException(GrpcStatus.INTERNAL, "could not open a pseudo-terminal");
-    } catch (StatusException e) {
+    } catch (SpawnFailure | RuntimeException e) {
       terminal.close();
       throw e;
     }
   }
 
-  private static Process start(ProcessBuilder builder, LaunchSpec spec) throws StatusException {
-    try {
-      return builder.start();
-    } catch (IOException e) {
-      LOG.log(Level.WARNING, "could not start " + spec.argv().get(0), e);
-      throw new StatusException(GrpcStatus.INTERNAL, "could not start the process");
+  /**
+   * What a client is told when a process could not start: why, when it is something about the
+   * command (a spawn failure names it); nothing internal otherwise.
+   */
+  static <T> Future<T> asStatus(Throwable failure) {
+    if (failure instanceof StatusException status) {
+      return Future.failedFuture(status);
     }
+    if (failure instanceof SpawnFailure spawn) {
+      return Future.failedFuture(
+          new StatusException(GrpcStatus.FAILED_PRECONDITION, spawn.getMessage()));
+    }
+    LOG.log(Level.WARNING, "could not start a process", failure);
+    return Future.failedFuture(
+        new StatusException(GrpcStatus.INTERNAL, "could not start the process"));
   }
 
   private void run(GrpcServerRequest<RunRequest, RunResult> request) {

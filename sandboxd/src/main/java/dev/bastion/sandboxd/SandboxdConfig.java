@@ -25,7 +25,7 @@ import java.util.Map;
  * @param keepaliveSeconds how long an Exec or Connect stream may stay silent before a keepalive
  *     event is sent, so proxies and idle timeouts along the way do not cut it
  * @param healthCheck probe the configured server once instead of serving
- * @param processDefaults the environment, working directory and tools every process starts with
+ * @param processDefaults the environment and working directory every process starts with
  */
 public record SandboxdConfig(
     Path socket,
@@ -46,7 +46,7 @@ public record SandboxdConfig(
       "usage: sandboxd [--socket PATH] [--listen HOST:PORT] [--token-file PATH] [--health-check]"
           + " [--run-as UID:GID] [--workspace DIR] [--default-timeout-seconds N] [--max-timeout-seconds N]"
           + " [--run-output-cap BYTES] [--max-file-bytes BYTES] [--replay-buffer-bytes BYTES]"
-          + " [--keepalive-seconds N] [--tools-dir DIR] [--image-env-file FILE] [--image-workdir DIR]";
+          + " [--keepalive-seconds N] [--image-env-file FILE] [--image-workdir DIR]";
 
   /** Read when {@code --listen} is absent, so a container image can set the address. */
   static final String LISTEN_ENV = "SANDBOXD_LISTEN";
@@ -106,7 +106,6 @@ public record SandboxdConfig(
         case "--max-file-bytes" -> maxFileBytes = positive(flag, value);
         case "--replay-buffer-bytes" -> replayBytes = positive(flag, value);
         case "--keepalive-seconds" -> keepaliveSeconds = positive(flag, value);
-        case "--tools-dir" -> defaults = defaults.withTools(absolute(flag, value));
         case "--image-env-file" -> defaults = defaults.withEnvFile(flag, Path.of(value));
         case "--image-workdir" -> defaults = defaults.withCwd(absolute(flag, value));
         default -> throw new IllegalArgumentException("unknown flag " + flag);

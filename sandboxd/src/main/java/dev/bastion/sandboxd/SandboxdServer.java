@@ -74,9 +74,10 @@ public final class SandboxdServer {
       WorkspacePaths paths = new WorkspacePaths(config.workspace());
       GrpcServer grpc =
           GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
-      new ProcessService(vertx, config, paths).bind(grpc);
+      Spawner spawner = new Spawner(config.runAs());
+      new ProcessService(vertx, config, paths, spawner).bind(grpc);
       new FileService(vertx, paths, config.maxFileBytes(), config.runAs()).bind(grpc);
-      new ContextService(vertx, config, paths).bind(grpc);
+      new ContextService(vertx, config, paths, spawner).bind(grpc);
       grpc.addService(HealthService.create(vertx));
       Handler<HttpServerRequest> services = token == null ? grpc : new TokenGate(token, grpc);
       Future<HttpServer> unix = Future.succeededFuture();

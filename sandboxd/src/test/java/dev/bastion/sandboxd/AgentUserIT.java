@@ -101,6 +101,26 @@ class AgentUserIT {
   }
 
   @Test
+  void processesInheritNoCapabilitiesToPassOnAndNoDescriptorOfSandboxds() throws Exception {
+    // A process that kept an inheritable or ambient capability could hand it to what it executes;
+    // one that inherited a descriptor of sandboxd's (its socket, the JVM's files) could use it.
+    RunResult result =
+        client
+            .call(
+                ProcessesGrpcClient.Run,
+                RunRequest.newBuilder()
+                    .addArgv("sh")
+                    .addArgv("-c")
+                    .addArgv(
+                        "grep -E '^(CapInh|CapAmb)' /proc/self/status | tr -s '\\t' ' ';"
+                            + " ls /proc/$$/fd | tr '\\n' ' '")
+                    .build())
+            .single();
+    assertThat(result.getStdout().toStringUtf8())
+        .isEqualTo("CapInh: 0000000000000000\nCapAmb: 0000000000000000\n0 1 2 ");
+  }
+
+  @Test
   void writeCreatesMissingParentsAllOwnedByTheAgent() throws Exception {
     write(header("made/by/write/file.txt"));
     for (String entry :

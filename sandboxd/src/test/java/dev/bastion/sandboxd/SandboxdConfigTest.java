@@ -118,7 +118,7 @@ class SandboxdConfigTest {
   }
 
   @Test
-  void anImagesEnvWorkingDirAndToolsBecomeEveryProcesssDefaults() throws Exception {
+  void anImagesEnvAndWorkingDirBecomeEveryProcesssDefaults() throws Exception {
     Path env =
         Files.writeString(temp.resolve("image-env"), "PATH=/opt/app/bin\0MULTI=a\nb\0PATH=/x\0");
     SandboxdConfig config =
@@ -129,14 +129,10 @@ class SandboxdConfigTest {
             "--image-env-file",
             env.toString(),
             "--image-workdir",
-            "/srv/app",
-            "--tools-dir",
-            "/opt/bastion/bin");
+            "/srv/app");
     ProcessDefaults defaults = config.processDefaults();
     assertThat(defaults.env()).containsExactly(Map.entry("PATH", "/x"), Map.entry("MULTI", "a\nb"));
     assertThat(defaults.cwd()).contains(Path.of("/srv/app"));
-    assertThat(defaults.setpriv()).isEqualTo(Path.of("/opt/bastion/bin/setpriv"));
-    assertThat(defaults.setsid()).isEqualTo(Path.of("/opt/bastion/bin/setsid"));
     assertThat(SandboxdConfig.parse(NO_ENV, "--socket", "/s").processDefaults())
         .isEqualTo(ProcessDefaults.NONE);
   }

@@ -119,6 +119,23 @@ class SandboxdIT {
   }
 
   @Test
+  void aFileThatCannotBeExecutedSaysWhyAsAShellWould() throws Exception {
+    write("not-executable", 0644, "echo never\n".getBytes(StandardCharsets.UTF_8));
+    Outcome<ExecEvent> outcome = exec(start("./not-executable"));
+    assertThat(outcome.status()).isEqualTo(GrpcStatus.OK);
+    assertThat(exited(outcome.messages()).getExitCode()).isEqualTo(126);
+    assertThat(stderr(outcome.messages())).isEqualTo("./not-executable: Permission denied\n");
+  }
+
+  @Test
+  void aScriptWithoutAnInterpreterLineRunsInTheShellAsExecvpWouldRunIt() throws Exception {
+    write("no-shebang", 0755, "echo \"from sh: $1\"\n".getBytes(StandardCharsets.UTF_8));
+    Outcome<ExecEvent> outcome = exec(start("./no-shebang", "an argument"));
+    assertThat(exited(outcome.messages()).getExitCode()).isZero();
+    assertThat(stdout(outcome.messages())).isEqualTo("from sh: an argument\n");
+  }
+
+  @Test
   void rejectsBadStarts() throws Exception {
     Outcome<ExecEvent> noStart =
         client.call(ProcessesGrpcClient.Exec, ExecRequest.newBuilder().setEof(true).build());

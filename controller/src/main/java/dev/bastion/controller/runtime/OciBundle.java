@@ -70,9 +70,7 @@ public final class OciBundle {
             "--run-as",
             defaults.uid() + ":" + defaults.gid(),
             "--workspace",
-            SandboxPaths.WORKSPACE,
-            "--tools-dir",
-            SandboxdRuntime.TOOLS_DIR));
+            SandboxPaths.WORKSPACE));
     if (!defaults.env().isEmpty()) {
       args.addAll(List.of("--image-env-file", SandboxPaths.SOCKET_DIR + "/" + IMAGE_ENV_NAME));
     }

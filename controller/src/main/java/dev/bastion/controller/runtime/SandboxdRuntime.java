@@ -15,15 +15,14 @@ import java.util.function.Consumer;
 /**
  * What sandboxd needs to run in any image, kept in one directory that every sandbox mounts
  * read-only at {@link SandboxPaths#SANDBOXD_DIR}: a Java runtime cut down with {@code jlink} to the
- * modules sandboxd uses, static {@code tini} as init, and util-linux's {@code setsid} and {@code
- * setpriv} (with the one library setpriv needs beside the C library, found through its run path).
- * So an image needs only a C library of its own: glibc 2.34 or newer, which every tool here needs.
- * Built once per JDK from the host's own files and reused after; the build appears atomically.
+ * modules sandboxd uses and static {@code tini} as init. So an image needs only a C library of its
+ * own: glibc 2.34 or newer, whose {@code posix_spawn} sandboxd starts every process with. Built
+ * once per JDK from the host's own files and reused after; the build appears atomically.
  */
 public final class SandboxdRuntime {
 
   /** Bump when what goes into the directory changes. */
-  static final String RECIPE = "v1";
+  static final String RECIPE = "v2";
 
   /** The modules sandboxd loads: Vert.x and Netty over NIO, JUL, JNA for terminals. */
   static final List<String> MODULES =
@@ -32,15 +31,9 @@ public final class SandboxdRuntime {
   /** Inside the sandbox. */
   public static final String JAVA = SandboxPaths.SANDBOXD_DIR + "/java/bin/java";
 
-  public static final String TOOLS_DIR = SandboxPaths.SANDBOXD_DIR + "/bin";
-  public static final String TINI = TOOLS_DIR + "/tini";
-  static final String LIB_DIR = SandboxPaths.SANDBOXD_DIR + "/lib";
+  public static final String TINI = SandboxPaths.SANDBOXD_DIR + "/bin/tini";
 
   private static final List<String> HOST_TINI = List.of("/usr/bin/tini-static");
-  private static final String HOST_SETSID = "/usr/bin/setsid";
-  private static final String HOST_SETPRIV = "/usr/bin/setpriv";
-  private static final List<String> HOST_LIBCAP_NG =
-      List.of("/lib/x86_64-linux-gnu/libcap-ng.so.0", "/usr/lib/x86_64-linux-gnu/libcap-ng.so.0");
 
   private final Path cacheDir;
   private final Path javaHome;
@@ -91,16 +84,7 @@ public final class SandboxdRuntime {
               building.resolve("java").toString()),
           "jlink could not make sandboxd's runtime");
       Path bin = Files.createDirectories(building.resolve("bin"));
-      Path lib = Files.createDirectories(building.resolve("lib"));
       Files.copy(firstExisting(HOST_TINI, "tini"), bin.resolve("tini"));
-      Files.copy(Path.of(HOST_SETSID), bin.resolve("setsid"));
-      Files.copy(Path.of(HOST_SETPRIV), bin.resolve("setpriv"));
-      Files.copy(firstExisting(HOST_LIBCAP_NG, "libcap-ng0"), lib.resolve("libcap-ng.so.0"));
-      // The image's loader would look for libcap-ng among the image's libraries; a run path read
-      // by setpriv alone finds it here without an LD_LIBRARY_PATH that every process would inherit.
-      require(
-          List.of("patchelf", "--set-rpath", LIB_DIR, bin.resolve("setpriv").toString()),
-          "patchelf could not point setpriv at its library (apt-get install patchelf)");
       // sandboxd's jar is bind-mounted onto this file, so each build of Bastion runs its own.
       Files.createFile(building.resolve("sandboxd.jar"));
       Files.move(building, path(), StandardCopyOption.ATOMIC_MOVE);

@@ -58,7 +58,6 @@ class OciBundleTest {
     List<Object> args = config.getJsonObject("process").getJsonArray("args").getList();
     assertThat(args.get(args.indexOf("--image-workdir") + 1)).isEqualTo("/srv");
     assertThat(args.get(args.indexOf("--image-env-file") + 1)).isEqualTo("/run/bastion/image-env");
-    assertThat(args.get(args.indexOf("--tools-dir") + 1)).isEqualTo("/opt/bastion/bin");
   }
 
   @Test

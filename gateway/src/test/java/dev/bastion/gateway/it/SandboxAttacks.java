@@ -218,9 +218,9 @@ final class SandboxAttacks {
               expect('chmod /usr', attempt(lambda: os.chmod('/usr', 0o777)), 'EPERM', 'EROFS')
               root = [l.split()[3] for l in open('/proc/mounts') if l.split()[1] == '/'][0]
               expect('/ mounted ro', root.split(',')[0], 'ro')
-              # sandboxd's runtime, which every process's setpriv and setsid come from.
-              expect("write sandboxd's setpriv",
-                     attempt(lambda: write('/opt/bastion/bin/setpriv', b'x', 'r+b')),
+              # sandboxd's runtime: pid 1 (tini) and sandboxd's Java come from there.
+              expect("write sandboxd's tini",
+                     attempt(lambda: write('/opt/bastion/bin/tini', b'x', 'r+b')),
                      'EACCES', 'EROFS')
               expect("add to sandboxd's runtime",
                      attempt(lambda: write('/opt/bastion/bin/x')), 'EACCES', 'EROFS')
@@ -234,7 +234,7 @@ final class SandboxAttacks {
                   "write /",
                   "chmod /usr",
                   "/ mounted ro",
-                  "write sandboxd's setpriv",
+                  "write sandboxd's tini",
                   "add to sandboxd's runtime",
                   "/opt/bastion mounted ro")),
           new Attack(
@@ -491,8 +491,7 @@ final class SandboxAttacks {
               mine = os.getpid()
               others = [read('/proc/%s/cmdline' % p).split(b'\\0')[0] for p in os.listdir('/proc')
                         if p.isdigit() and int(p) != mine]
-              known = {b'/opt/bastion/bin/tini', b'/opt/bastion/java/bin/java',
-                       b'/opt/bastion/bin/setsid', b'python3'}
+              known = {b'/opt/bastion/bin/tini', b'/opt/bastion/java/bin/java', b'python3'}
               expect('only the sandbox\\'s own processes',
                      sorted(set(others) - known) or 'none other', 'none other')
               expect('pid 1 is tini', read('/proc/1/cmdline').split(b'\\0')[0],
