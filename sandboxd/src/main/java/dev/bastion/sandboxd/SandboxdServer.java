@@ -96,6 +96,9 @@ public final class SandboxdServer {
       return Future.all(unix, tcp)
           .map(
               listening -> {
+                // Only now: the threads' first native calls load JNA, which would otherwise
+                // compete with the start-up for the sandbox's CPU before the socket is bound.
+                spawner.start();
                 int port = tcp.result() == null ? -1 : tcp.result().actualPort();
                 LOG.info(
                     "sandboxd serving on "

@@ -39,9 +39,19 @@ final class Spawner {
   private final AgentUser user;
   private final BlockingQueue<Job<?>> queue = new LinkedBlockingQueue<>();
   private final AtomicInteger threadNumber = new AtomicInteger();
+  private boolean started;
 
+  /** A spawner whose threads are not started yet: tasks wait in its queue until {@link #start}. */
   Spawner(AgentUser user) {
     this.user = user;
+  }
+
+  /** Starts the threads, once. */
+  synchronized void start() {
+    if (started) {
+      return;
+    }
+    started = true;
     for (int i = 0; i < THREADS; i++) {
       startThread();
     }

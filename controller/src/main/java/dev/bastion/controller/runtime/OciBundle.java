@@ -29,6 +29,14 @@ public final class OciBundle {
           "-XX:ReservedCodeCacheSize=16m",
           "-XX:-UsePerfData",
           "-Xshare:off",
+          // An idle sandboxd must not wake up: each wake-up is a few system calls, and under
+          // gVisor's ptrace platform every one is dozens of microseconds of host CPU. The JVM's
+          // monitor deflation thread checks four times a second and the VM thread forces a
+          // safepoint every second; together they are about half of an idle sandbox's host CPU
+          // (docs/BENCHMARKS.md). Deflation still runs when monitors pile up, every 5 s at most.
+          "-XX:+UnlockDiagnosticVMOptions",
+          "-XX:AsyncDeflationInterval=5000",
+          "-XX:GuaranteedSafepointInterval=0",
           // Netty unpacks its native transport here, and JNA (terminals) its libjnidispatch; /tmp
           // is a tmpfs that allows it, the root filesystem is read-only.
           "-Dio.netty.native.workdir=/tmp",

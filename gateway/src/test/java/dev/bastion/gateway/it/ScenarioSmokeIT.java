@@ -8,6 +8,7 @@ import dev.bastion.loadtest.ControlPlaneDosBenchmark;
 import dev.bastion.loadtest.ImageBenchmark;
 import dev.bastion.loadtest.LargeStreamBenchmark;
 import dev.bastion.loadtest.RunOverheadBenchmark;
+import dev.bastion.loadtest.SpawnFloorBenchmark;
 import dev.bastion.loadtest.StreamsBenchmark;
 import dev.bastion.loadtest.TerminalBenchmark;
 import dev.bastion.loadtest.images.Commands;
@@ -61,6 +62,19 @@ class ScenarioSmokeIT {
             report.getJsonObject("create_to_first_result").getDouble("median_create_ms"));
     assertThat(report.getJsonObject("idle_context_memory").getLong("kib_per_idle_context"))
         .isPositive();
+  }
+
+  @Test
+  void spawnsAreTimedAgainstPythonsInTheSameSandbox() throws Exception {
+    JsonObject report = run(SpawnFloorBenchmark::run, "spawn-floor.json");
+    JsonObject medians = report.getJsonObject("medians");
+    assertThat(medians.getDouble("floor_true_ms")).isPositive();
+    assertThat(medians.getDouble("true_direct_p50_ms")).isPositive();
+    // python3 starting is slower than true on every path: the two were not mixed up.
+    assertThat(medians.getDouble("python_direct_p50_ms"))
+        .isGreaterThan(medians.getDouble("true_direct_p50_ms"));
+    assertThat(medians.getDouble("floor_python_ms"))
+        .isGreaterThan(medians.getDouble("floor_true_ms"));
   }
 
   @Test
