@@ -87,9 +87,10 @@ final class Spawner {
     try {
       ThreadIdentity identity = ThreadIdentity.prepare(user);
       launcher = (spec, stdio) -> identity.asAgent(() -> spawnOrExplain(spec, stdio));
-    } catch (LastErrorException e) {
-      String reason = C.strerror(e.getErrorCode());
-      LOG.severe("a spawner thread cannot shed sandboxd's privileges: " + reason);
+    } catch (LastErrorException | LinkageError e) {
+      // Every spawn on this thread then fails with a reason, instead of waiting for a thread that
+      // died (JNA's native library missing is a LinkageError).
+      LOG.log(Level.SEVERE, "a spawner thread cannot shed sandboxd's privileges", e);
       launcher =
           (spec, stdio) -> {
             throw new SpawnFailure(
