@@ -100,19 +100,20 @@ final class Child {
     try (Memory info = new Memory(PosixSpawn.SIGINFO_BYTES)) {
       retryOnInterrupt(
           () -> C.waitid(PosixSpawn.P_PID, pid, info, PosixSpawn.WEXITED | PosixSpawn.WNOWAIT));
-      synchronized (this) {
-        exited = true;
-      }
+      markExited();
       int[] status = new int[1];
       retryOnInterrupt(() -> C.waitpid(pid, status, 0));
       exit.complete(exitCode(status[0]));
     } catch (LastErrorException e) {
       LOG.log(Level.WARNING, "could not wait for process " + pid, e);
-      synchronized (this) {
-        exited = true;
-      }
+      markExited();
       exit.complete(128 + SIGKILL);
     }
+  }
+
+  /** From now on no signal goes to the pid: it may soon be another process's. */
+  private synchronized void markExited() {
+    exited = true;
   }
 
   /** Decodes a wait status as a shell reports it. */
@@ -127,7 +128,7 @@ final class Child {
         call.run();
         return;
       } catch (LastErrorException e) {
-        if (e.getErrorCode() != PosixSpawn.EINTR) {
+        if (e.getErrorCode() != Libc.EINTR) {
           throw e;
         }
       }

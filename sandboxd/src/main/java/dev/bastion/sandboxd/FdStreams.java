@@ -1,48 +1,36 @@
 package dev.bastion.sandboxd;
 
-import static dev.bastion.sandboxd.PosixSpawn.C;
+import static dev.bastion.sandboxd.Libc.C;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
+import com.sun.jna.NativeLong;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Streams over a pipe's file descriptor, which the JDK offers no public way to wrap. Reads and
  * writes block in native code, so they belong on platform threads (as {@link ManagedProcess}'s
- * are). Each stream owns its descriptor and closes it once.
+ * are). Each stream owns its descriptor and closes it once. JNA copies each array to native memory
+ * for the call, so a read or write still blocked when the stream closes touches nothing freed.
  */
 final class FdStreams {
-
-  private static final int BUFFER_BYTES = 32 * 1024;
 
   private FdStreams() {}
 
   static InputStream input(int fd) {
-    return new Input(fd);
+    return new Input(new Descriptor(fd));
   }
 
   static OutputStream output(int fd) {
-    return new Output(fd);
-  }
-
-  /** Closes {@code fd} and forgets a failure: for descriptors nobody used yet. */
-  static void closeQuietly(int fd) {
-    if (fd >= 0) {
-      try {
-        C.close(fd);
-      } catch (LastErrorException e) {
-        // Nothing was written through it, so nothing is lost.
-      }
-    }
+    return new Output(new Descriptor(fd));
   }
 
   /** The descriptor and its closing, shared by both directions. */
-  private abstract static class Descriptor {
+  private static final class Descriptor {
     final int fd;
-    // Freed by its cleaner, never by close: a write blocked on a full pipe may still use it.
-    final Memory buffer = new Memory(BUFFER_BYTES);
     private boolean closed;
 
     Descriptor(int fd) {
@@ -57,7 +45,7 @@ final class FdStreams {
       try {
         C.close(fd);
       } catch (LastErrorException e) {
-        throw new IOException("close failed: " + C.strerror(e.getErrorCode()), e);
+        throw failure("close", e);
       }
     }
 
@@ -68,11 +56,15 @@ final class FdStreams {
     }
   }
 
+  private static IOException failure(String call, LastErrorException e) {
+    return new IOException(call + " failed: " + PosixSpawn.C.strerror(e.getErrorCode()), e);
+  }
+
   private static final class Input extends InputStream {
     private final Descriptor descriptor;
 
-    Input(int fd) {
-      descriptor = new Descriptor(fd) {};
+    Input(Descriptor descriptor) {
+      this.descriptor = descriptor;
     }
 
     @Override
@@ -83,22 +75,25 @@ final class FdStreams {
 
     @Override
     public int read(byte[] bytes, int offset, int length) throws IOException {
-      java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
+      Objects.checkFromIndexSize(offset, length, bytes.length);
       if (length == 0) {
         return 0;
       }
       descriptor.ensureOpen();
+      byte[] target = offset == 0 ? bytes : new byte[length];
       while (true) {
         try {
-          long n = C.read(descriptor.fd, descriptor.buffer, Math.min(length, BUFFER_BYTES));
+          int n = C.read(descriptor.fd, target, new NativeLong(length)).intValue();
           if (n == 0) {
             return -1;
           }
-          descriptor.buffer.read(0, bytes, offset, (int) n);
-          return (int) n;
+          if (target != bytes) {
+            System.arraycopy(target, 0, bytes, offset, n);
+          }
+          return n;
         } catch (LastErrorException e) {
-          if (e.getErrorCode() != PosixSpawn.EINTR) {
-            throw new IOException("read failed: " + C.strerror(e.getErrorCode()), e);
+          if (e.getErrorCode() != Libc.EINTR) {
+            throw failure("read", e);
           }
         }
       }
@@ -113,8 +108,8 @@ final class FdStreams {
   private static final class Output extends OutputStream {
     private final Descriptor descriptor;
 
-    Output(int fd) {
-      descriptor = new Descriptor(fd) {};
+    Output(Descriptor descriptor) {
+      this.descriptor = descriptor;
     }
 
     @Override
@@ -124,18 +119,19 @@ final class FdStreams {
 
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
-      java.util.Objects.checkFromIndexSize(offset, length, bytes.length);
-      descriptor.ensureOpen();
+      Objects.checkFromIndexSize(offset, length, bytes.length);
       int written = 0;
       while (written < length) {
         descriptor.ensureOpen();
-        int chunk = Math.min(length - written, BUFFER_BYTES);
-        descriptor.buffer.write(0, bytes, offset + written, chunk);
+        byte[] rest =
+            offset + written == 0 && length == bytes.length
+                ? bytes
+                : Arrays.copyOfRange(bytes, offset + written, offset + length);
         try {
-          written += (int) C.write(descriptor.fd, descriptor.buffer, chunk);
+          written += C.write(descriptor.fd, rest, new NativeLong(rest.length)).intValue();
         } catch (LastErrorException e) {
-          if (e.getErrorCode() != PosixSpawn.EINTR) {
-            throw new IOException("write failed: " + C.strerror(e.getErrorCode()), e);
+          if (e.getErrorCode() != Libc.EINTR) {
+            throw failure("write", e);
           }
         }
       }

@@ -7,9 +7,9 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Structure;
 
 /**
- * The few libc calls a pseudo-terminal needs, bound through JNA (the sandbox's Java 21 has no
- * foreign-function API). Constants are Linux's, the same on x86-64 and arm64. Loaded on first use,
- * so a sandboxd that never opens a terminal never unpacks JNA's native library.
+ * The libc calls on descriptors that a pseudo-terminal and a child's pipes need, bound through JNA
+ * (the sandbox's Java 21 has no foreign-function API); {@link PosixSpawn} has those that start
+ * processes. Constants are Linux's, the same on x86-64 and arm64.
  */
 interface Libc extends Library {
 
@@ -60,6 +60,18 @@ interface Libc extends Library {
   NativeLong write(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
 
   int close(int fd) throws LastErrorException;
+
+  /** Closes {@code fd} if it is one (not -1); a failure leaves nothing to do: Linux released it. */
+  static void closeQuietly(int fd) {
+    if (fd < 0) {
+      return;
+    }
+    try {
+      C.close(fd);
+    } catch (LastErrorException e) {
+      // The descriptor is released either way on Linux.
+    }
+  }
 
   /** struct pollfd. */
   @Structure.FieldOrder({"fd", "events", "revents"})

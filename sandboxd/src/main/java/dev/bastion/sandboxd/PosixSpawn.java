@@ -12,7 +12,8 @@ import com.sun.jna.ptr.IntByReference;
  * posix_spawn} starts a child with one {@code clone(CLONE_VM|CLONE_VFORK)} and one {@code execve},
  * which under gVisor costs a fraction of the JDK's launch (a helper binary exec'd first, then
  * setpriv and setsid before the command). The {@code posix_spawn*} functions return an error number
- * instead of setting errno. Constants are Linux's, the same on x86-64 and arm64.
+ * instead of setting errno. Constants are Linux's, the same on x86-64 and arm64; descriptors are
+ * read, written and closed through {@link Libc}, which binds those calls already.
  */
 interface PosixSpawn extends Library {
 
@@ -32,14 +33,10 @@ interface PosixSpawn extends Library {
 
   int O_RDONLY = 0;
   int O_WRONLY = 1;
-  int O_RDWR = 2;
-  int O_CLOEXEC = 0x80000;
 
   int ENOENT = 2;
-  int EINTR = 4;
   int ENOEXEC = 8;
   int ESRCH = 3;
-  int ECHILD = 10;
 
   int P_PID = 1;
   int WEXITED = 4;
@@ -91,12 +88,6 @@ interface PosixSpawn extends Library {
   int waitpid(int pid, int[] status, int options) throws LastErrorException;
 
   int kill(int pid, int signal) throws LastErrorException;
-
-  long read(int fd, Pointer buffer, long count) throws LastErrorException;
-
-  long write(int fd, Pointer buffer, long count) throws LastErrorException;
-
-  int close(int fd) throws LastErrorException;
 
   String strerror(int error);
 

@@ -65,8 +65,8 @@ final class PseudoTerminal implements ProcessIo {
       terminal.resize(size);
       return terminal;
     } catch (LastErrorException e) {
-      closeQuietly(slave);
-      closeQuietly(master);
+      Libc.closeQuietly(slave);
+      Libc.closeQuietly(master);
       throw new IOException("could not open a pseudo-terminal: errno " + e.getErrorCode(), e);
     }
   }
@@ -123,8 +123,8 @@ final class PseudoTerminal implements ProcessIo {
         return;
       }
       closed = true;
-      closeQuietly(slave);
-      closeQuietly(master);
+      Libc.closeQuietly(slave);
+      Libc.closeQuietly(master);
     }
   }
 
@@ -202,17 +202,6 @@ final class PseudoTerminal implements ProcessIo {
       end++;
     }
     return new String(name, 0, end, StandardCharsets.US_ASCII);
-  }
-
-  private static void closeQuietly(int fd) {
-    if (fd < 0) {
-      return;
-    }
-    try {
-      C.close(fd);
-    } catch (LastErrorException e) {
-      // Nothing useful to do: the descriptor is released either way on Linux.
-    }
   }
 
   /** The master's output as a stream that ends as the class comment describes. */

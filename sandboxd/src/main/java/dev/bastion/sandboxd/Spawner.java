@@ -223,9 +223,9 @@ final class Spawner {
       Streams streams = new Streams(stdio);
       if (stdio instanceof Stdio.Pipes) {
         try {
-          C.pipe2(streams.stdinPipe, PosixSpawn.O_CLOEXEC);
-          C.pipe2(streams.stdoutPipe, PosixSpawn.O_CLOEXEC);
-          C.pipe2(streams.stderrPipe, PosixSpawn.O_CLOEXEC);
+          C.pipe2(streams.stdinPipe, Libc.O_CLOEXEC);
+          C.pipe2(streams.stdoutPipe, Libc.O_CLOEXEC);
+          C.pipe2(streams.stderrPipe, Libc.O_CLOEXEC);
         } catch (LastErrorException e) {
           streams.close();
           throw new SpawnFailure("could not make pipes: " + C.strerror(e.getErrorCode()));
@@ -248,8 +248,7 @@ final class Spawner {
         }
         case Stdio.Terminal t -> {
           // Opened without O_NOCTTY by the new session's leader: its controlling terminal.
-          C.posix_spawn_file_actions_addopen(
-              actions, 0, cString(t.slavePath()), PosixSpawn.O_RDWR, 0);
+          C.posix_spawn_file_actions_addopen(actions, 0, cString(t.slavePath()), Libc.O_RDWR, 0);
           C.posix_spawn_file_actions_adddup2(actions, 0, 1);
           C.posix_spawn_file_actions_adddup2(actions, 0, 2);
         }
@@ -281,8 +280,8 @@ final class Spawner {
     @Override
     public void close() {
       for (int[] pipe : List.of(stdinPipe, stdoutPipe, stderrPipe)) {
-        FdStreams.closeQuietly(pipe[0]);
-        FdStreams.closeQuietly(pipe[1]);
+        Libc.closeQuietly(pipe[0]);
+        Libc.closeQuietly(pipe[1]);
       }
     }
   }

@@ -82,19 +82,10 @@ class AgentUserIT {
 
   @Test
   void processesRunAsTheAgentWithNoCapabilitiesAndNoNewPrivileges() throws Exception {
-    RunResult result =
-        client
-            .call(
-                ProcessesGrpcClient.Run,
-                RunRequest.newBuilder()
-                    .addArgv("sh")
-                    .addArgv("-c")
-                    .addArgv(
-                        "id -u; id -g; id -G; grep -E '^(CapEff|CapPrm|CapBnd|NoNewPrivs)'"
-                            + " /proc/self/status | tr -s '\\t' ' '")
-                    .build())
-            .single();
-    assertThat(result.getStdout().toStringUtf8())
+    assertThat(
+            shellOutput(
+                "id -u; id -g; id -G; grep -E '^(CapEff|CapPrm|CapBnd|NoNewPrivs)'"
+                    + " /proc/self/status | tr -s '\\t' ' '"))
         .isEqualTo(
             "1000\n1000\n1000\nCapPrm: 0000000000000000\nCapEff: 0000000000000000\n"
                 + "CapBnd: 0000000000000000\nNoNewPrivs: 1\n");
@@ -104,19 +95,10 @@ class AgentUserIT {
   void processesInheritNoCapabilitiesToPassOnAndNoDescriptorOfSandboxds() throws Exception {
     // A process that kept an inheritable or ambient capability could hand it to what it executes;
     // one that inherited a descriptor of sandboxd's (its socket, the JVM's files) could use it.
-    RunResult result =
-        client
-            .call(
-                ProcessesGrpcClient.Run,
-                RunRequest.newBuilder()
-                    .addArgv("sh")
-                    .addArgv("-c")
-                    .addArgv(
-                        "grep -E '^(CapInh|CapAmb)' /proc/self/status | tr -s '\\t' ' ';"
-                            + " ls /proc/$$/fd | tr '\\n' ' '")
-                    .build())
-            .single();
-    assertThat(result.getStdout().toStringUtf8())
+    assertThat(
+            shellOutput(
+                "grep -E '^(CapInh|CapAmb)' /proc/self/status | tr -s '\\t' ' ';"
+                    + " ls /proc/$$/fd | tr '\\n' ' '"))
         .isEqualTo("CapInh: 0000000000000000\nCapAmb: 0000000000000000\n0 1 2 ");
   }
 
@@ -157,6 +139,17 @@ class AgentUserIT {
           .as(entry)
           .isEqualTo(AGENT);
     }
+  }
+
+  /** The stdout of {@code script} run by {@code sh -c} through Run, as the agent. */
+  private static String shellOutput(String script) throws Exception {
+    RunResult result =
+        client
+            .call(
+                ProcessesGrpcClient.Run,
+                RunRequest.newBuilder().addArgv("sh").addArgv("-c").addArgv(script).build())
+            .single();
+    return result.getStdout().toStringUtf8();
   }
 
   private static WriteFileHeader.Builder header(String path) {
