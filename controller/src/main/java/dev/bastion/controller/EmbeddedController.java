@@ -6,6 +6,7 @@ import dev.bastion.controller.embedded.DefaultResources;
 import dev.bastion.controller.embedded.EmbeddedHosts;
 import dev.bastion.controller.embedded.EmbeddedPods;
 import dev.bastion.controller.embedded.LocalPodTemplate;
+import dev.bastion.controller.embedded.MemoryImageMetrics;
 import dev.bastion.controller.embedded.SandboxCeilings;
 import dev.bastion.controller.embedded.SandboxImages;
 import dev.bastion.controller.embedded.SandboxLayout;
@@ -117,7 +118,8 @@ public final class EmbeddedController implements SandboxController {
             options.readyTimeout(),
             ceilings,
             tokens,
-            observations);
+            observations,
+            new MemoryImageMetrics(registry));
     EmbeddedHosts hosts = new EmbeddedHosts(runtime, layout, tokens, observations);
     pods.recover(
         store.listAll(Sandbox.class).stream().map(EmbeddedPods::keyOf).collect(Collectors.toSet()));

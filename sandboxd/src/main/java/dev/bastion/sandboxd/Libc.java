@@ -35,6 +35,8 @@ interface Libc extends Library {
   /** Big enough for glibc's struct termios (60 bytes). */
   int TERMIOS_BYTES = 64;
 
+  int sethostname(byte[] name, NativeLong length) throws LastErrorException;
+
   int posix_openpt(int flags) throws LastErrorException;
 
   int grantpt(int fd) throws LastErrorException;

@@ -16,6 +16,7 @@ import io.vertx.grpc.server.GrpcServerOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +36,29 @@ public final class SandboxdServer {
   // Big enough for a Run's stdin or a Write chunk, small enough for a 48 MiB heap.
   private static final int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
 
-  private final Vertx vertx;
-  private final int tcpPort;
+  /** Written next to the socket once it is closed for a checkpoint; see {@link #quiesce}. */
+  public static final String QUIESCED_NAME = "checkpoint-ready";
 
-  private SandboxdServer(Vertx vertx, int tcpPort) {
+  /** Names, next to the socket, the hostname a restored copy takes; see {@link #rebind}. */
+  static final String HOSTNAME_NAME = "hostname";
+
+  private final Vertx vertx;
+  private final SandboxdConfig config;
+  private final Handler<HttpServerRequest> grpc;
+  private final int tcpPort;
+  // Confined to the event loop: the Unix listener, null while quiesced.
+  private HttpServer unix;
+
+  private SandboxdServer(
+      Vertx vertx,
+      SandboxdConfig config,
+      Handler<HttpServerRequest> grpc,
+      HttpServer unix,
+      int tcpPort) {
     this.vertx = vertx;
+    this.config = config;
+    this.grpc = grpc;
+    this.unix = unix;
     this.tcpPort = tcpPort;
   }
 
@@ -80,12 +99,8 @@ public final class SandboxdServer {
       new ContextService(vertx, config, paths, spawner).bind(grpc);
       grpc.addService(HealthService.create(vertx));
       Handler<HttpServerRequest> services = token == null ? grpc : new TokenGate(token, grpc);
-      Future<HttpServer> unix = Future.succeededFuture();
-      if (config.socket() != null) {
-        prepareSocketPath(config);
-        unix =
-            listen(vertx, services, SocketAddress.domainSocketAddress(config.socket().toString()));
-      }
+      Future<HttpServer> unix =
+          config.socket() == null ? Future.succeededFuture() : listenUnix(vertx, config, services);
       Future<HttpServer> tcp =
           config.listen() == null
               ? Future.succeededFuture()
@@ -105,7 +120,12 @@ public final class SandboxdServer {
                         + listeners(config, port)
                         + ", workspace "
                         + config.workspace());
-                return new SandboxdServer(vertx, port);
+                SandboxdServer server =
+                    new SandboxdServer(vertx, config, grpc, unix.result(), port);
+                if (config.socket() != null) {
+                  CheckpointSignals.install(vertx, server);
+                }
+                return server;
               })
           .onFailure(e -> vertx.close());
     } catch (RuntimeException | IOException e) {
@@ -120,6 +140,69 @@ public final class SandboxdServer {
    */
   public int tcpPort() {
     return tcpPort;
+  }
+
+  /**
+   * Gets ready for a checkpoint of the sandbox: gVisor cannot save a listening Unix socket bound on
+   * a host directory, nor a connection accepted on it, so the listener and every connection the
+   * host made go. Then {@link #QUIESCED_NAME} appears next to the socket, telling the host it may
+   * checkpoint. Processes, terminals and code contexts run on; calls in flight end, and the host's
+   * client reconnects after {@link #rebind}. Runs on the event loop.
+   */
+  void quiesce() {
+    HttpServer listening = unix;
+    unix = null;
+    Future<Void> closed = listening == null ? Future.succeededFuture() : listening.close();
+    closed.onComplete(
+        done -> {
+          try {
+            Files.writeString(quiescedMarker(config), "");
+          } catch (IOException e) {
+            LOG.warning("cannot tell the host the socket is closed: " + e.getMessage());
+          }
+          LOG.info("sandboxd closed its socket for a checkpoint");
+        });
+  }
+
+  /**
+   * Serves again after {@link #quiesce}: in the same sandbox when a checkpoint that kept it running
+   * is done, or in a restored copy, whose socket directory is a new one holding that sandbox's own
+   * token and hostname. The token is read again for that reason: a copy must answer only its own
+   * caller. Runs on the event loop.
+   */
+  void rebind() {
+    if (unix != null) {
+      return;
+    }
+    Handler<HttpServerRequest> services;
+    try {
+      Files.deleteIfExists(quiescedMarker(config));
+      RestoredHostname.apply(
+          config.socket().resolveSibling(HOSTNAME_NAME), Path.of("/proc/sys/kernel/hostname"));
+      services =
+          config.tokenFile() == null
+              ? grpc
+              : new TokenGate(BearerToken.read(config.tokenFile()), grpc);
+      listenUnix(vertx, config, services)
+          .onSuccess(
+              server -> {
+                unix = server;
+                LOG.info("sandboxd serving again on " + config.socket());
+              })
+          .onFailure(e -> LOG.severe("sandboxd cannot serve again: " + e.getMessage()));
+    } catch (IOException | IllegalArgumentException e) {
+      LOG.severe("sandboxd cannot serve again: " + e.getMessage());
+    }
+  }
+
+  private static Path quiescedMarker(SandboxdConfig config) {
+    return config.socket().resolveSibling(QUIESCED_NAME);
+  }
+
+  private static Future<HttpServer> listenUnix(
+      Vertx vertx, SandboxdConfig config, Handler<HttpServerRequest> services) throws IOException {
+    prepareSocketPath(config);
+    return listen(vertx, services, SocketAddress.domainSocketAddress(config.socket().toString()));
   }
 
   /** Stops serving and releases the event loop and worker threads. */

@@ -17,6 +17,7 @@ import dev.bastion.controller.runtime.OciBundle;
 import dev.bastion.controller.runtime.ProcessDefaults;
 import dev.bastion.controller.runtime.RunnableImage;
 import dev.bastion.controller.runtime.RuntimeFailure;
+import dev.bastion.controller.runtime.RuntimeKind;
 import dev.bastion.controller.runtime.SandboxCgroups;
 import dev.bastion.controller.runtime.SandboxLimits;
 import dev.bastion.controller.runtime.SandboxPaths;
@@ -36,6 +37,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,6 +81,8 @@ public final class EmbeddedPods implements SandboxPods {
   private final WorkspaceDiskBudget diskBudget;
   private final SandboxdTokens tokens;
   private final ContainerObservations observations;
+  private final SandboxCheckpoints checkpoints;
+  private final MemoryImageMetrics imageMetrics;
 
   public EmbeddedPods(
       ContainerRuntime runtime,
@@ -91,8 +95,12 @@ public final class EmbeddedPods implements SandboxPods {
       Duration readyTimeout,
       SandboxCeilings ceilings,
       SandboxdTokens tokens,
-      ContainerObservations observations) {
+      ContainerObservations observations,
+      MemoryImageMetrics imageMetrics) {
     this.runtime = runtime;
+    this.imageMetrics = imageMetrics;
+    this.checkpoints =
+        new SandboxCheckpoints(runtime, layout, new ImageCompatibility(runtime, software), clock);
     this.layout = layout;
     this.images = images;
     this.software = software;
@@ -215,7 +223,10 @@ public final class EmbeddedPods implements SandboxPods {
     try {
       prepareDirectories(name, sandbox.getMetadata().getName(), spec, image, tokens.of(sandbox));
       removeContainer(name);
-      runtime.start(name, layout.bundle(name), layout.log(name));
+      MemoryImage memory = new MemoryImage(layout.suspendedMemory(name));
+      if (!memory.exists() || !resumeWithMemory(name, memory)) {
+        runtime.start(name, layout.bundle(name), layout.log(name));
+      }
       observations.started(name, clock.instant(), spec.limits());
     } catch (IOException e) {
       throw new PodStartException("could not prepare the sandbox's directories");
@@ -225,6 +236,71 @@ public final class EmbeddedPods implements SandboxPods {
     } finally {
       diskBudget.made(name);
     }
+  }
+
+  /**
+   * Saves the sandbox's memory and processes before its container goes, so that {@link #start}
+   * continues them; a sandbox that cannot be saved (crun, or a checkpoint that failed) is stopped
+   * with its workspace kept, as upstream suspends, and says so in the log.
+   */
+  @Override
+  public void suspend(Sandbox sandbox) {
+    String name = keyOf(sandbox);
+    if (runtime.kind() == RuntimeKind.GVISOR && observations.of(name) != null) {
+      try {
+        MemoryImage.Seal seal =
+            checkpoints.save(name, new MemoryImage(layout.suspendedMemory(name)), false);
+        imageMetrics.saved("suspend", seal);
+        LOG.info(
+            "suspended sandbox "
+                + name
+                + " with its memory: "
+                + seal.bytes()
+                + " bytes saved in "
+                + seal.savedMillis()
+                + " ms");
+      } catch (RuntimeFailure e) {
+        LOG.warning("sandbox " + name + " is suspended without its memory: " + e.getMessage());
+      }
+    }
+    stop(sandbox.getMetadata().getNamespace(), sandbox.getMetadata().getName());
+  }
+
+  /**
+   * Restores the container from the memory its suspend saved, and removes that image once the
+   * sandbox runs on from it. An image made by another runtime release or sandboxd build is dropped
+   * and the sandbox boots (returns false); one that is damaged or that runsc refuses fails the
+   * sandbox with the reason, since booting instead would silently lose the processes it promised.
+   */
+  private boolean resumeWithMemory(String name, MemoryImage memory) {
+    Instant began = clock.instant();
+    try {
+      checkpoints.restore(name, memory);
+      imageMetrics.restored("suspend", Duration.between(began, clock.instant()));
+      LOG.info(
+          "resumed sandbox "
+              + name
+              + " from its memory in "
+              + Duration.between(began, clock.instant()).toMillis()
+              + " ms");
+    } catch (MemoryImage.Incompatible e) {
+      LOG.warning(
+          "sandbox " + name + " boots instead of resuming: its memory image " + e.getMessage());
+      memory.delete();
+      return false;
+    } catch (MemoryImage.Unusable e) {
+      fail(name, "could not resume with its memory: the image " + e.getMessage());
+    } catch (RuntimeFailure e) {
+      fail(name, "could not resume with its memory: " + e.getMessage());
+    }
+    memory.delete();
+    return true;
+  }
+
+  private void fail(String name, String reason) {
+    LOG.warning("sandbox " + name + " failed: " + reason);
+    removeContainer(name);
+    writeDeathReason(name, reason);
   }
 
   @Override
@@ -298,6 +374,9 @@ public final class EmbeddedPods implements SandboxPods {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("r--------"))),
         token,
         StandardCharsets.UTF_8);
+    // Read by sandboxd only after a restore, which keeps the hostname that was saved.
+    Files.writeString(
+        socketDir.resolve(SandboxPaths.HOSTNAME_NAME), hostname, StandardCharsets.UTF_8);
     if (!defaults.env().isEmpty()) {
       // NUL between entries: an image's values may hold newlines.
       Files.writeString(

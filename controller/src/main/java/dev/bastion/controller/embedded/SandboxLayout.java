@@ -49,6 +49,11 @@ public final class SandboxLayout {
     return dir(id).resolve("container.log");
   }
 
+  /** The memory and processes a suspended sandbox was saved with, until it resumes. */
+  public Path suspendedMemory(String id) {
+    return dir(id).resolve("memory");
+  }
+
   public Path bundle(String id) {
     return dir(id).resolve("bundle");
   }

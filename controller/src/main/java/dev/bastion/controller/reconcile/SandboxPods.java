@@ -20,8 +20,17 @@ public interface SandboxPods {
    */
   void start(Sandbox sandbox);
 
-  /** Stops the pod and keeps the sandbox's volumes (suspend, expiry with Retain). */
+  /** Stops the pod and keeps the sandbox's volumes (expiry with Retain, and suspend here). */
   void stop(String namespace, String name);
+
+  /**
+   * Stops the pod of a sandbox that is suspended: where the runtime can, with its memory kept, so
+   * that the next {@link #start} continues its processes; by default as {@link #stop} (upstream's
+   * semantics: the pod goes, its volumes stay).
+   */
+  default void suspend(Sandbox sandbox) {
+    stop(sandbox.getMetadata().getNamespace(), sandbox.getMetadata().getName());
+  }
 
   /** Removes the pod and the sandbox's volumes: the Sandbox is gone. */
   void remove(String namespace, String name);

@@ -73,7 +73,11 @@ public final class SandboxReconciler implements Reconciler {
         startError = e;
       }
     } else if (!wantsPod && pod.state() != PodState.ABSENT) {
-      pods.stop(namespace, name);
+      if (!expired && pod.state() == PodState.READY) {
+        pods.suspend(sandbox);
+      } else {
+        pods.stop(namespace, name);
+      }
       pod = PodObservation.absent();
     }
 

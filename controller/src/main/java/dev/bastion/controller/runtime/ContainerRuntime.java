@@ -36,19 +36,72 @@ public final class ContainerRuntime {
    * container's own output go to {@code log}.
    */
   public void start(String id, Path bundleDir, Path log) {
-    List<String> argv = base();
-    if (kind == RuntimeKind.GVISOR) {
-      // No network stack at all (loopback only), and let sandboxd create its socket on the
-      // bind-mounted host directory.
-      argv.add("--network=none");
-      argv.add("--host-uds=create");
-    }
+    List<String> argv = sandboxBase();
     argv.addAll(List.of("run", "--detach", "--bundle", bundleDir.toString(), id));
     HostCommand.Result result = HostCommand.runLogged(argv, START_TIMEOUT, log);
     if (!result.ok()) {
       throw new RuntimeFailure(
           kind.binary() + " could not start the sandbox: " + result.lastLine());
     }
+  }
+
+  /**
+   * Saves the memory and processes of container {@code id} into the empty directory {@code
+   * imageDir}; the container stops unless {@code leaveRunning}. gVisor only.
+   */
+  public void checkpoint(String id, Path imageDir, boolean leaveRunning) {
+    List<String> argv = base();
+    argv.addAll(List.of("checkpoint", "--image-path", imageDir.toString()));
+    if (leaveRunning) {
+      argv.add("--leave-running");
+    }
+    argv.add(id);
+    HostCommand.Result result = HostCommand.run(argv, START_TIMEOUT);
+    if (!result.ok()) {
+      throw new RuntimeFailure(kind.binary() + " could not save the sandbox: " + firstLine(result));
+    }
+  }
+
+  /**
+   * Starts container {@code id} from the bundle in {@code bundleDir} with the memory and processes
+   * saved in {@code imageDir}, detached; output goes to {@code log} as for {@link #start}.
+   */
+  public void restore(String id, Path bundleDir, Path imageDir, Path log) {
+    List<String> argv = sandboxBase();
+    argv.addAll(
+        List.of(
+            "restore",
+            "--detach",
+            "--image-path",
+            imageDir.toString(),
+            "--bundle",
+            bundleDir.toString(),
+            id));
+    HostCommand.Result result = HostCommand.runLogged(argv, START_TIMEOUT, log);
+    if (!result.ok()) {
+      throw new RuntimeFailure(
+          kind.binary() + " could not restore the sandbox: " + result.lastLine());
+    }
+  }
+
+  /** Sends {@code signal} (a name such as {@code USR1}) to the entry process of {@code id}. */
+  public void signal(String id, String signal) {
+    List<String> argv = base();
+    argv.addAll(List.of("kill", id, signal));
+    HostCommand.Result result = HostCommand.run(argv, SHORT_TIMEOUT);
+    if (!result.ok()) {
+      throw new RuntimeFailure(
+          kind.binary() + " could not signal the sandbox: " + result.lastLine());
+    }
+  }
+
+  /** The runtime's release, as its {@code --version} names it, e.g. {@code 0.0~20240729.0}. */
+  public String version() {
+    HostCommand.Result result = HostCommand.run(List.of(kind.binary(), "--version"), SHORT_TIMEOUT);
+    if (!result.ok()) {
+      throw new RuntimeFailure(kind.binary() + " does not tell its version: " + result.lastLine());
+    }
+    return result.output().lines().findFirst().orElse("").strip();
   }
 
   /** Stops and removes container {@code id}; a container that does not exist is not an error. */
@@ -81,6 +134,32 @@ public final class ContainerRuntime {
           container.getString("id"), ContainerState.parse(container.getString("status", "")));
     }
     return states;
+  }
+
+  /**
+   * runsc's first line of a failure names it; the lines after are a Go stack trace, which is
+   * nothing for a status.
+   */
+  private static String firstLine(HostCommand.Result result) {
+    return result
+        .output()
+        .lines()
+        .filter(line -> !line.isBlank())
+        .findFirst()
+        .map(line -> line.length() > 300 ? line.substring(0, 300) : line)
+        .orElse("exit " + result.exitCode());
+  }
+
+  /** The flags of every command that starts a sandbox. */
+  private List<String> sandboxBase() {
+    List<String> argv = base();
+    if (kind == RuntimeKind.GVISOR) {
+      // No network stack at all (loopback only), and let sandboxd create its socket on the
+      // bind-mounted host directory.
+      argv.add("--network=none");
+      argv.add("--host-uds=create");
+    }
+    return argv;
   }
 
   private List<String> base() {

@@ -2,6 +2,7 @@ package dev.bastion.controller.runtime;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,6 +54,14 @@ public final class OciBundle {
   public static final List<String> SANDBOXD_CAPABILITIES =
       List.of(
           "CAP_SETUID", "CAP_SETGID", "CAP_SETPCAP", "CAP_KILL", "CAP_CHOWN", "CAP_DAC_OVERRIDE");
+
+  /**
+   * Held but not in effect: a sandbox restored from a snapshot keeps the hostname it was saved
+   * with, and sandboxd takes this up for the one sethostname that gives it its own (and lays it
+   * down again). Its children never have it: their bounding set is empty and execve as the agent's
+   * user clears the rest.
+   */
+  public static final String HOSTNAME_CAPABILITY = "CAP_SYS_ADMIN";
 
   /** Where the host puts the image's Env for sandboxd, in the directory only sandboxd reads. */
   public static final String IMAGE_ENV_NAME = "image-env";
@@ -115,6 +124,12 @@ public final class OciBundle {
         .put("linux", linux(spec));
   }
 
+  private static List<String> heldCapabilities() {
+    List<String> held = new ArrayList<>(SANDBOXD_CAPABILITIES);
+    held.add(HOSTNAME_CAPABILITY);
+    return held;
+  }
+
   private static JsonObject process(ContainerSpec spec) {
     return new JsonObject()
         .put("terminal", false)
@@ -136,10 +151,10 @@ public final class OciBundle {
         .put(
             "capabilities",
             new JsonObject()
-                .put("bounding", new JsonArray(SANDBOXD_CAPABILITIES))
+                .put("bounding", new JsonArray(heldCapabilities()))
                 .put("effective", new JsonArray(SANDBOXD_CAPABILITIES))
                 .put("inheritable", new JsonArray())
-                .put("permitted", new JsonArray(SANDBOXD_CAPABILITIES))
+                .put("permitted", new JsonArray(heldCapabilities()))
                 .put("ambient", new JsonArray()))
         .put(
             "rlimits",

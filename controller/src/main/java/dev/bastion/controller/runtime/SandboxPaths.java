@@ -9,6 +9,18 @@ public final class SandboxPaths {
   /** The file in the socket directory that holds the token sandboxd demands of every caller. */
   public static final String TOKEN_NAME = "token";
 
+  /**
+   * The file in the socket directory naming the sandbox's hostname, which sandboxd sets when it
+   * serves again after a restore (gVisor restores the hostname that was saved).
+   */
+  public static final String HOSTNAME_NAME = "hostname";
+
+  /**
+   * The file sandboxd writes in the socket directory once it has closed its socket for a
+   * checkpoint; {@code CheckpointSignals} in sandboxd.
+   */
+  public static final String QUIESCED_NAME = "checkpoint-ready";
+
   public static final String SANDBOXD_DIR = "/opt/bastion";
   public static final String SANDBOXD_JAR = SANDBOXD_DIR + "/sandboxd.jar";
 
