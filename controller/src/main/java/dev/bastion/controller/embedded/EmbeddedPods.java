@@ -289,7 +289,7 @@ public final class EmbeddedPods implements SandboxPods {
       memory.delete();
       return false;
     } catch (MemoryImage.Unusable e) {
-      fail(name, "could not resume with its memory: the image " + e.getMessage());
+      fail(name, "could not resume with its memory: the saved image " + e.getMessage());
     } catch (RuntimeFailure e) {
       fail(name, "could not resume with its memory: " + e.getMessage());
     }

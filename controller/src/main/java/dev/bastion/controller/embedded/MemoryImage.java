@@ -49,12 +49,12 @@ public final class MemoryImage {
   public Seal seal() {
     try {
       if (Files.size(dir.resolve(SEAL)) > MAX_SEAL_BYTES) {
-        throw new Unusable("its seal is damaged");
+        throw new Unusable("has a damaged seal");
       }
       return Seal.fromJson(
           new JsonObject(Files.readString(dir.resolve(SEAL), StandardCharsets.UTF_8)));
     } catch (IOException | DecodeException | ClassCastException | NullPointerException e) {
-      throw new Unusable("its seal is missing or damaged");
+      throw new Unusable("has a damaged seal");
     }
   }
 
@@ -66,15 +66,15 @@ public final class MemoryImage {
    */
   public Seal verify(String compatibility) {
     if (!exists()) {
-      throw new Unusable("it is missing");
+      throw new Unusable("is missing");
     }
     Seal seal = seal();
     if (!seal.compatibility().equals(compatibility)) {
-      throw new Incompatible("it was made by " + seal.compatibility());
+      throw new Incompatible("was made by " + seal.compatibility() + ", not " + compatibility);
     }
     Map<String, String> found = digests(dir);
     if (!found.equals(seal.files())) {
-      throw new Unusable("its files are not the ones saved (damaged or incomplete)");
+      throw new Unusable("does not hold the files that were saved (damaged or incomplete)");
     }
     return seal;
   }
@@ -136,12 +136,12 @@ public final class MemoryImage {
           continue;
         }
         if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
-          throw new Unusable("it holds " + name + ", which is not a file");
+          throw new Unusable("holds " + name + ", which is not a file");
         }
         digests.put(name, FileDigest.sha256(file));
       }
     } catch (IOException e) {
-      throw new Unusable("it cannot be read");
+      throw new Unusable("cannot be read");
     }
     return digests;
   }

@@ -272,10 +272,21 @@ class GatewayIT {
   }
 
   @Test
-  void suspendKeepsTheWorkspaceAndResumeStartsAFreshContainer() {
+  void suspendKeepsMemorySoResumeContinuesTheProcessesWhereTheyWere() throws Exception {
     String id = create(alice).getId();
-    assertThat(run(id, "sh", "-c", "echo kept > /workspace/f; echo $$ > /tmp/gone").getExitCode())
+    // A loop counting in a file on /tmp, a tmpfs: only memory keeps it, and only a process that
+    // goes on running makes it grow.
+    assertThat(
+            run(
+                    id,
+                    "sh",
+                    "-c",
+                    "echo kept > /workspace/f; echo in-memory > /tmp/t;"
+                        + " nohup sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count;"
+                        + " sleep 0.1; done' >/dev/null 2>&1 &")
+                .getExitCode())
         .isZero();
+    awaitCondition(() -> count(id) >= 3, "the loop counts");
     Sandbox suspended =
         Api.call(alice, Api.SUSPEND, SuspendSandboxRequest.newBuilder().setSandboxId(id).build());
     assertThat(suspended.getPhase()).isEqualTo(Sandbox.Phase.SUSPENDED);
@@ -283,9 +294,17 @@ class GatewayIT {
     Sandbox resumed =
         Api.call(alice, Api.RESUME, ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
     assertThat(resumed.getPhase()).isEqualTo(Sandbox.Phase.READY);
-    RunResult after =
-        run(id, "sh", "-c", "cat /workspace/f; hostname; test -e /tmp/gone || echo fresh-tmp");
-    assertThat(after.getStdout().toStringUtf8()).isEqualTo("kept\n" + id + "\nfresh-tmp\n");
+    long atResume = count(id);
+    assertThat(atResume).as("the count kept in memory").isGreaterThanOrEqualTo(3);
+    RunResult after = run(id, "sh", "-c", "cat /workspace/f /tmp/t; hostname");
+    assertThat(after.getStdout().toStringUtf8()).isEqualTo("kept\nin-memory\n" + id + "\n");
+    awaitCondition(() -> count(id) > atResume, "the loop counts on after the resume");
+  }
+
+  private static long count(String id) {
+    String out =
+        run(id, "sh", "-c", "cat /tmp/count 2>/dev/null || echo 0").getStdout().toStringUtf8();
+    return Long.parseLong(out.strip().isEmpty() ? "0" : out.strip());
   }
 
   @Test
