@@ -29,6 +29,16 @@ final class Protos {
         sandbox.getMessage());
   }
 
+  static SnapshotInfo snapshot(dev.bastion.api.v1.SandboxSnapshot snapshot) {
+    return new SnapshotInfo(
+        snapshot.getId(),
+        snapshot.getSandboxId(),
+        snapshot.getTemplate(),
+        snapshot.hasCreatedAt() ? instant(snapshot.getCreatedAt()) : null,
+        snapshot.getSizeBytes(),
+        snapshot.getLabelsMap());
+  }
+
   static ContextInfo context(dev.bastion.api.v1.CodeContext context) {
     Instant created;
     try {

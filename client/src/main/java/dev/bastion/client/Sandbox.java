@@ -7,6 +7,7 @@ import dev.bastion.api.v1.GetSandboxRequest;
 import dev.bastion.api.v1.ProcessesGrpcClient;
 import dev.bastion.api.v1.ResumeSandboxRequest;
 import dev.bastion.api.v1.SandboxesGrpcClient;
+import dev.bastion.api.v1.SnapshotRequest;
 import dev.bastion.api.v1.SuspendSandboxRequest;
 import io.vertx.core.Future;
 import java.util.ArrayList;
@@ -127,6 +128,20 @@ public final class Sandbox implements AutoCloseable {
             transport.unary(
                 SandboxesGrpcClient.Resume,
                 ResumeSandboxRequest.newBuilder().setSandboxId(id).build()));
+  }
+
+  /**
+   * Saves the sandbox's memory, processes and {@code /workspace}; it runs on. Create copies with
+   * {@link SandboxSpec#snapshot(String)}. Embedded mode only (UNIMPLEMENTED on Kubernetes).
+   */
+  public SnapshotInfo snapshot() {
+    return Protos.snapshot(
+        Handoff.await(
+            "Sandbox.snapshot",
+            () ->
+                transport.unary(
+                    SandboxesGrpcClient.Snapshot,
+                    SnapshotRequest.newBuilder().setSandboxId(id).build())));
   }
 
   /** Stops the sandbox and removes it with its workspace. */

@@ -1,14 +1,19 @@
 package dev.bastion.client;
 
+import dev.bastion.api.v1.DeleteSnapshotRequest;
 import dev.bastion.api.v1.GetSandboxRequest;
 import dev.bastion.api.v1.ListSandboxesRequest;
+import dev.bastion.api.v1.ListSnapshotsRequest;
 import dev.bastion.api.v1.SandboxesGrpcClient;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 
-/** Your tenant's sandboxes: make one, find one, list them. Another tenant's do not exist here. */
+/**
+ * Your tenant's sandboxes and snapshots: make one, find one, list them. Another tenant's do not
+ * exist here.
+ */
 public final class Sandboxes {
 
   private final Transport transport;
@@ -63,6 +68,33 @@ public final class Sandboxes {
                     SandboxesGrpcClient.List,
                     ListSandboxesRequest.newBuilder().setLabelSelector(labelSelector).build())
                 .map(answer -> answer.getSandboxesList().stream().map(this::handle).toList()));
+  }
+
+  /** Your snapshots, oldest first. */
+  public List<SnapshotInfo> snapshots() {
+    return Handoff.await(
+        "Sandboxes.snapshots",
+        () ->
+            transport
+                .unary(SandboxesGrpcClient.ListSnapshots, ListSnapshotsRequest.getDefaultInstance())
+                .map(answer -> answer.getSnapshotsList().stream().map(Protos::snapshot).toList()));
+  }
+
+  /**
+   * Deletes your snapshot {@code id}; sandboxes made from it run on.
+   *
+   * @throws BastionException NOT_FOUND when you have no such snapshot
+   */
+  public void deleteSnapshot(String id) {
+    Checks.notBlank(id, "snapshot id");
+    Handoff.await(
+        "Sandboxes.deleteSnapshot",
+        () ->
+            transport
+                .unary(
+                    SandboxesGrpcClient.DeleteSnapshot,
+                    DeleteSnapshotRequest.newBuilder().setSnapshotId(id).build())
+                .mapEmpty());
   }
 
   private Future<Sandbox> creating(SandboxSpec spec) {

@@ -132,7 +132,8 @@ public final class EmbeddedController implements SandboxController {
         AgentSandboxLoop.addReconcilers(
             AgentSandboxLoop.newLoop(vertx), store, NAMESPACES, pods, clock, metrics);
     SandboxService sandboxes =
-        new SandboxService(vertx, apiWorkers, store, loop, hosts, NAMESPACES, options, clock);
+        new SandboxService(
+            vertx, apiWorkers, store, loop, hosts, NAMESPACES, options, pods.snapshots(), clock);
     ResourceAdmin admin =
         new ResourceAdmin(
             store,

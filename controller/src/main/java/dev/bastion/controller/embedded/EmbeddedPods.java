@@ -1,5 +1,6 @@
 package dev.bastion.controller.embedded;
 
+import dev.bastion.controller.model.AgentLabels;
 import dev.bastion.controller.model.InvalidManifestException;
 import dev.bastion.controller.model.Sandbox;
 import dev.bastion.controller.model.TenantNamespaces;
@@ -60,6 +61,8 @@ public final class EmbeddedPods implements SandboxPods {
 
   private static final Logger LOG = Logger.getLogger(EmbeddedPods.class.getName());
   private static final String DEATH_FILE = "death-reason";
+  // Present once a sandbox made from a snapshot has started from it.
+  private static final String FORKED_FILE = "started-from-snapshot";
 
   /**
    * The most a sandbox's container log holds once a pass has looked at it: sandboxd and tini write
@@ -83,6 +86,7 @@ public final class EmbeddedPods implements SandboxPods {
   private final ContainerObservations observations;
   private final SandboxCheckpoints checkpoints;
   private final MemoryImageMetrics imageMetrics;
+  private final LocalSnapshots snapshots;
 
   public EmbeddedPods(
       ContainerRuntime runtime,
@@ -101,6 +105,7 @@ public final class EmbeddedPods implements SandboxPods {
     this.imageMetrics = imageMetrics;
     this.checkpoints =
         new SandboxCheckpoints(runtime, layout, new ImageCompatibility(runtime, software), clock);
+    this.snapshots = new LocalSnapshots(layout, checkpoints, imageMetrics, clock);
     this.layout = layout;
     this.images = images;
     this.software = software;
@@ -112,6 +117,11 @@ public final class EmbeddedPods implements SandboxPods {
     this.observations = observations;
     this.ceilings = ceilings;
     this.diskBudget = new WorkspaceDiskBudget(layout, ceilings.workspaceDiskBytes());
+  }
+
+  /** The snapshots of this machine's sandboxes, which {@link #start} makes copies from. */
+  public LocalSnapshots snapshots() {
+    return snapshots;
   }
 
   /**
@@ -134,6 +144,7 @@ public final class EmbeddedPods implements SandboxPods {
    * else: containers, cgroups and directories no Sandbox owns.
    */
   public void recover(Set<String> sandboxes) {
+    snapshots.recover();
     try {
       Files.createDirectories(layout.sandboxesDir());
       Map<String, ContainerState> containers = runtime.list();
@@ -219,12 +230,22 @@ public final class EmbeddedPods implements SandboxPods {
     }
     // Pending while its image is pulled: nothing is reserved or made until it is there.
     RunnableImage image = images.resolve(name, spec.image());
+    Optional<LocalSnapshots.ForkSource> fork = forkSource(sandbox, name);
+    if (fork == null) {
+      return;
+    }
     diskBudget.reserve(name, spec.workspaceBytes());
     try {
+      if (fork.isPresent() && !Files.exists(layout.workspaceImage(name))) {
+        Files.createDirectories(layout.dir(name));
+        LocalSnapshots.copyWorkspaceImage(fork.get().workspaceImage(), layout.workspaceImage(name));
+      }
       prepareDirectories(name, sandbox.getMetadata().getName(), spec, image, tokens.of(sandbox));
       removeContainer(name);
       MemoryImage memory = new MemoryImage(layout.suspendedMemory(name));
-      if (!memory.exists() || !resumeWithMemory(name, memory)) {
+      if (fork.isPresent()) {
+        forkFrom(name, fork.get().memory());
+      } else if (!memory.exists() || !resumeWithMemory(name, memory)) {
         runtime.start(name, layout.bundle(name), layout.log(name));
       }
       observations.started(name, clock.instant(), spec.limits());
@@ -249,7 +270,7 @@ public final class EmbeddedPods implements SandboxPods {
     if (runtime.kind() == RuntimeKind.GVISOR && observations.of(name) != null) {
       try {
         MemoryImage.Seal seal =
-            checkpoints.save(name, new MemoryImage(layout.suspendedMemory(name)), false);
+            checkpoints.saveAndStop(name, new MemoryImage(layout.suspendedMemory(name)));
         imageMetrics.saved("suspend", seal);
         LOG.info(
             "suspended sandbox "
@@ -295,6 +316,41 @@ public final class EmbeddedPods implements SandboxPods {
     }
     memory.delete();
     return true;
+  }
+
+  /**
+   * What a sandbox made from a snapshot starts from on its first start: empty for any other
+   * sandbox, and for one that started from its snapshot before (a later start boots, as any
+   * sandbox's after a crash). Null when its snapshot is gone or is not its tenant's: the sandbox is
+   * failed with the reason then.
+   */
+  private Optional<LocalSnapshots.ForkSource> forkSource(Sandbox sandbox, String name) {
+    Map<String, String> annotations = sandbox.getMetadata().getAnnotations();
+    String id = annotations == null ? null : annotations.get(AgentLabels.FROM_SNAPSHOT);
+    if (id == null || Files.exists(layout.dir(name).resolve(FORKED_FILE))) {
+      return Optional.empty();
+    }
+    String tenant = sandbox.getMetadata().getLabels().getOrDefault(AgentLabels.TENANT, "");
+    Optional<LocalSnapshots.ForkSource> source = snapshots.forkSource(tenant, id);
+    if (source.isEmpty()) {
+      fail(name, "snapshot " + id + " no longer exists");
+      return null;
+    }
+    return source;
+  }
+
+  /** Restores a copy of a snapshot; the snapshot's image stays for the next copy. */
+  private void forkFrom(String name, MemoryImage memory) throws IOException {
+    Instant began = clock.instant();
+    try {
+      checkpoints.restore(name, memory);
+      imageMetrics.restored("snapshot", Duration.between(began, clock.instant()));
+      Files.writeString(layout.dir(name).resolve(FORKED_FILE), "", StandardCharsets.UTF_8);
+    } catch (MemoryImage.Unusable e) {
+      fail(name, "could not start from its snapshot: the saved image " + e.getMessage());
+    } catch (RuntimeFailure e) {
+      fail(name, "could not start from its snapshot: " + e.getMessage());
+    }
   }
 
   private void fail(String name, String reason) {

@@ -45,19 +45,42 @@ final class SandboxCheckpoints {
   }
 
   /**
-   * Saves container {@code name} into {@code image}, replacing what was there; it stops unless
-   * {@code leaveRunning}, and when it keeps running (or the save failed) sandboxd serves again.
+   * Saves container {@code name} into {@code image}, replacing what was there, and stops it (a
+   * suspend). If the save fails the sandbox serves on.
    *
    * @throws RuntimeFailure with the reason when it could not be saved; no image is left then
    */
-  MemoryImage.Seal save(String name, MemoryImage image, boolean leaveRunning) {
+  MemoryImage.Seal saveAndStop(String name, MemoryImage image) {
+    return save(name, image, null);
+  }
+
+  /**
+   * Saves container {@code name} into {@code image} and lets it run on (a snapshot). It stays
+   * paused from before the checkpoint until {@code whilePaused} has run, so what that copies (the
+   * workspace) is what the saved processes last saw.
+   *
+   * @throws RuntimeFailure with the reason when it could not be saved; no image is left then
+   */
+  MemoryImage.Seal saveRunning(String name, MemoryImage image, WhilePaused whilePaused) {
+    return save(name, image, whilePaused);
+  }
+
+  private MemoryImage.Seal save(String name, MemoryImage image, WhilePaused whilePaused) {
     Instant began = clock.instant();
     boolean stopped = false;
+    boolean paused = false;
     try {
       Path written = image.prepareWriting();
       quiesce(name);
-      runtime.checkpoint(name, written, leaveRunning);
-      stopped = !leaveRunning;
+      if (whilePaused != null) {
+        runtime.pause(name);
+        paused = true;
+      }
+      runtime.checkpoint(name, written, whilePaused != null);
+      stopped = whilePaused == null;
+      if (whilePaused != null) {
+        whilePaused.run();
+      }
       return image.sealWritten(
           compatibility.get(), Duration.between(began, clock.instant()), began);
     } catch (IOException e) {
@@ -67,10 +90,19 @@ final class SandboxCheckpoints {
       image.delete();
       throw e;
     } finally {
+      if (paused) {
+        runtime.resume(name);
+      }
       if (!stopped) {
         serveAgain(name);
       }
     }
+  }
+
+  /** What runs while a sandbox is paused for a snapshot. */
+  @FunctionalInterface
+  interface WhilePaused {
+    void run() throws IOException;
   }
 
   /**

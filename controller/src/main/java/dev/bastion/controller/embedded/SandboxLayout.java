@@ -11,9 +11,16 @@ import java.nio.file.Path;
 public final class SandboxLayout {
 
   private final Path sandboxesDir;
+  private final Path snapshotsDir;
 
   public SandboxLayout(Path stateDir) {
     this.sandboxesDir = stateDir.resolve("sandboxes");
+    this.snapshotsDir = stateDir.resolve("snapshots");
+  }
+
+  /** Where snapshots live, one directory each: {@code snapshots/<id>/}. */
+  public Path snapshotsDir() {
+    return snapshotsDir;
   }
 
   public Path sandboxesDir() {

@@ -15,6 +15,7 @@ import dev.bastion.controller.reconcile.ControllerLoop;
 import dev.bastion.controller.sandbox.EmbeddedOptions;
 import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.controller.sandbox.SandboxdTokens;
+import dev.bastion.controller.sandbox.SnapshotStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -126,6 +127,7 @@ public final class KubernetesController implements SandboxController {
               b.pods,
               TenantNamespaces.single(namespace),
               EmbeddedOptions.defaults(),
+              SnapshotStore.UNSUPPORTED,
               clock);
       b.policies = new PoliciesInForce(b.store);
       return new KubernetesController(b);

@@ -42,6 +42,9 @@ public final class AgentLabels {
   /** Annotation: the warm pool a claimed sandbox came from (or was asked of). */
   public static final String FROM_WARM_POOL = "bastion.dev/warm-pool";
 
+  /** Annotation: the snapshot a sandbox was made from, which its first start restores. */
+  public static final String FROM_SNAPSHOT = "bastion.dev/snapshot";
+
   private AgentLabels() {}
 
   /** Whether a template label or annotation key is reserved and must not reach pods. */

@@ -84,6 +84,26 @@ public final class ContainerRuntime {
     }
   }
 
+  /** Freezes every process of container {@code id} until {@link #resume}. */
+  public void pause(String id) {
+    simple("pause", id, "pause");
+  }
+
+  /** Lets the processes of a container {@link #pause} froze run again. */
+  public void resume(String id) {
+    simple("resume", id, "resume");
+  }
+
+  private void simple(String command, String id, String what) {
+    List<String> argv = base();
+    argv.addAll(List.of(command, id));
+    HostCommand.Result result = HostCommand.run(argv, SHORT_TIMEOUT);
+    if (!result.ok()) {
+      throw new RuntimeFailure(
+          kind.binary() + " could not " + what + " the sandbox: " + result.lastLine());
+    }
+  }
+
   /** Sends {@code signal} (a name such as {@code USR1}) to the entry process of {@code id}. */
   public void signal(String id, String signal) {
     List<String> argv = base();

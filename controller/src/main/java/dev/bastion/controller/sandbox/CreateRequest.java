@@ -7,6 +7,7 @@ import java.util.regex.Pattern;
  * An agent's request for a new sandbox, validated on construction.
  *
  * @param timeoutSeconds lifetime; 0 for the server's default
+ * @param snapshot the id of the tenant's snapshot to continue from, or empty
  */
 public record CreateRequest(
     String tenant,
@@ -14,7 +15,8 @@ public record CreateRequest(
     String warmPool,
     Map<String, String> labels,
     Map<String, String> env,
-    long timeoutSeconds) {
+    long timeoutSeconds,
+    String snapshot) {
 
   static final int MAX_ENV = 256;
   static final int MAX_ENV_BYTES = 64 * 1024;
@@ -23,16 +25,32 @@ public record CreateRequest(
   public CreateRequest {
     labels = Map.copyOf(labels);
     env = Map.copyOf(env);
-    boolean hasTemplate = !template.isEmpty();
-    boolean hasPool = !warmPool.isEmpty();
-    if (hasTemplate == hasPool) {
-      throw SandboxError.invalid("set exactly one of template or warm_pool");
+    int sources =
+        (template.isEmpty() ? 0 : 1) + (warmPool.isEmpty() ? 0 : 1) + (snapshot.isEmpty() ? 0 : 1);
+    if (sources != 1) {
+      throw SandboxError.invalid("set exactly one of template, warm_pool or snapshot");
+    }
+    if (!snapshot.isEmpty() && !env.isEmpty()) {
+      throw SandboxError.invalid(
+          "env cannot be set for a sandbox made from a snapshot: its processes keep the"
+              + " snapshot's environment");
     }
     if (timeoutSeconds < 0) {
       throw SandboxError.invalid("timeout_seconds must not be negative");
     }
     Labels.validate(labels);
     validateEnv(env);
+  }
+
+  /** A request for a sandbox from a template or a warm pool. */
+  public CreateRequest(
+      String tenant,
+      String template,
+      String warmPool,
+      Map<String, String> labels,
+      Map<String, String> env,
+      long timeoutSeconds) {
+    this(tenant, template, warmPool, labels, env, timeoutSeconds, "");
   }
 
   private static void validateEnv(Map<String, String> env) {

@@ -21,9 +21,9 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
-import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,21 +35,21 @@ import java.util.Optional;
  */
 final class SandboxCreation {
 
-  private static final String ID_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-
   private final WorkerExecutor worker;
   private final ResourceStore store;
   private final TenantNamespaces namespaces;
   private final SandboxAdmission admission;
   private final SandboxReadiness readiness;
-  private final SecureRandom random = new SecureRandom();
+  private final SandboxSnapshots snapshots;
 
   SandboxCreation(
       WorkerExecutor worker,
       ResourceStore store,
       TenantNamespaces namespaces,
       SandboxAdmission admission,
-      SandboxReadiness readiness) {
+      SandboxReadiness readiness,
+      SandboxSnapshots snapshots) {
+    this.snapshots = snapshots;
     this.worker = worker;
     this.store = store;
     this.namespaces = namespaces;
@@ -73,6 +73,11 @@ final class SandboxCreation {
     if (!request.template().isEmpty()) {
       return worker
           .executeBlocking(() -> createFromTemplate(request, shutdown, maxSandboxes), false)
+          .compose(name -> readiness.awaitReady(namespaces.of(request.tenant()), name));
+    }
+    if (!request.snapshot().isEmpty()) {
+      return worker
+          .executeBlocking(() -> createFromSnapshot(request, shutdown, maxSandboxes), false)
           .compose(name -> readiness.awaitReady(namespaces.of(request.tenant()), name));
     }
     return worker
@@ -105,6 +110,34 @@ final class SandboxCreation {
         sandbox.getMetadata().getName(),
         () -> store.create(sandbox));
     return sandbox.getMetadata().getName();
+  }
+
+  /**
+   * A Sandbox with the spec of the one the snapshot was taken of, marked (with an annotation only
+   * the controller may write) to restore the snapshot on its first start.
+   */
+  private String createFromSnapshot(
+      CreateRequest request, Instant shutdown, Optional<PolicyLimits.Bound> maxSandboxes) {
+    SnapshotView snapshot = snapshots.owned(request.tenant(), request.snapshot());
+    Sandbox sandbox = new Sandbox();
+    ObjectMeta meta = new ObjectMeta();
+    meta.setName(newId());
+    meta.setNamespace(namespaces.of(request.tenant()));
+    meta.setLabels(new HashMap<>(request.labels()));
+    meta.getLabels().put(AgentLabels.TENANT, request.tenant());
+    meta.setAnnotations(
+        new HashMap<>(
+            Map.of(
+                AgentLabels.TEMPLATE, snapshot.template(),
+                AgentLabels.FROM_SNAPSHOT, snapshot.id())));
+    sandbox.setMetadata(meta);
+    sandbox.setSpec(snapshots.store().specOf(snapshot));
+    sandbox.getSpec().setOperatingMode(null);
+    sandbox.getSpec().setShutdownTime(shutdown.toString());
+    sandbox.getSpec().setShutdownPolicy(ShutdownPolicy.Delete);
+    admission.withinQuota(
+        request.tenant(), maxSandboxes, meta.getName(), () -> store.create(sandbox));
+    return meta.getName();
   }
 
   private SandboxClaim createClaim(
@@ -157,11 +190,7 @@ final class SandboxCreation {
     return new ArrayList<>(merged.values());
   }
 
-  private String newId() {
-    StringBuilder id = new StringBuilder("sbx-");
-    for (int i = 0; i < 12; i++) {
-      id.append(ID_ALPHABET.charAt(random.nextInt(ID_ALPHABET.length())));
-    }
-    return id.toString();
+  private static String newId() {
+    return RandomIds.next("sbx-");
   }
 }

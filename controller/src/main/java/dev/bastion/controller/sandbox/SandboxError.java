@@ -14,7 +14,8 @@ public final class SandboxError extends RuntimeException {
     INVALID_ARGUMENT,
     FAILED_PRECONDITION,
     RESOURCE_EXHAUSTED,
-    UNAVAILABLE
+    UNAVAILABLE,
+    UNIMPLEMENTED
   }
 
   private final Kind kind;
@@ -38,6 +39,14 @@ public final class SandboxError extends RuntimeException {
 
   public static SandboxError precondition(String message) {
     return new SandboxError(Kind.FAILED_PRECONDITION, message);
+  }
+
+  public static SandboxError exhausted(String message) {
+    return new SandboxError(Kind.RESOURCE_EXHAUSTED, message);
+  }
+
+  public static SandboxError unimplemented(String message) {
+    return new SandboxError(Kind.UNIMPLEMENTED, message);
   }
 
   public static SandboxError unavailable(String message) {

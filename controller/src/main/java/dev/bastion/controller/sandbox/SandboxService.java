@@ -37,6 +37,7 @@ public final class SandboxService {
   private final SandboxCreation creation;
   private final SandboxLifecycle lifecycle;
   private final LossDiagnosis losses;
+  private final SandboxSnapshots snapshots;
 
   public SandboxService(
       Vertx vertx,
@@ -46,15 +47,22 @@ public final class SandboxService {
       SandboxHosts hosts,
       TenantNamespaces namespaces,
       EmbeddedOptions options,
+      SnapshotStore snapshotStore,
       Clock clock) {
     this.admission = new SandboxAdmission(store, namespaces, options, clock);
     this.reads = new TenantSandboxes(store, hosts, namespaces);
     SandboxReadiness readiness =
         new SandboxReadiness(
             new ObjectWaiter(vertx, store), store, worker, reads, namespaces, options);
-    this.creation = new SandboxCreation(worker, store, namespaces, admission, readiness);
+    this.snapshots = new SandboxSnapshots(worker, snapshotStore, reads, SnapshotQuota.DEFAULT);
+    this.creation = new SandboxCreation(worker, store, namespaces, admission, readiness, snapshots);
     this.lifecycle = new SandboxLifecycle(worker, store, loop, namespaces, reads, readiness);
     this.losses = new LossDiagnosis(vertx, worker, store, loop, hosts, reads);
+  }
+
+  /** Snapshots of the tenants' sandboxes, which {@link #create} can continue from. */
+  public SandboxSnapshots snapshots() {
+    return snapshots;
   }
 
   /** The quota and lifetime rules every new sandbox of this service passes. */
@@ -90,6 +98,13 @@ public final class SandboxService {
    * not exist (the create itself then says so).
    */
   public String templateOf(CreateRequest request) {
+    if (!request.snapshot().isEmpty()) {
+      return snapshots
+          .store()
+          .find(request.tenant(), request.snapshot())
+          .map(SnapshotView::template)
+          .orElse("");
+    }
     return reads.templateOf(request);
   }
 

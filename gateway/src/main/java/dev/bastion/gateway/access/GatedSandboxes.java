@@ -8,10 +8,12 @@ import dev.bastion.controller.sandbox.LabelSelector;
 import dev.bastion.controller.sandbox.SandboxError;
 import dev.bastion.controller.sandbox.SandboxService;
 import dev.bastion.controller.sandbox.SandboxView;
+import dev.bastion.controller.sandbox.SnapshotView;
 import dev.bastion.gateway.auth.Tenant;
 import dev.bastion.gateway.policy.ToolGate;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The caller's sandboxes, each lifecycle call decided by {@link ToolGate} under the tool name its
@@ -65,6 +67,28 @@ public final class GatedSandboxes {
   /** Starts the caller's suspended sandbox {@code id} again. */
   public Future<SandboxView> resume(Tenant tenant, String id, String tool) {
     return sandboxes.resume(tenant.name(), get(tenant, id, tool).id());
+  }
+
+  /**
+   * Snapshots the caller's sandbox {@code id}, which keeps running, once {@code tool} is allowed on
+   * it.
+   */
+  public Future<SnapshotView> snapshot(
+      Tenant tenant, String id, Map<String, String> labels, String tool) {
+    return sandboxes.snapshots().take(tenant.name(), get(tenant, id, tool).id(), labels);
+  }
+
+  /** The caller's snapshots that {@code selector} matches, once policy has allowed {@code tool}. */
+  public Future<List<SnapshotView>> listSnapshots(
+      Tenant tenant, LabelSelector selector, String tool) {
+    gate.admit(tenant, ToolGate.Target.NONE, ToolCall.of(tool));
+    return sandboxes.snapshots().list(tenant.name(), selector);
+  }
+
+  /** Deletes the caller's snapshot {@code id}, once policy has allowed {@code tool}. */
+  public Future<Void> deleteSnapshot(Tenant tenant, String id, String tool) {
+    gate.admit(tenant, ToolGate.Target.NONE, ToolCall.of(tool));
+    return sandboxes.snapshots().delete(tenant.name(), id);
   }
 
   /** {@code id}, which a call must name; INVALID_ARGUMENT when it is empty. */

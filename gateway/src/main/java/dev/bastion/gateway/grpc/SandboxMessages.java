@@ -2,10 +2,12 @@ package dev.bastion.gateway.grpc;
 
 import com.google.protobuf.Timestamp;
 import dev.bastion.api.v1.Sandbox;
+import dev.bastion.api.v1.SandboxSnapshot;
 import dev.bastion.controller.sandbox.SandboxView;
+import dev.bastion.controller.sandbox.SnapshotView;
 import java.time.Instant;
 
-/** Converts stored sandboxes into their API form. */
+/** Converts stored sandboxes and snapshots into their API form. */
 final class SandboxMessages {
   private SandboxMessages() {}
 
@@ -25,6 +27,17 @@ final class SandboxMessages {
       sandbox.setShutdownTime(timestamp(record.shutdownTime()));
     }
     return sandbox.build();
+  }
+
+  static SandboxSnapshot toProto(SnapshotView snapshot) {
+    return SandboxSnapshot.newBuilder()
+        .setId(snapshot.id())
+        .setSandboxId(snapshot.sandboxId())
+        .setTemplate(snapshot.template())
+        .setCreatedAt(timestamp(snapshot.createdAt()))
+        .setSizeBytes(snapshot.sizeBytes())
+        .putAllLabels(snapshot.labels())
+        .build();
   }
 
   private static Timestamp timestamp(Instant instant) {

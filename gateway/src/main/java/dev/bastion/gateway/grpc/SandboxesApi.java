@@ -3,7 +3,9 @@ package dev.bastion.gateway.grpc;
 import com.google.protobuf.Descriptors;
 import dev.bastion.api.v1.CreateSandboxRequest;
 import dev.bastion.api.v1.DeleteSandboxResponse;
+import dev.bastion.api.v1.DeleteSnapshotResponse;
 import dev.bastion.api.v1.ListSandboxesResponse;
+import dev.bastion.api.v1.ListSnapshotsResponse;
 import dev.bastion.api.v1.SandboxesGrpcService;
 import dev.bastion.controller.sandbox.CreateRequest;
 import dev.bastion.controller.sandbox.LabelSelector;
@@ -100,6 +102,50 @@ public final class SandboxesApi implements Service {
                     sandboxes
                         .resume(tenant, resume.getSandboxId(), "sandboxes.resume")
                         .map(SandboxMessages::toProto)));
+    bindSnapshots(server);
+  }
+
+  private void bindSnapshots(GrpcServer server) {
+    server.callHandler(
+        Undecodable.asNull(SandboxesGrpcService.Snapshot),
+        request ->
+            unary(
+                request,
+                (tenant, snapshot) ->
+                    sandboxes
+                        .snapshot(
+                            tenant,
+                            snapshot.getSandboxId(),
+                            snapshot.getLabelsMap(),
+                            "sandboxes.snapshot")
+                        .map(SandboxMessages::toProto)));
+    server.callHandler(
+        Undecodable.asNull(SandboxesGrpcService.ListSnapshots),
+        request ->
+            unary(
+                request,
+                (tenant, list) ->
+                    sandboxes
+                        .listSnapshots(
+                            tenant,
+                            LabelSelector.parse(list.getLabelSelector()),
+                            "sandboxes.list_snapshots")
+                        .map(
+                            found -> {
+                              ListSnapshotsResponse.Builder response =
+                                  ListSnapshotsResponse.newBuilder();
+                              found.forEach(s -> response.addSnapshots(SandboxMessages.toProto(s)));
+                              return response.build();
+                            })));
+    server.callHandler(
+        Undecodable.asNull(SandboxesGrpcService.DeleteSnapshot),
+        request ->
+            unary(
+                request,
+                (tenant, delete) ->
+                    sandboxes
+                        .deleteSnapshot(tenant, delete.getSnapshotId(), "sandboxes.delete_snapshot")
+                        .map(DeleteSnapshotResponse.getDefaultInstance())));
   }
 
   private static CreateRequest toCreateRequest(Tenant tenant, CreateSandboxRequest create) {
@@ -109,7 +155,8 @@ public final class SandboxesApi implements Service {
         create.getWarmPool(),
         create.getLabelsMap(),
         create.getEnvMap(),
-        create.getTimeoutSeconds());
+        create.getTimeoutSeconds(),
+        create.getSnapshot());
   }
 
   /** Reads the one request, authenticates, runs {@code call} and answers with its result. */

@@ -46,6 +46,7 @@ public final class McpEndpoint {
     ProcessTools processes = new ProcessTools(calls, json);
     return Stream.of(
             new SandboxTools(sandboxes, json).tools(),
+            new SnapshotTools(sandboxes, json).tools(),
             new CodeTools(calls, processes, json).tools(),
             processes.tools(),
             new FileTools(calls, json).tools())

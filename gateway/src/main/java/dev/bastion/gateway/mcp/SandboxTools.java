@@ -50,7 +50,7 @@ final class SandboxTools {
                     "template",
                     Schemas.string(
                         "Template to start a new sandbox from, e.g. \"python\" (a cold start of a"
-                            + " few seconds). Give exactly one of template and warm_pool.",
+                            + " few seconds). Give exactly one of template, warm_pool and snapshot.",
                         1,
                         Schemas.NAME_LENGTH))
                 .put(
@@ -58,7 +58,15 @@ final class SandboxTools {
                     Schemas.string(
                         "Warm pool to take an already running sandbox from, e.g. \"python\""
                             + " (milliseconds while the pool has one ready). Give exactly one of"
-                            + " template and warm_pool.",
+                            + " template, warm_pool and snapshot.",
+                        1,
+                        Schemas.NAME_LENGTH))
+                .put(
+                    "snapshot",
+                    Schemas.string(
+                        "Id of a snapshot (snapshot_sandbox) to continue from: the new sandbox"
+                            + " runs the snapshot's processes on, with its own copy of /workspace."
+                            + " Give exactly one of template, warm_pool and snapshot.",
                         1,
                         Schemas.NAME_LENGTH))
                 .put(
@@ -97,7 +105,8 @@ final class SandboxTools {
                         arguments.string("warm_pool", ""),
                         arguments.stringMap("labels"),
                         Map.of(),
-                        arguments.integer("timeout_seconds", 0)),
+                        arguments.integer("timeout_seconds", 0),
+                        arguments.string("snapshot", "")),
                     "create_sandbox")
                 .map(SandboxTools::summary));
   }

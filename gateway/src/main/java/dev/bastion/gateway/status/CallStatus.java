@@ -44,6 +44,7 @@ public final class CallStatus {
       case FAILED_PRECONDITION -> GrpcStatus.FAILED_PRECONDITION;
       case RESOURCE_EXHAUSTED -> GrpcStatus.RESOURCE_EXHAUSTED;
       case UNAVAILABLE -> GrpcStatus.UNAVAILABLE;
+      case UNIMPLEMENTED -> GrpcStatus.UNIMPLEMENTED;
     };
   }
 }

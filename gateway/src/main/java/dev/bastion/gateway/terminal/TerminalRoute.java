@@ -115,6 +115,7 @@ public final class TerminalRoute {
       case ALREADY_EXISTS, FAILED_PRECONDITION -> 409;
       case RESOURCE_EXHAUSTED -> 429;
       case UNAVAILABLE -> 503;
+      case UNIMPLEMENTED -> 501;
     };
   }
 

@@ -118,6 +118,30 @@ final class Api implements AutoCloseable {
           MethodDescriptor.MethodType.UNARY,
           ResumeSandboxRequest.getDefaultInstance(),
           Sandbox.getDefaultInstance());
+  static final MethodDescriptor<
+          dev.bastion.api.v1.SnapshotRequest, dev.bastion.api.v1.SandboxSnapshot>
+      SNAPSHOT =
+          method(
+              "bastion.v1.Sandboxes/Snapshot",
+              MethodDescriptor.MethodType.UNARY,
+              dev.bastion.api.v1.SnapshotRequest.getDefaultInstance(),
+              dev.bastion.api.v1.SandboxSnapshot.getDefaultInstance());
+  static final MethodDescriptor<
+          dev.bastion.api.v1.ListSnapshotsRequest, dev.bastion.api.v1.ListSnapshotsResponse>
+      LIST_SNAPSHOTS =
+          method(
+              "bastion.v1.Sandboxes/ListSnapshots",
+              MethodDescriptor.MethodType.UNARY,
+              dev.bastion.api.v1.ListSnapshotsRequest.getDefaultInstance(),
+              dev.bastion.api.v1.ListSnapshotsResponse.getDefaultInstance());
+  static final MethodDescriptor<
+          dev.bastion.api.v1.DeleteSnapshotRequest, dev.bastion.api.v1.DeleteSnapshotResponse>
+      DELETE_SNAPSHOT =
+          method(
+              "bastion.v1.Sandboxes/DeleteSnapshot",
+              MethodDescriptor.MethodType.UNARY,
+              dev.bastion.api.v1.DeleteSnapshotRequest.getDefaultInstance(),
+              dev.bastion.api.v1.DeleteSnapshotResponse.getDefaultInstance());
   static final MethodDescriptor<ConnectRequest, ExecEvent> CONNECT =
       method(
           "bastion.v1.Processes/Connect",

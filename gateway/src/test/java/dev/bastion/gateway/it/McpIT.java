@@ -101,19 +101,22 @@ class McpIT {
   }
 
   @Test
-  void theElevenToolsAreListed() {
+  void everyToolIsListed() {
     assertThat(report.getJsonObject("server").getString("name")).isEqualTo("bastion");
     assertThat(report.getJsonArray("tools").getList())
         .containsExactly(
             "create_context",
             "create_sandbox",
             "delete_sandbox",
+            "delete_snapshot",
             "list_files",
             "list_sandboxes",
+            "list_snapshots",
             "read_file",
             "restart_context",
             "run_code",
             "run_command",
+            "snapshot_sandbox",
             "write_file");
   }
 

@@ -113,6 +113,57 @@ class RestartSurvivalIT {
     }
   }
 
+  @Test
+  void aSuspendedSandboxResumesWithItsMemoryAfterTheServerWasKilled() throws Exception {
+    SandboxHost.require();
+    Files.writeString(dir.resolve("tokens"), TOKEN + " carol\n");
+    int port = SandboxHost.freePort();
+    server = startServer(port, 0);
+    String id;
+    long atSuspend;
+    try (Api api = new Api(port)) {
+      Channel carol = api.as(TOKEN);
+      id = create(carol);
+      assertThat(
+              run(
+                  carol,
+                  id,
+                  "sh",
+                  "-c",
+                  "nohup sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; sleep 0.1;"
+                      + " done' >/dev/null 2>&1 &"))
+          .isZero();
+      awaitTrue(() -> SnapshotsIT.count(carol, id) >= 3, "the loop counts");
+      atSuspend = SnapshotsIT.count(carol, id);
+      Api.call(
+          carol,
+          Api.SUSPEND,
+          dev.bastion.api.v1.SuspendSandboxRequest.newBuilder().setSandboxId(id).build());
+    }
+    server.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+    server = startServer(port, 0);
+    try (Api api = new Api(port)) {
+      Channel carol = api.as(TOKEN);
+      assertThat(get(carol, id).getPhase()).isEqualTo(Sandbox.Phase.SUSPENDED);
+      Sandbox resumed =
+          Api.call(
+              carol,
+              Api.RESUME,
+              dev.bastion.api.v1.ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
+      assertThat(resumed.getPhase()).isEqualTo(Sandbox.Phase.READY);
+      long atResume = SnapshotsIT.count(carol, id);
+      assertThat(atResume).as("the count kept in memory").isGreaterThanOrEqualTo(atSuspend);
+      awaitTrue(() -> SnapshotsIT.count(carol, id) > atResume, "the loop counts on");
+    }
+    assertThat(
+            dir.resolve("state/sandboxes")
+                .resolve(SandboxHost.hostKey("carol", id))
+                .resolve("memory"))
+        .as("the image is consumed by the resume")
+        .doesNotExist();
+  }
+
   private Process startServer(int port, int warm) throws IOException, InterruptedException {
     Path log = dir.resolve("server-" + System.nanoTime() + ".log");
     Process process =

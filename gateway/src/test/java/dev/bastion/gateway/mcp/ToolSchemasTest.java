@@ -27,12 +27,15 @@ class ToolSchemasTest {
   private static final JsonSchemaValidator VALIDATOR = McpJsonDefaults.getSchemaValidator();
 
   @Test
-  void theElevenToolsAreOffered() {
+  void everyToolIsOffered() {
     assertThat(TOOLS.keySet())
         .containsExactlyInAnyOrder(
             "create_sandbox",
             "list_sandboxes",
             "delete_sandbox",
+            "snapshot_sandbox",
+            "list_snapshots",
+            "delete_snapshot",
             "run_code",
             "create_context",
             "restart_context",
