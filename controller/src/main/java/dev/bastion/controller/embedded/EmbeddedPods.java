@@ -27,14 +27,9 @@ import dev.bastion.controller.sandbox.DeathReasons;
 import dev.bastion.controller.sandbox.SandboxdTokens;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
@@ -87,6 +82,7 @@ public final class EmbeddedPods implements SandboxPods {
   private final SandboxCheckpoints checkpoints;
   private final MemoryImageMetrics imageMetrics;
   private final LocalSnapshots snapshots;
+  private final BootImages bootImages;
 
   public EmbeddedPods(
       ContainerRuntime runtime,
@@ -106,6 +102,8 @@ public final class EmbeddedPods implements SandboxPods {
     this.checkpoints =
         new SandboxCheckpoints(runtime, layout, new ImageCompatibility(runtime, software), clock);
     this.snapshots = new LocalSnapshots(layout, checkpoints, imageMetrics, clock);
+    this.bootImages =
+        new BootImages(layout.bootImagesDir(), layout, checkpoints, imageMetrics, clock);
     this.layout = layout;
     this.images = images;
     this.software = software;
@@ -145,6 +143,7 @@ public final class EmbeddedPods implements SandboxPods {
    */
   public void recover(Set<String> sandboxes) {
     snapshots.recover();
+    bootImages.recover();
     try {
       Files.createDirectories(layout.sandboxesDir());
       Map<String, ContainerState> containers = runtime.list();
@@ -203,7 +202,10 @@ public final class EmbeddedPods implements SandboxPods {
     // Once sandboxd has answered, the container's state speaks for it (sandboxd is the container's
     // only process under tini: when it ends, the container stops). Probing again on every pass
     // would wake each idle sandbox's JVM under gVisor, which costs milliseconds of CPU each time.
-    if (pod.answered() || acceptsConnections(layout.socket(name))) {
+    if (pod.answered() || SandboxdSocket.accepts(layout.socket(name))) {
+      if (!pod.answered()) {
+        bootImages.answered(name);
+      }
       observations.answered(name, pod);
       return observation(PodState.READY, images.nameOf(name).map(n -> "runs " + n).orElse(""));
     }
@@ -245,7 +247,9 @@ public final class EmbeddedPods implements SandboxPods {
       MemoryImage memory = new MemoryImage(layout.suspendedMemory(name));
       if (fork.isPresent()) {
         forkFrom(name, fork.get().memory());
-      } else if (!memory.exists() || !resumeWithMemory(name, memory)) {
+      } else if ((!memory.exists() || !resumeWithMemory(name, memory))
+          && (runtime.kind() != RuntimeKind.GVISOR
+              || !bootImages.restore(name, sandbox.getMetadata().getName()))) {
         runtime.start(name, layout.bundle(name), layout.log(name));
       }
       observations.started(name, clock.instant(), spec.limits());
@@ -364,6 +368,7 @@ public final class EmbeddedPods implements SandboxPods {
     String name = key(namespace, sandboxName);
     removeContainer(name);
     observations.stopped(name);
+    bootImages.forget(name);
     try {
       // A fresh pod (resume) starts with a clean slate.
       Files.deleteIfExists(layout.dir(name).resolve(DEATH_FILE));
@@ -382,27 +387,6 @@ public final class EmbeddedPods implements SandboxPods {
       FileTrees.delete(layout.dir(name));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot delete the directory of sandbox " + name, e);
-    }
-  }
-
-  /**
-   * Whether sandboxd answers on its socket. The file alone is not enough: it appears when sandboxd
-   * binds, a moment before it listens, and a call in between would be refused. A link there is not
-   * sandboxd's socket and is not followed.
-   */
-  private static boolean acceptsConnections(Path socket) {
-    try {
-      if (!Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-          .isOther()) {
-        return false;
-      }
-    } catch (IOException absent) {
-      return false;
-    }
-    try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
-      return channel.connect(UnixDomainSocketAddress.of(socket));
-    } catch (IOException notListeningYet) {
-      return false;
     }
   }
 

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -20,8 +21,8 @@ import java.util.function.Supplier;
  */
 final class SandboxCheckpoints {
 
-  private static final Duration QUIESCE_TIMEOUT = Duration.ofSeconds(10);
-  private static final Duration QUIESCE_POLL = Duration.ofMillis(5);
+  private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration HANDSHAKE_POLL = Duration.ofMillis(5);
 
   private final ContainerRuntime runtime;
   private final SandboxLayout layout;
@@ -122,26 +123,35 @@ final class SandboxCheckpoints {
     Path ready = layout.socketDir(name).resolve(SandboxPaths.QUIESCED_NAME);
     Files.deleteIfExists(ready);
     runtime.signal(name, "USR1");
-    Instant deadline = clock.instant().plus(QUIESCE_TIMEOUT);
-    while (!Files.exists(ready)) {
-      if (clock.instant().isAfter(deadline)) {
-        throw new RuntimeFailure(
-            "sandboxd did not close its socket within " + QUIESCE_TIMEOUT.toSeconds() + "s");
-      }
-      try {
-        Thread.sleep(QUIESCE_POLL);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RuntimeFailure("interrupted while sandboxd closed its socket");
-      }
-    }
+    awaitOrFail(() -> Files.exists(ready), "sandboxd did not close its socket");
   }
 
+  /**
+   * Has sandboxd of a sandbox that runs on serve again, and waits until it does: the sandbox is
+   * READY to callers throughout.
+   */
   private void serveAgain(String name) {
     try {
       runtime.signal(name, "HUP");
-    } catch (RuntimeFailure gone) {
-      // The container is gone: there is nothing left to serve.
+      awaitOrFail(
+          () -> SandboxdSocket.accepts(layout.socket(name)), "sandboxd did not serve again");
+    } catch (RuntimeFailure e) {
+      // Gone, or not answering: the container's observations report it.
+    }
+  }
+
+  private void awaitOrFail(BooleanSupplier condition, String failure) {
+    Instant deadline = clock.instant().plus(HANDSHAKE_TIMEOUT);
+    while (!condition.getAsBoolean()) {
+      if (clock.instant().isAfter(deadline)) {
+        throw new RuntimeFailure(failure + " within " + HANDSHAKE_TIMEOUT.toSeconds() + "s");
+      }
+      try {
+        Thread.sleep(HANDSHAKE_POLL);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RuntimeFailure("interrupted: " + failure);
+      }
     }
   }
 }

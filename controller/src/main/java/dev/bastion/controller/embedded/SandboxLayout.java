@@ -18,6 +18,11 @@ public final class SandboxLayout {
     this.snapshotsDir = stateDir.resolve("snapshots");
   }
 
+  /** Where boot images live, one per kind of sandbox: {@code boot-images/<kind>/}. */
+  public Path bootImagesDir() {
+    return snapshotsDir.resolveSibling("boot-images");
+  }
+
   /** Where snapshots live, one directory each: {@code snapshots/<id>/}. */
   public Path snapshotsDir() {
     return snapshotsDir;

@@ -17,6 +17,7 @@ final class FakePods implements SandboxPods {
   final Map<String, PodState> pods = new ConcurrentHashMap<>();
   final Set<String> removed = ConcurrentHashMap.newKeySet();
   final AtomicInteger starts = new AtomicInteger();
+  final Set<String> suspendedWithMemory = ConcurrentHashMap.newKeySet();
   volatile boolean readyAtOnce = true;
 
   /** What every start throws instead of starting, while set (an image pulled or refused). */
@@ -45,6 +46,12 @@ final class FakePods implements SandboxPods {
       throw startFailure;
     }
     pods.put(sandbox.getMetadata().getName(), readyAtOnce ? PodState.READY : PodState.STARTING);
+  }
+
+  @Override
+  public void suspend(Sandbox sandbox) {
+    suspendedWithMemory.add(sandbox.getMetadata().getName());
+    pods.remove(sandbox.getMetadata().getName());
   }
 
   @Override

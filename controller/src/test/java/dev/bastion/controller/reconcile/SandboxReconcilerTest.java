@@ -84,6 +84,9 @@ class SandboxReconcilerTest {
     assertThat(condition("Suspended").getReason()).isEqualTo("PodTerminated");
     assertThat(condition("Ready").getReason()).isEqualTo("SandboxSuspended");
     assertThat(world.pods.removed).as("volumes are kept").doesNotContain("sb");
+    assertThat(world.pods.suspendedWithMemory)
+        .as("a READY pod is suspended, so that the runtime can keep its memory")
+        .containsExactly("sb");
 
     setMode(OperatingMode.Running);
     world.settle();

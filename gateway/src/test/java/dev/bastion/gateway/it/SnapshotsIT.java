@@ -114,6 +114,14 @@ class SnapshotsIT {
       hostnames.add(seen.getStdout().toStringUtf8().lines().toList().get(1));
     }
     assertThat(hostnames).hasSize(5);
+    // A copy answers its own token only: the source's, in the copy's memory before it served
+    // again, is refused.
+    String copy = forks.get(0).get().getId();
+    Path copySocket = sandboxDir(copy).resolve("run/sandboxd.sock");
+    assertThat(healthCheck(copySocket, sandboxDir(source).resolve("run/token")))
+        .contains("UNAUTHENTICATED");
+    assertThat(healthCheck(copySocket, sandboxDir(copy).resolve("run/token")))
+        .contains("sandboxd: healthy");
     // Each copy's workspace is its own.
     for (CompletableFuture<Sandbox> future : forks) {
       String id = future.get().getId();
@@ -179,7 +187,7 @@ class SnapshotsIT {
       throws IOException {
     String id = Api.create(alice, "python").getId();
     Api.call(alice, Api.SUSPEND, SuspendSandboxRequest.newBuilder().setSandboxId(id).build());
-    Path image = onlyImageFile(dir.resolve("state/sandboxes").resolve("alice_" + id));
+    Path image = onlyImageFile(sandboxDir(id));
     try (FileChannel file = FileChannel.open(image, StandardOpenOption.WRITE)) {
       file.truncate(file.size() / 2);
     }
@@ -196,6 +204,26 @@ class SnapshotsIT {
             dev.bastion.api.v1.GetSandboxRequest.newBuilder().setSandboxId(id).build());
     assertThat(failed.getPhase()).isEqualTo(Sandbox.Phase.FAILED);
     assertThat(failed.getMessage()).contains("could not resume with its memory");
+  }
+
+  private static Path sandboxDir(String id) {
+    return dir.resolve("state/sandboxes").resolve(SandboxHost.hostKey("alice", id));
+  }
+
+  /** What sandboxd's own probe says of the socket with the token in {@code tokenFile}. */
+  private static String healthCheck(Path socket, Path tokenFile) {
+    return dev.bastion.controller.runtime.HostCommand.run(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                SandboxHost.sandboxdJar().toAbsolutePath().toString(),
+                "--health-check",
+                "--socket",
+                socket.toString(),
+                "--token-file",
+                tokenFile.toString()),
+            java.time.Duration.ofSeconds(60))
+        .output();
   }
 
   private static Path onlyImageFile(Path sandboxDir) throws IOException {
