@@ -7,14 +7,19 @@ import dev.bastion.api.v1.CreateContextRequest;
 import dev.bastion.api.v1.CreateSandboxRequest;
 import dev.bastion.api.v1.DeleteContextResponse;
 import dev.bastion.api.v1.DeleteSandboxRequest;
+import dev.bastion.api.v1.DeleteSnapshotRequest;
 import dev.bastion.api.v1.ExecRequest;
 import dev.bastion.api.v1.ExecStart;
 import dev.bastion.api.v1.ProcessesGrpcClient;
+import dev.bastion.api.v1.ResumeSandboxRequest;
 import dev.bastion.api.v1.RunCodeRequest;
 import dev.bastion.api.v1.RunRequest;
 import dev.bastion.api.v1.RunResult;
 import dev.bastion.api.v1.Sandbox;
+import dev.bastion.api.v1.SandboxSnapshot;
 import dev.bastion.api.v1.SandboxesGrpcClient;
+import dev.bastion.api.v1.SnapshotRequest;
+import dev.bastion.api.v1.SuspendSandboxRequest;
 import dev.bastion.loadtest.bench.Http2Options;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -122,6 +127,46 @@ public final class BastionClient implements AutoCloseable {
         gateway,
         SandboxesGrpcClient.Create,
         CreateSandboxRequest.newBuilder().setWarmPool(pool).build());
+  }
+
+  /** Suspends sandbox {@code id}; completes once it is SUSPENDED. */
+  Future<Sandbox> suspend(String id) {
+    return call(
+        gateway,
+        SandboxesGrpcClient.Suspend,
+        SuspendSandboxRequest.newBuilder().setSandboxId(id).build());
+  }
+
+  /** Resumes sandbox {@code id}; completes once it is READY. */
+  Future<Sandbox> resume(String id) {
+    return call(
+        gateway,
+        SandboxesGrpcClient.Resume,
+        ResumeSandboxRequest.newBuilder().setSandboxId(id).build());
+  }
+
+  /** Snapshots sandbox {@code id}, which runs on. */
+  Future<SandboxSnapshot> snapshot(String id) {
+    return call(
+        gateway,
+        SandboxesGrpcClient.Snapshot,
+        SnapshotRequest.newBuilder().setSandboxId(id).build());
+  }
+
+  /** Creates a copy of snapshot {@code id}; completes when it is READY. */
+  Future<Sandbox> fork(String snapshotId) {
+    return call(
+        gateway,
+        SandboxesGrpcClient.Create,
+        CreateSandboxRequest.newBuilder().setSnapshot(snapshotId).build());
+  }
+
+  void deleteSnapshot(String id) {
+    await(
+        call(
+            gateway,
+            SandboxesGrpcClient.DeleteSnapshot,
+            DeleteSnapshotRequest.newBuilder().setSnapshotId(id).build()));
   }
 
   void delete(String sandboxId) {

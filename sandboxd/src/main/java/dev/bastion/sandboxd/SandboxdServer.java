@@ -45,21 +45,21 @@ public final class SandboxdServer {
   private final Vertx vertx;
   private final SandboxdConfig config;
   private final Handler<HttpServerRequest> grpc;
-  private final int tcpPort;
-  // Confined to the event loop: the Unix listener, null while quiesced.
-  private HttpServer unix;
+  private final Future<HttpServer> tcp;
+  // Confined to the event loop: the Unix listener (bound or being bound), null while quiesced.
+  private Future<HttpServer> unix;
 
   private SandboxdServer(
       Vertx vertx,
       SandboxdConfig config,
       Handler<HttpServerRequest> grpc,
-      HttpServer unix,
-      int tcpPort) {
+      Future<HttpServer> unix,
+      Future<HttpServer> tcp) {
     this.vertx = vertx;
     this.config = config;
     this.grpc = grpc;
     this.unix = unix;
-    this.tcpPort = tcpPort;
+    this.tcp = tcp;
   }
 
   /**
@@ -108,23 +108,23 @@ public final class SandboxdServer {
                   vertx,
                   services,
                   SocketAddress.inetSocketAddress(config.listen().port(), config.listen().host()));
+      SandboxdServer server = new SandboxdServer(vertx, config, grpc, unix, tcp);
+      if (config.socket() != null) {
+        // Before the socket can accept: the host signals once it does, and SIGUSR1 unhandled
+        // would end sandboxd.
+        CheckpointSignals.install(vertx, server);
+      }
       return Future.all(unix, tcp)
           .map(
               listening -> {
                 // Only now: the threads' first native calls load JNA, which would otherwise
                 // compete with the start-up for the sandbox's CPU before the socket is bound.
                 spawner.start();
-                int port = tcp.result() == null ? -1 : tcp.result().actualPort();
                 LOG.info(
                     "sandboxd serving on "
-                        + listeners(config, port)
+                        + listeners(config, server.tcpPort())
                         + ", workspace "
                         + config.workspace());
-                SandboxdServer server =
-                    new SandboxdServer(vertx, config, grpc, unix.result(), port);
-                if (config.socket() != null) {
-                  CheckpointSignals.install(vertx, server);
-                }
                 return server;
               })
           .onFailure(e -> vertx.close());
@@ -139,7 +139,7 @@ public final class SandboxdServer {
    * when it serves only a Unix socket.
    */
   public int tcpPort() {
-    return tcpPort;
+    return tcp.result() == null ? -1 : tcp.result().actualPort();
   }
 
   /**
@@ -150,9 +150,13 @@ public final class SandboxdServer {
    * client reconnects after {@link #rebind}. Runs on the event loop.
    */
   void quiesce() {
-    HttpServer listening = unix;
+    Future<HttpServer> listening = unix;
     unix = null;
-    Future<Void> closed = listening == null ? Future.succeededFuture() : listening.close();
+    Future<Void> closed =
+        listening == null
+            ? Future.succeededFuture()
+            : listening.transform(
+                bound -> bound.succeeded() ? bound.result().close() : Future.succeededFuture());
     closed.onComplete(
         done -> {
           try {
@@ -174,22 +178,18 @@ public final class SandboxdServer {
     if (unix != null) {
       return;
     }
-    Handler<HttpServerRequest> services;
     try {
       Files.deleteIfExists(quiescedMarker(config));
       RestoredHostname.apply(
           config.socket().resolveSibling(HOSTNAME_NAME), Path.of("/proc/sys/kernel/hostname"));
-      services =
+      Handler<HttpServerRequest> services =
           config.tokenFile() == null
               ? grpc
               : new TokenGate(BearerToken.read(config.tokenFile()), grpc);
-      listenUnix(vertx, config, services)
-          .onSuccess(
-              server -> {
-                unix = server;
-                LOG.info("sandboxd serving again on " + config.socket());
-              })
-          .onFailure(e -> LOG.severe("sandboxd cannot serve again: " + e.getMessage()));
+      unix =
+          listenUnix(vertx, config, services)
+              .onSuccess(bound -> LOG.info("sandboxd serving again on " + config.socket()))
+              .onFailure(e -> LOG.severe("sandboxd cannot serve again: " + e.getMessage()));
     } catch (IOException | IllegalArgumentException e) {
       LOG.severe("sandboxd cannot serve again: " + e.getMessage());
     }

@@ -2,6 +2,8 @@ package dev.bastion.controller.runtime;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -115,6 +117,20 @@ public final class ContainerRuntime {
     }
   }
 
+  /** Whether host process {@code pid} exists and is not a zombie; unknown pids (0) count alive. */
+  private static boolean processAlive(long pid) {
+    if (pid <= 0) {
+      return true;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // "pid (comm) S ...": the state follows the last ')', since comm may hold one.
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException | RuntimeException gone) {
+      return false;
+    }
+  }
+
   /** The runtime's release, as its {@code --version} names it, e.g. {@code 0.0~20240729.0}. */
   public String version() {
     HostCommand.Result result = HostCommand.run(List.of(kind.binary(), "--version"), SHORT_TIMEOUT);
@@ -150,8 +166,13 @@ public final class ContainerRuntime {
     }
     for (Object item : new JsonArray(json)) {
       JsonObject container = (JsonObject) item;
-      states.put(
-          container.getString("id"), ContainerState.parse(container.getString("status", "")));
+      ContainerState state = ContainerState.parse(container.getString("status", ""));
+      // runsc answers from its state file and may still say running for a second or two after
+      // the sandbox's process died (seen with restored sandboxes): the process decides.
+      if (state != ContainerState.STOPPED && !processAlive(container.getLong("pid", 0L))) {
+        state = ContainerState.STOPPED;
+      }
+      states.put(container.getString("id"), state);
     }
     return states;
   }
@@ -178,6 +199,11 @@ public final class ContainerRuntime {
       // bind-mounted host directory.
       argv.add("--network=none");
       argv.add("--host-uds=create");
+      // Named, not left to the release: 0.0~20240729 defaults to systrap, under which a
+      // sandbox's tasks no longer each take a host task, so the cgroup's task limit would stop
+      // bounding a fork bomb (GatewayIT.forkBombIsContainedAndReported). A restore must also use
+      // the platform its image was made under.
+      argv.add("--platform=ptrace");
     }
     return argv;
   }

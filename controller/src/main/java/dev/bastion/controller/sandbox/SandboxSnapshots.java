@@ -98,19 +98,7 @@ public final class SandboxSnapshots {
     List<SnapshotView> kept = store.list(tenant);
     long bytes = kept.stream().mapToLong(SnapshotView::sizeBytes).sum();
     synchronized (inFlight) {
-      int count = kept.size() + inFlight.getOrDefault(tenant, 0);
-      if (count >= quota.maxPerTenant()) {
-        throw SandboxError.exhausted(
-            "a tenant may keep at most " + quota.maxPerTenant() + " snapshots; delete one first");
-      }
-      if (bytes >= quota.maxBytesPerTenant()) {
-        throw SandboxError.exhausted(
-            "the tenant's snapshots hold "
-                + bytes
-                + " bytes, at or above the "
-                + quota.maxBytesPerTenant()
-                + " allowed; delete one first");
-      }
+      quota.admitAnother(kept.size() + inFlight.getOrDefault(tenant, 0), bytes);
       inFlight.merge(tenant, 1, Integer::sum);
     }
   }

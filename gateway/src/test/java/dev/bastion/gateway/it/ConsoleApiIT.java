@@ -319,7 +319,8 @@ class ConsoleApiIT {
   void aCreateRequestIsCheckedAndBounded() throws Exception {
     Reply both = send(BOB, "POST", "/v1/sandboxes", "{\"template\":\"a\",\"warm_pool\":\"b\"}");
     assertThat(both.status()).isEqualTo(400);
-    assertThat(both.json().getString("message")).contains("exactly one of template or warm_pool");
+    assertThat(both.json().getString("message"))
+        .contains("exactly one of template, warm_pool or snapshot");
     assertThat(send(BOB, "POST", "/v1/sandboxes", "not json").status()).isEqualTo(400);
     Reply huge = send(BOB, "POST", "/v1/sandboxes", "{\"x\":\"" + "y".repeat(70_000) + "\"}");
     assertThat(huge.status()).isEqualTo(413);

@@ -491,7 +491,7 @@ class GatewayIT {
     assertStatus(
         () -> Api.call(alice, Api.CREATE, CreateSandboxRequest.getDefaultInstance()),
         Status.Code.INVALID_ARGUMENT,
-        "exactly one of template or warm_pool");
+        "exactly one of template, warm_pool or snapshot");
     assertStatus(
         () -> Api.call(alice, Api.RUN, RunRequest.newBuilder().setSandboxId(shared).build()),
         Status.Code.INVALID_ARGUMENT,

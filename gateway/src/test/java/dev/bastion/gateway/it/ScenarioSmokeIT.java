@@ -8,6 +8,7 @@ import dev.bastion.loadtest.ControlPlaneDosBenchmark;
 import dev.bastion.loadtest.ImageBenchmark;
 import dev.bastion.loadtest.LargeStreamBenchmark;
 import dev.bastion.loadtest.RunOverheadBenchmark;
+import dev.bastion.loadtest.SnapshotBenchmark;
 import dev.bastion.loadtest.SpawnFloorBenchmark;
 import dev.bastion.loadtest.StreamsBenchmark;
 import dev.bastion.loadtest.TerminalBenchmark;
@@ -62,6 +63,20 @@ class ScenarioSmokeIT {
             report.getJsonObject("create_to_first_result").getDouble("median_create_ms"));
     assertThat(report.getJsonObject("idle_context_memory").getLong("kib_per_idle_context"))
         .isPositive();
+  }
+
+  @Test
+  void bootsRestoresResumesAndForksAreTimedInOneRun() throws Exception {
+    JsonObject report = run(SnapshotBenchmark::run, "snapshots.json");
+    JsonObject medians = report.getJsonObject("medians");
+    assertThat(medians.getDouble("boot_ms")).isPositive();
+    assertThat(medians.getDouble("restore_ms")).isPositive();
+    assertThat(medians.getDouble("boot_image_save_ms"))
+        .as("the first create of a kind saved its boot image")
+        .isPositive();
+    assertThat(medians.getDouble("resume_ms")).isPositive();
+    assertThat(medians.getDouble("fork_all_ready_ms")).isPositive();
+    assertThat(medians.getDouble("restored_idle_kib")).isPositive();
   }
 
   @Test
