@@ -101,9 +101,9 @@ class PtyIT {
     terminal.type("\u0003");
     // Python 3.13 colours its traceback on a terminal: only the shell's line is matched.
     terminal.await("python ended 130\r\n");
-    // A line first: its echo and cat's copy show that cat is reading when ^D comes.
+    // Unlike Linux, gVisor leaves the ^C itself in the input queue after it sent SIGINT: a line
+    // ends it, so that the ^D comes on an empty line, where it ends input.
     terminal.type("line\n");
-    terminal.await("line\r\nline\r\n");
     terminal.type("\u0004");
     terminal.await("cat ended 0\r\n");
     assertThat(terminal.exited().getExitCode()).isZero();
