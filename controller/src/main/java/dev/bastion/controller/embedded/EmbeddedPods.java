@@ -56,6 +56,8 @@ public final class EmbeddedPods implements SandboxPods {
 
   private static final Logger LOG = Logger.getLogger(EmbeddedPods.class.getName());
   private static final String DEATH_FILE = "death-reason";
+  // Present while a suspended sandbox's memory is saved, until it resumes from it.
+  private static final String MEMORY_KEPT_FILE = "memory-kept";
   // Present once a sandbox made from a snapshot has started from it.
   private static final String FORKED_FILE = "started-from-snapshot";
 
@@ -247,7 +249,7 @@ public final class EmbeddedPods implements SandboxPods {
       MemoryImage memory = new MemoryImage(layout.suspendedMemory(name));
       if (fork.isPresent()) {
         forkFrom(name, fork.get().memory());
-      } else if ((!memory.exists() || !resumeWithMemory(name, memory))
+      } else if ((!memoryKept(name) || !resumeWithMemory(name, memory))
           && (runtime.kind() != RuntimeKind.GVISOR
               || !bootImages.restore(name, sandbox.getMetadata().getName()))) {
         runtime.start(name, layout.bundle(name), layout.log(name));
@@ -276,6 +278,7 @@ public final class EmbeddedPods implements SandboxPods {
         MemoryImage.Seal seal =
             checkpoints.saveAndStop(name, new MemoryImage(layout.suspendedMemory(name)));
         imageMetrics.saved("suspend", seal);
+        Files.writeString(layout.dir(name).resolve(MEMORY_KEPT_FILE), "", StandardCharsets.UTF_8);
         LOG.info(
             "suspended sandbox "
                 + name
@@ -284,7 +287,7 @@ public final class EmbeddedPods implements SandboxPods {
                 + " bytes saved in "
                 + seal.savedMillis()
                 + " ms");
-      } catch (RuntimeFailure e) {
+      } catch (RuntimeFailure | IOException e) {
         LOG.warning("sandbox " + name + " is suspended without its memory: " + e.getMessage());
       }
     }
@@ -311,15 +314,34 @@ public final class EmbeddedPods implements SandboxPods {
     } catch (MemoryImage.Incompatible e) {
       LOG.warning(
           "sandbox " + name + " boots instead of resuming: its memory image " + e.getMessage());
-      memory.delete();
+      forgetMemory(name, memory);
       return false;
     } catch (MemoryImage.Unusable e) {
       fail(name, "could not resume with its memory: the saved image " + e.getMessage());
     } catch (RuntimeFailure e) {
       fail(name, "could not resume with its memory: " + e.getMessage());
     }
-    memory.delete();
+    forgetMemory(name, memory);
     return true;
+  }
+
+  /**
+   * Whether the sandbox was suspended with its memory: its image should be there, and a resume
+   * without it fails rather than boot (the record is beside the image, not in it, so that an image
+   * gone altogether is noticed too).
+   */
+  private boolean memoryKept(String name) {
+    return Files.exists(layout.dir(name).resolve(MEMORY_KEPT_FILE))
+        || new MemoryImage(layout.suspendedMemory(name)).exists();
+  }
+
+  private void forgetMemory(String name, MemoryImage memory) {
+    memory.delete();
+    try {
+      Files.deleteIfExists(layout.dir(name).resolve(MEMORY_KEPT_FILE));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear the memory record of " + name, e);
+    }
   }
 
   /**

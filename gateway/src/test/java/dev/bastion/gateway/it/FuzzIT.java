@@ -66,7 +66,7 @@ class FuzzIT {
         tenants: [fuzzer]
         rules:
         - name: keep-the-target
-          when: call.tool in ["sandboxes.delete", "sandboxes.suspend", "sandboxes.resume"]
+          when: call.tool in ["sandboxes.delete", "sandboxes.suspend", "sandboxes.resume", "sandboxes.snapshot"]
           action: Deny
         limits: {maxSandboxes: 2, maxExecSeconds: 5}
       """;

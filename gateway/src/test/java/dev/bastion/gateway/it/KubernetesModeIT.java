@@ -221,6 +221,28 @@ class KubernetesModeIT {
         .isNull();
   }
 
+  /** Upstream's semantics: a pod cannot be checkpointed here, and the API says so. */
+  @Test
+  void snapshotCallsAnswerUnimplementedWithTheReason() {
+    Channel erin = grpc.as(ERIN);
+    GatewayIT.assertStatus(
+        () ->
+            Api.call(
+                erin,
+                Api.LIST_SNAPSHOTS,
+                dev.bastion.api.v1.ListSnapshotsRequest.getDefaultInstance()),
+        io.grpc.Status.Code.UNIMPLEMENTED,
+        "snapshots need embedded mode");
+    GatewayIT.assertStatus(
+        () ->
+            Api.call(
+                erin,
+                Api.CREATE,
+                CreateSandboxRequest.newBuilder().setSnapshot("snap-000000000000").build()),
+        io.grpc.Status.Code.UNIMPLEMENTED,
+        "Suspend keeps only its volumes");
+  }
+
   @Test
   void applyGetAndDeleteAreLeftToKubectl() throws Exception {
     HttpResponse<String> response =

@@ -206,6 +206,19 @@ class SnapshotsIT {
     assertThat(failed.getMessage()).contains("could not resume with its memory");
   }
 
+  @Test
+  void aSuspendedSandboxWhoseImageIsGoneFailsInsteadOfBootingWithoutItsProcesses()
+      throws IOException {
+    String id = Api.create(alice, "python").getId();
+    Api.call(alice, Api.SUSPEND, SuspendSandboxRequest.newBuilder().setSandboxId(id).build());
+    dev.bastion.controller.runtime.FileTrees.delete(sandboxDir(id).resolve("memory"));
+    assertStatus(
+        () ->
+            Api.call(alice, Api.RESUME, ResumeSandboxRequest.newBuilder().setSandboxId(id).build()),
+        Status.Code.UNAVAILABLE,
+        "could not resume with its memory: the saved image is missing");
+  }
+
   private static Path sandboxDir(String id) {
     return dir.resolve("state/sandboxes").resolve(SandboxHost.hostKey("alice", id));
   }

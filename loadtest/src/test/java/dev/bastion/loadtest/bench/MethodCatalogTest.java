@@ -28,9 +28,10 @@ class MethodCatalogTest {
   @Test
   void listsEveryRpcOfTheFourServices() {
     assertThat(MethodCatalog.names())
-        .hasSize(25)
+        .hasSize(28)
         .contains(
             "bastion.v1.Sandboxes/Create",
+            "bastion.v1.Sandboxes/Snapshot",
             "bastion.v1.Processes/Connect",
             "bastion.v1.Files/MakeDir",
             "bastion.v1.Contexts/RunCode");
