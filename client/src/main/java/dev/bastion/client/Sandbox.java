@@ -110,7 +110,10 @@ public final class Sandbox implements AutoCloseable {
     return files;
   }
 
-  /** Stops the sandbox and keeps its {@code /workspace}; calls fail until {@link #resume()}. */
+  /**
+   * Stops the sandbox and keeps its {@code /workspace} (in embedded mode also its memory and
+   * processes); calls fail until {@link #resume()}.
+   */
   public SandboxInfo suspend() {
     return lifecycle(
         "Sandbox.suspend",
@@ -120,7 +123,10 @@ public final class Sandbox implements AutoCloseable {
                 SuspendSandboxRequest.newBuilder().setSandboxId(id).build()));
   }
 
-  /** Starts a fresh container with the same id, hostname and {@code /workspace}. */
+  /**
+   * Starts the sandbox again with the same id, hostname and {@code /workspace}; in embedded mode its
+   * processes continue where {@link #suspend()} left them.
+   */
   public SandboxInfo resume() {
     return lifecycle(
         "Sandbox.resume",

@@ -2,6 +2,7 @@ package dev.bastion.sandboxd;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -99,20 +100,27 @@ public final class SandboxdServer {
       new ContextService(vertx, config, paths, spawner).bind(grpc);
       grpc.addService(HealthService.create(vertx));
       Handler<HttpServerRequest> services = token == null ? grpc : new TokenGate(token, grpc);
-      Future<HttpServer> unix =
-          config.socket() == null ? Future.succeededFuture() : listenUnix(vertx, config, services);
-      Future<HttpServer> tcp =
-          config.listen() == null
-              ? Future.succeededFuture()
-              : listen(
-                  vertx,
-                  services,
-                  SocketAddress.inetSocketAddress(config.listen().port(), config.listen().host()));
+      Promise<HttpServer> unixBound = Promise.promise();
+      Promise<HttpServer> tcpBound = Promise.promise();
+      Future<HttpServer> unix = unixBound.future();
+      Future<HttpServer> tcp = tcpBound.future();
       SandboxdServer server = new SandboxdServer(vertx, config, grpc, unix, tcp);
       if (config.socket() != null) {
-        // Before the socket can accept: the host signals once it does, and SIGUSR1 unhandled
-        // would end sandboxd.
+        // Before anything binds: the host signals once the socket accepts, which may be before
+        // this thread gets further, and SIGUSR1 unhandled would end sandboxd.
         CheckpointSignals.install(vertx, server);
+        listenUnix(vertx, config, services).onComplete(unixBound);
+      } else {
+        unixBound.complete(null);
+      }
+      if (config.listen() != null) {
+        listen(
+                vertx,
+                services,
+                SocketAddress.inetSocketAddress(config.listen().port(), config.listen().host()))
+            .onComplete(tcpBound);
+      } else {
+        tcpBound.complete(null);
       }
       return Future.all(unix, tcp)
           .map(

@@ -60,13 +60,19 @@ final class SandboxLifecycle {
         .compose(loop::reconcileNow);
   }
 
-  /** Stops the container and keeps /workspace; completes once the container is gone. */
+  /**
+   * Stops the container and keeps /workspace (and, where the runtime can, its memory); completes
+   * once the container is gone.
+   */
   Future<SandboxView> suspend(String tenant, String id) {
     return setMode(tenant, id, OperatingMode.Suspended)
         .compose(namespace -> readiness.awaitSuspended(namespace, id));
   }
 
-  /** Starts a fresh container with the same id, hostname and /workspace; completes when READY. */
+  /**
+   * Starts the sandbox again with the same id, hostname and /workspace (and, where the runtime kept
+   * it, its memory); completes when READY.
+   */
   Future<SandboxView> resume(String tenant, String id) {
     return setMode(tenant, id, OperatingMode.Running)
         .compose(namespace -> readiness.awaitReady(namespace, id));

@@ -132,12 +132,18 @@ public final class SandboxService {
     return lifecycle.delete(tenant, id);
   }
 
-  /** Stops the container and keeps /workspace; completes once the container is gone. */
+  /**
+   * Stops the container and keeps /workspace (and, where the runtime can, its memory); completes
+   * once the container is gone.
+   */
   public Future<SandboxView> suspend(String tenant, String id) {
     return lifecycle.suspend(tenant, id);
   }
 
-  /** Starts a fresh container with the same id, hostname and /workspace; completes when READY. */
+  /**
+   * Starts the sandbox again with the same id, hostname and /workspace (and, where the runtime kept
+   * it, its memory); completes when READY.
+   */
   public Future<SandboxView> resume(String tenant, String id) {
     return lifecycle.resume(tenant, id);
   }
