@@ -223,8 +223,23 @@ class SnapshotsIT {
     return dir.resolve("state/sandboxes").resolve(SandboxHost.hostKey("alice", id));
   }
 
-  /** What sandboxd's own probe says of the socket with the token in {@code tokenFile}. */
+  /**
+   * What sandboxd's own probe says of the socket with the token in {@code tokenFile}. The probe
+   * gives up after 3 s, which a loaded machine (six sandboxes and the probe's own JVM on two cores)
+   * can take just to start it: a probe that got no answer is asked again, a few times.
+   */
   private static String healthCheck(Path socket, Path tokenFile) {
+    String said = "";
+    for (int attempt = 0; attempt < 5; attempt++) {
+      said = probe(socket, tokenFile);
+      if (!said.contains("no answer from sandboxd")) {
+        return said;
+      }
+    }
+    return said;
+  }
+
+  private static String probe(Path socket, Path tokenFile) {
     return dev.bastion.controller.runtime.HostCommand.run(
             List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
