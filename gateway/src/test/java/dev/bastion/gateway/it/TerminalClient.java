@@ -102,6 +102,21 @@ final class TerminalClient implements WebSocket.Listener {
     }
   }
 
+  /** Whether the output contains {@code expected} within {@code millis}. */
+  boolean outputWithin(String expected, long millis) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+    synchronized (this) {
+      while (!output().contains(expected)) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || closed.isDone()) {
+          return false;
+        }
+        TimeUnit.NANOSECONDS.timedWait(this, left);
+      }
+      return true;
+    }
+  }
+
   Closed awaitClose() throws Exception {
     return closed.get(60, TimeUnit.SECONDS);
   }
