@@ -124,8 +124,8 @@ public final class Sandbox implements AutoCloseable {
   }
 
   /**
-   * Starts the sandbox again with the same id, hostname and {@code /workspace}; in embedded mode its
-   * processes continue where {@link #suspend()} left them.
+   * Starts the sandbox again with the same id, hostname and {@code /workspace}; in embedded mode
+   * its processes continue where {@link #suspend()} left them.
    */
   public SandboxInfo resume() {
     return lifecycle(
